@@ -1,0 +1,78 @@
+// The CLI. Each command's module is imported only when that command runs, so `--help` and `synth`
+// never load the AWS SDK.
+import yargs, { type Argv } from 'yargs';
+import { EXIT_ERROR, UserError } from './errors.js';
+import type { CliIo } from './io.js';
+
+const PROGRAM = 'metabase-aws';
+
+function paramsFlags<T>(argv: Argv<T>) {
+  return argv
+    .option('env', { type: 'string', describe: 'Environment: reads params/<env>.json (default dev)' })
+    .option('params', { type: 'string', describe: 'Params file to use instead of params/<env>.json' })
+    .conflicts('env', 'params');
+}
+
+/** Parses argv and runs one command. Returns the exit code; never throws for a user mistake. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName(PROGRAM)
+    .usage(`${PROGRAM} <command> [options]\n\nA private, secure, cheap Metabase on AWS.`)
+    .command(
+      'synth',
+      'Write the CloudFormation templates to templates/ (no AWS call)',
+      (y) => y.option('out', { type: 'string', default: 'templates', describe: 'Directory to write to' }),
+      async (args) => {
+        const { synthCommand } = await import('./commands/synth.js');
+        exitCode = await synthCommand({ out: args.out }, io);
+      },
+    )
+    .command(
+      'validate',
+      'Check a params file offline (no AWS call)',
+      (y) =>
+        paramsFlags(y)
+          .option('region', { type: 'string', describe: 'Also check that ARNs are in this region' })
+          .option('stack-name', { type: 'string', describe: 'Also check this stack name' }),
+      async (args) => {
+        const { validateCommand } = await import('./commands/validate.js');
+        exitCode = await validateCommand({ env: args.env, params: args.params, region: args.region, stackName: args.stackName }, io);
+      },
+    )
+    .demandCommand(1, 'Name a command.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    });
+  try {
+    await parser.parseAsync(argv, {}, (error, _parsed, output) => {
+      if (output && !error) io.stdout(output.endsWith('\n') ? output : `${output}\n`);
+    });
+    if (usageError !== undefined) {
+      io.stderr(`${PROGRAM}: ${usageError}\nRun \`${PROGRAM} --help\` for usage.\n`);
+      return EXIT_ERROR;
+    }
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof UserError) {
+    io.stderr(`${error.message}\n${error.hint}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(`${PROGRAM}: unexpected error (a bug; please report it with this output)\n${detail}\n`);
+  return EXIT_ERROR;
+}

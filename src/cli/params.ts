@@ -1,0 +1,44 @@
+// The params step every command shares: pick the file, validate it offline, turn problems into one
+// UserError that names the file and each key.
+import { relative } from 'node:path';
+import { loadParams, paramsFilePath, ParamsError } from '../params/load.js';
+import { stackNameProblem, type ParameterValues } from '../params/validate.js';
+import { UserError } from './errors.js';
+import type { CliIo } from './io.js';
+
+export interface ParamsOptions {
+  env?: string | undefined;
+  params?: string | undefined;
+  region?: string | undefined;
+  stackName?: string | undefined;
+}
+
+export async function loadParamsOrExplain(
+  options: ParamsOptions,
+  io: CliIo,
+  verb: string,
+): Promise<{ file: string; values: ParameterValues }> {
+  const file = paramsFilePath(options, io.cwd);
+  const shown = relative(io.cwd, file);
+  if (options.stackName !== undefined) {
+    const problem = stackNameProblem(options.stackName);
+    if (problem) throw new UserError(`${verb} --stack-name: ${problem}`, 'Pick another name, e.g. metabase-dev.');
+  }
+  try {
+    const context = options.region === undefined ? {} : { region: options.region };
+    return { file, values: await loadParams(file, context) };
+  } catch (error) {
+    if (!(error instanceof ParamsError)) throw error;
+    const lines = error.problems.map((p) => (p.key ? `  ${p.key}: ${p.message}` : `  ${p.message}`));
+    const single = error.problems.length === 1 && error.problems[0];
+    const headline = single ? (single.key ? `${single.key}: ${single.message}` : single.message) : `${error.problems.length} problems`;
+    const detail = single ? '' : `\n${lines.join('\n')}`;
+    const notFound = single && single.message === 'file not found';
+    throw new UserError(
+      `${verb} ${shown}: ${headline}${detail}`,
+      notFound
+        ? `Create it (copy params/dev.json) or choose another with --env NAME or --params FILE.`
+        : `Fix ${shown} and run again; the README lists every parameter and its allowed values.`,
+    );
+  }
+}

@@ -1,0 +1,148 @@
+// Offline validation of a params file against the root template's parameters plus this tool's own rules.
+// Pure: the caller reads the file; nothing here touches AWS.
+import { FARGATE_MEMORY_BY_CPU, MAX_INGRESS_CIDRS, VPC_PREFIX_RANGE } from '../synth/config.js';
+import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES, type RootParameter, type RootParameterName } from '../synth/parameters.js';
+import { cidrsOverlap, parseCidr, type Ipv4Cidr } from './cidr.js';
+import { closestName } from './suggest.js';
+
+/** Parameter values as CloudFormation takes them: strings, lists joined by commas. */
+export type ParameterValues = Record<RootParameterName, string>;
+
+export interface ParamsProblem {
+  /** The params file key at fault; absent for problems with the file as a whole. */
+  key?: string;
+  message: string;
+}
+
+export type ParamsValidation = { ok: true; values: ParameterValues } | { ok: false; problems: ParamsProblem[] };
+
+export interface ValidationContext {
+  /** The region the stack goes to, when known: ARNs from another region are refused. */
+  region?: string;
+}
+
+/** Keys starting with `$` ($comment, $schema) are notes for people and tools, not parameters. */
+const isNoteKey = (key: string): boolean => key.startsWith('$');
+
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((text) => parseCidr(text) as Ipv4Cidr);
+
+export function validateParams(raw: unknown, context: ValidationContext = {}): ParamsValidation {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, problems: [{ message: 'the file must hold one JSON object of parameter names to values' }] };
+  }
+  const problems: ParamsProblem[] = [];
+  const entries = Object.entries(raw as Record<string, unknown>).filter(([key]) => !isNoteKey(key));
+  for (const [key] of entries) {
+    if (!(key in ROOT_PARAMETERS)) {
+      const suggestion = closestName(key, ROOT_PARAMETER_NAMES);
+      problems.push({ key, message: `unknown parameter${suggestion ? `; did you mean ${suggestion}?` : ''}` });
+    }
+  }
+  const given = new Map(entries);
+  const values = {} as ParameterValues;
+  for (const name of ROOT_PARAMETER_NAMES) {
+    const definition: RootParameter = ROOT_PARAMETERS[name].definition;
+    const value = given.has(name) ? coerce(name, definition, given.get(name), problems) : String(definition.Default);
+    if (value === undefined) continue;
+    const before = problems.length;
+    checkDefinition(name, definition, value, problems);
+    if (problems.length === before) values[name] = value;
+  }
+  if (problems.length === 0) checkCombinations(values, context, problems);
+  return problems.length === 0 ? { ok: true, values } : { ok: false, problems };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `the string "${value}"`;
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function coerce(name: string, definition: RootParameter, value: unknown, problems: ParamsProblem[]): string | undefined {
+  const fail = (message: string): undefined => {
+    problems.push({ key: name, message });
+    return undefined;
+  };
+  switch (definition.Type) {
+    case 'Number':
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      return fail(`expected a number, got ${describe(value)}${typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`);
+    case 'CommaDelimitedList':
+      if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) return value.join(',');
+      if (typeof value === 'string') return value;
+      return fail(`expected a list of strings, got ${describe(value)}`);
+    case 'String': {
+      const booleanLike = definition.AllowedValues?.length === 2 && definition.AllowedValues.includes('true');
+      if (typeof value === 'string') return value;
+      if (booleanLike && typeof value === 'boolean') return String(value);
+      return fail(`expected a string, got ${describe(value)}${typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`);
+    }
+  }
+}
+
+function checkDefinition(name: string, definition: RootParameter, value: string, problems: ParamsProblem[]): void {
+  const fail = (message: string): void => void problems.push({ key: name, message });
+  if (value.trim() === '' && definition.Default !== '') return fail('must not be empty');
+  if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
+    const allowed = definition.AllowedValues.map(String);
+    const shown = allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, …` : allowed.join(', ');
+    return fail(`"${value}" is not allowed; use one of: ${shown}`);
+  }
+  if (definition.AllowedPattern && !new RegExp(definition.AllowedPattern).test(value)) {
+    return fail(`"${value}" ${definition.ConstraintDescription ?? `does not match ${definition.AllowedPattern}`}`);
+  }
+  if (definition.Type === 'Number') {
+    const number = Number(value);
+    if (definition.MinValue !== undefined && number < definition.MinValue) return fail(`${value} is below the minimum ${definition.MinValue}`);
+    if (definition.MaxValue !== undefined && number > definition.MaxValue) return fail(`${value} is above the maximum ${definition.MaxValue}`);
+  }
+}
+
+function checkCombinations(values: ParameterValues, context: ValidationContext, problems: ParamsProblem[]): void {
+  const fail = (key: string, message: string): void => void problems.push({ key, message });
+
+  const vpc = parseCidr(values.VpcCidr);
+  if (typeof vpc === 'string') fail('VpcCidr', vpc);
+  else if (vpc.prefix < VPC_PREFIX_RANGE.min || vpc.prefix > VPC_PREFIX_RANGE.max) {
+    fail('VpcCidr', `/${vpc.prefix} is outside /${VPC_PREFIX_RANGE.min}–/${VPC_PREFIX_RANGE.max}: the six /24 subnets need at least a /21`);
+  } else if (!PRIVATE_RANGES.some((range) => range.prefix <= vpc.prefix && cidrsOverlap(range, vpc))) {
+    fail('VpcCidr', `${values.VpcCidr} falls outside the private ranges 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16`);
+  }
+
+  const ingress = values.AllowedIngressCidrs.split(',').map((text) => text.trim());
+  if (ingress.length > MAX_INGRESS_CIDRS) fail('AllowedIngressCidrs', `${ingress.length} CIDRs given; at most ${MAX_INGRESS_CIDRS} fit`);
+  const parsedIngress: Ipv4Cidr[] = [];
+  for (const text of ingress) {
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
+    else if (parsedIngress.some((other) => cidrsOverlap(other, parsed))) fail('AllowedIngressCidrs', `"${text}" overlaps another entry`);
+    else parsedIngress.push(parsed);
+  }
+
+  const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu] ?? [];
+  if (!memories.includes(Number(values.TaskMemory))) {
+    fail('TaskMemory', `${values.TaskMemory} MiB is not a size Fargate accepts with TaskCpu ${values.TaskCpu}; use ${memories[0]}–${memories[memories.length - 1]} in steps of 1024`);
+  }
+
+  const [min, max, desired] = [Number(values.MinTasks), Number(values.MaxTasks), Number(values.DesiredCount)];
+  if (min > max) fail('MinTasks', `MinTasks ${min} is above MaxTasks ${max}`);
+  if (values.AutoScaling === 'true' && (desired < min || desired > max)) {
+    fail('DesiredCount', `DesiredCount ${desired} must lie between MinTasks ${min} and MaxTasks ${max} when AutoScaling is on`);
+  }
+
+  if (context.region !== undefined) {
+    for (const key of ['CertificateArn', 'DockerHubSecretArn'] as const) {
+      const arnRegion = values[key].split(':')[3];
+      if (values[key] !== '' && arnRegion !== context.region) {
+        fail(key, `is in ${arnRegion} but the stack deploys to ${context.region}; it must be in the same region`);
+      }
+    }
+  }
+}
+
+/** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
+export function stackNameProblem(name: string): string | undefined {
+  if (/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) return undefined;
+  return `"${name}" is not a valid stack name: start with a letter, then use only letters, digits and hyphens (max 128)`;
+}

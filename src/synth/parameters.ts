@@ -1,0 +1,201 @@
+// The root stack's parameters: the only things that differ between environments. params/<env>.json
+// holds values for them and is validated against this table (src/params) before any AWS call.
+import type * as ParameterModule from 'cloudform-types/types/parameter.js';
+import {
+  DB_INSTANCE_CLASSES,
+  FARGATE_CPU_VALUES,
+  FARGATE_MEMORY_VALUES,
+  LOG_RETENTION_DAYS,
+  MAX_INGRESS_CIDRS,
+  POSTGRES_VERSIONS,
+} from './config.js';
+import type { TierName } from './template.js';
+
+type Parameter = ParameterModule.default;
+
+export interface RootParameter extends Parameter {
+  Type: 'String' | 'Number' | 'CommaDelimitedList';
+  Description: string;
+  /** Every root parameter has a default: the free-tier dev setup needs an empty params file. */
+  Default: string | number;
+}
+
+export interface RootParameterSpec {
+  definition: RootParameter;
+  /** The nested stacks that receive this value (under the same name). */
+  tiers: readonly TierName[];
+}
+
+const CIDR_PATTERN = String.raw`^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$`;
+const BOOLEAN = ['true', 'false'];
+
+export const ROOT_PARAMETERS = {
+  VpcCidr: {
+    tiers: ['network'],
+    definition: {
+      Type: 'String',
+      Default: '10.0.0.0/16',
+      AllowedPattern: CIDR_PATTERN,
+      ConstraintDescription: 'must be an IPv4 CIDR from /16 to /21',
+      Description: 'IPv4 range of the VPC (/16 to /21); six /24 subnets are carved from its start.',
+    },
+  },
+  NatGateways: {
+    tiers: ['network'],
+    definition: {
+      Type: 'String',
+      Default: 'single',
+      AllowedValues: ['single', 'per-az'],
+      Description: 'One NAT gateway for both AZs (cheaper) or one per AZ (survives an AZ outage).',
+    },
+  },
+  AllowedIngressCidrs: {
+    tiers: ['edge'],
+    definition: {
+      Type: 'CommaDelimitedList',
+      Default: '0.0.0.0/0',
+      Description: `Up to ${MAX_INGRESS_CIDRS} IPv4 CIDRs allowed to reach the load balancer on 80/443.`,
+    },
+  },
+  CertificateArn: {
+    tiers: ['edge'],
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+)$`,
+      ConstraintDescription: 'must be empty or an ACM certificate ARN',
+      Description: 'ACM certificate ARN for HTTPS. When set, port 443 serves Metabase and port 80 redirects to it.',
+    },
+  },
+  MetabaseVersion: {
+    tiers: ['app'],
+    definition: {
+      Type: 'String',
+      Default: 'v0.64.2.2',
+      AllowedPattern: String.raw`^v0\.\d+\.\d+(\.\d+)?(\.x)?$`,
+      ConstraintDescription: 'must be an open-source Metabase tag such as v0.64.2.2',
+      Description: 'Tag of the metabase/metabase image on Docker Hub. Pinned: upgrades happen when you change it.',
+    },
+  },
+  TaskCpu: {
+    tiers: ['app'],
+    definition: {
+      Type: 'String',
+      Default: '1024',
+      AllowedValues: FARGATE_CPU_VALUES,
+      Description: 'Fargate task vCPU units (1024 = 1 vCPU). Metabase wants at least 1 vCPU.',
+    },
+  },
+  TaskMemory: {
+    tiers: ['app'],
+    definition: {
+      Type: 'String',
+      Default: '2048',
+      AllowedValues: FARGATE_MEMORY_VALUES,
+      Description: 'Fargate task memory in MiB; must be a size Fargate accepts for TaskCpu.',
+    },
+  },
+  DesiredCount: {
+    tiers: ['app'],
+    definition: {
+      Type: 'Number',
+      Default: 1,
+      MinValue: 1,
+      MaxValue: 10,
+      Description: 'Metabase tasks to run (the starting count when autoscaling is on).',
+    },
+  },
+  AutoScaling: {
+    tiers: ['app'],
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description: 'Scale the service on average CPU between MinTasks and MaxTasks.',
+    },
+  },
+  MinTasks: {
+    tiers: ['app'],
+    definition: { Type: 'Number', Default: 1, MinValue: 1, MaxValue: 10, Description: 'Autoscaling floor (never zero).' },
+  },
+  MaxTasks: {
+    tiers: ['app'],
+    definition: { Type: 'Number', Default: 2, MinValue: 1, MaxValue: 10, Description: 'Autoscaling ceiling.' },
+  },
+  ContainerInsights: {
+    tiers: ['app'],
+    definition: {
+      Type: 'String',
+      Default: 'disabled',
+      AllowedValues: ['enabled', 'disabled'],
+      Description: 'ECS Container Insights metrics (billed as custom metrics).',
+    },
+  },
+  LogRetentionDays: {
+    tiers: ['app'],
+    definition: {
+      Type: 'Number',
+      Default: 14,
+      AllowedValues: [...LOG_RETENTION_DAYS],
+      Description: 'Days CloudWatch keeps the Metabase container logs.',
+    },
+  },
+  DockerHubSecretArn: {
+    tiers: ['app'],
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
+      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+      Description:
+        'Optional Secrets Manager secret ({"username","password"}) for Docker Hub pulls, to avoid the anonymous rate limit shared through the NAT IP.',
+    },
+  },
+  DbInstanceClass: {
+    tiers: ['data'],
+    definition: {
+      Type: 'String',
+      Default: 'db.t4g.micro',
+      AllowedValues: [...DB_INSTANCE_CLASSES],
+      Description: 'RDS instance class. db.t4g.micro is in the AWS free tier.',
+    },
+  },
+  DbEngineVersion: {
+    tiers: ['data'],
+    definition: {
+      Type: 'String',
+      Default: '17.9',
+      AllowedValues: [...POSTGRES_VERSIONS],
+      Description: 'RDS PostgreSQL version, minor pinned (automatic minor upgrades are off).',
+    },
+  },
+  DbAllocatedStorage: {
+    tiers: ['data'],
+    definition: {
+      Type: 'Number',
+      Default: 20,
+      MinValue: 20,
+      MaxValue: 1000,
+      Description: 'gp3 storage in GiB (20 is the free-tier amount and the gp3 minimum).',
+    },
+  },
+  DbMultiAz: {
+    tiers: ['data'],
+    definition: { Type: 'String', Default: 'false', AllowedValues: BOOLEAN, Description: 'Standby replica in the second AZ (doubles the instance price).' },
+  },
+  DbDeletionProtection: {
+    tiers: ['data'],
+    definition: { Type: 'String', Default: 'false', AllowedValues: BOOLEAN, Description: 'RDS deletion protection; destroy refuses while it is on.' },
+  },
+  DbBackupRetentionDays: {
+    tiers: ['data'],
+    definition: { Type: 'Number', Default: 7, MinValue: 1, MaxValue: 35, Description: 'Days of automated RDS backups (point-in-time restore window).' },
+  },
+} as const satisfies Record<string, RootParameterSpec>;
+
+export type RootParameterName = keyof typeof ROOT_PARAMETERS;
+export const ROOT_PARAMETER_NAMES = Object.keys(ROOT_PARAMETERS) as RootParameterName[];
+
+export function parametersOfTier(tier: TierName): RootParameterName[] {
+  return ROOT_PARAMETER_NAMES.filter((name) => (ROOT_PARAMETERS[name].tiers as readonly TierName[]).includes(tier));
+}

@@ -1,0 +1,96 @@
+// RDS PostgreSQL for Metabase's application database, in the isolated subnets, TLS forced, storage
+// encrypted, snapshot kept on delete and on replacement. Both secrets Metabase needs are generated here by
+// Secrets Manager, so no password is ever in a template, a params file or a terminal.
+import { RDS } from 'cloudform-types/types/rds/index.namespace.js';
+import { SecretsManager } from 'cloudform-types/types/secretsManager/index.namespace.js';
+import { DeletionPolicy } from 'cloudform-types/types/resource.js';
+import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
+import { getAtt, ref, select, split, sub, subWith } from '../intrinsics.js';
+import type { CfnTemplate } from '../template.js';
+import { nameTag, output, passedParameter, stringInput } from './common.js';
+
+/** cloudform-types has no UpdateReplacePolicy setter; the attribute is plain template data. */
+function withUpdateReplacePolicy<T extends object>(resource: T, policy: DeletionPolicy): T & { UpdateReplacePolicy: DeletionPolicy } {
+  return Object.assign(resource, { UpdateReplacePolicy: policy });
+}
+
+export function dataTemplate(): CfnTemplate {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'Metabase data tier: RDS PostgreSQL application database and generated secrets',
+    Parameters: {
+      DbInstanceClass: passedParameter('DbInstanceClass'),
+      DbEngineVersion: passedParameter('DbEngineVersion'),
+      DbAllocatedStorage: passedParameter('DbAllocatedStorage'),
+      DbMultiAz: passedParameter('DbMultiAz'),
+      DbDeletionProtection: passedParameter('DbDeletionProtection'),
+      DbBackupRetentionDays: passedParameter('DbBackupRetentionDays'),
+      IsolatedSubnetIds: stringInput('Comma-separated isolated subnets for the database (network tier output)'),
+      DbSecurityGroupId: stringInput('Database security group (network tier output)'),
+    },
+    Resources: {
+      DbMasterSecret: new SecretsManager.Secret({
+        Description: sub('Master credentials of the Metabase application database (${AWS::StackName})'),
+        GenerateSecretString: {
+          SecretStringTemplate: JSON.stringify({ username: DATABASE_USER }),
+          GenerateStringKey: 'password',
+          PasswordLength: 40,
+          // Characters RDS refuses in master passwords, and ones that would need URL-encoding.
+          ExcludeCharacters: '"@/\\\'` :?#[]%&+=',
+        },
+        Tags: [nameTag('db-master')],
+      }),
+      EncryptionKeySecret: new SecretsManager.Secret({
+        Description: sub('MB_ENCRYPTION_SECRET_KEY: encrypts connection details in the Metabase database (${AWS::StackName})'),
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+        Tags: [nameTag('mb-encryption-key')],
+      }),
+      DbSubnetGroup: new RDS.DBSubnetGroup({
+        DBSubnetGroupDescription: 'Isolated subnets of the Metabase application database',
+        SubnetIds: split(',', ref('IsolatedSubnetIds')),
+        Tags: [nameTag('db')],
+      }),
+      DbParameterGroup: new RDS.DBParameterGroup({
+        Description: 'Metabase application database: TLS required',
+        // postgres16 / postgres17, from the major part of the pinned version.
+        Family: subWith('postgres${Major}', { Major: select(0, split('.', ref('DbEngineVersion'))) }),
+        Parameters: { 'rds.force_ssl': '1' },
+        Tags: [nameTag('db')],
+      }),
+      Database: withUpdateReplacePolicy(
+        new RDS.DBInstance({
+          Engine: 'postgres',
+          EngineVersion: ref('DbEngineVersion'),
+          AutoMinorVersionUpgrade: false,
+          DBInstanceClass: ref('DbInstanceClass'),
+          AllocatedStorage: sub('${DbAllocatedStorage}'),
+          StorageType: 'gp3',
+          StorageEncrypted: true,
+          DBName: DATABASE_NAME,
+          Port: String(POSTGRES_PORT),
+          MasterUsername: sub('{{resolve:secretsmanager:${DbMasterSecret}:SecretString:username}}'),
+          MasterUserPassword: sub('{{resolve:secretsmanager:${DbMasterSecret}:SecretString:password}}'),
+          DBSubnetGroupName: ref('DbSubnetGroup'),
+          DBParameterGroupName: ref('DbParameterGroup'),
+          VPCSecurityGroups: [ref('DbSecurityGroupId')],
+          PubliclyAccessible: false,
+          MultiAZ: ref('DbMultiAz'),
+          DeletionProtection: ref('DbDeletionProtection'),
+          BackupRetentionPeriod: ref('DbBackupRetentionDays'),
+          CopyTagsToSnapshot: true,
+          EnableIAMDatabaseAuthentication: false,
+          MonitoringInterval: 0,
+          Tags: [nameTag('db')],
+        }).deletionPolicy(DeletionPolicy.Snapshot),
+        DeletionPolicy.Snapshot,
+      ),
+    },
+    Outputs: {
+      DbEndpointAddress: output('Database host name', getAtt('Database', 'Endpoint.Address')),
+      DbEndpointPort: output('Database port', getAtt('Database', 'Endpoint.Port')),
+      DbInstanceId: output('RDS instance identifier (the final snapshot is taken from it)', ref('Database')),
+      DbMasterSecretArn: output('Secret with the database user name and password', ref('DbMasterSecret')),
+      EncryptionKeySecretArn: output('Secret with MB_ENCRYPTION_SECRET_KEY', ref('EncryptionKeySecret')),
+    },
+  };
+}

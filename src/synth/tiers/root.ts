@@ -1,0 +1,115 @@
+// The root stack: the user-facing parameters, one AWS::CloudFormation::Stack a tier, and the wiring of
+// tier outputs into tier parameters. Wiring is derived from each tier's declared parameters, so a tier
+// parameter with no source fails synth instead of failing a deploy.
+import { CloudFormation } from 'cloudform-types/types/cloudFormation/index.namespace.js';
+import { FARGATE_MEMORY_BY_CPU, MAX_INGRESS_CIDRS } from '../config.js';
+import { contains, equals, join, ref, select, split, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
+import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
+import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '../template.js';
+import { output } from './common.js';
+import { ingressCidrParameterNames } from './network.js';
+
+export const stackLogicalId = (tier: TierName): string => `${tier[0]!.toUpperCase()}${tier.slice(1)}Stack`;
+
+/** Where the deploy command's packager finds each nested template; it swaps in the uploaded S3 URL. */
+export const templateFileName = (tier: TierName | 'root'): string => `${tier}.yaml`;
+
+/** Tier inputs that come from another tier's outputs (same name on both sides). */
+const OUTPUT_SOURCES: Record<string, TierName> = {
+  VpcId: 'network',
+  PublicSubnetIds: 'network',
+  PrivateSubnetIds: 'network',
+  IsolatedSubnetIds: 'network',
+  AlbSecurityGroupId: 'network',
+  TaskSecurityGroupId: 'network',
+  DbSecurityGroupId: 'network',
+  TargetGroupArn: 'edge',
+  DbEndpointAddress: 'data',
+  DbEndpointPort: 'data',
+  DbMasterSecretArn: 'data',
+  EncryptionKeySecretArn: 'data',
+};
+
+function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): IntrinsicFunction {
+  if ((ROOT_PARAMETER_NAMES as string[]).includes(parameter)) {
+    // Lists cross into nested stacks as one comma-joined string.
+    const isList = ROOT_PARAMETERS[parameter as keyof typeof ROOT_PARAMETERS].definition.Type === 'CommaDelimitedList';
+    return isList ? join(',', ref(parameter)) : ref(parameter);
+  }
+  const ingressIndex = ingressCidrParameterNames.indexOf(parameter);
+  if (ingressIndex >= 0) {
+    // Pad with empty entries so Fn::Select never runs past the end of a short list.
+    const padded = split(',', join(',', [join(',', ref('AllowedIngressCidrs')), ...Array(MAX_INGRESS_CIDRS).fill('')]));
+    return select(ingressIndex, padded);
+  }
+  const sourceTier = OUTPUT_SOURCES[parameter];
+  if (sourceTier === undefined || tiers[sourceTier].Outputs?.[parameter] === undefined) {
+    throw new Error(`synth: nested parameter ${parameter} has no source in the root stack`);
+  }
+  return stackOutput(stackLogicalId(sourceTier), parameter);
+}
+
+function fargateSizeRules(): Record<string, TemplateRule> {
+  return Object.fromEntries(
+    Object.entries(FARGATE_MEMORY_BY_CPU).map(([cpu, memories]) => [
+      `FargateMemoryFor${cpu}Cpu`,
+      {
+        RuleCondition: equals(ref('TaskCpu'), cpu),
+        Assertions: [
+          {
+            Assert: contains(memories.map(String), ref('TaskMemory')),
+            AssertDescription: `With TaskCpu ${cpu}, Fargate accepts TaskMemory ${memories[0]} to ${memories[memories.length - 1]} MiB in 1024 MiB steps`,
+          },
+        ],
+      },
+    ]),
+  );
+}
+
+export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate {
+  const stacks = Object.fromEntries(
+    TIER_NAMES.map((tier) => [
+      stackLogicalId(tier),
+      new CloudFormation.Stack({
+        TemplateURL: templateFileName(tier),
+        Parameters: Object.fromEntries(Object.keys(tiers[tier].Parameters ?? {}).map((name) => [name, sourceOf(name, tiers)])),
+        Tags: [{ Key: 'tier', Value: tier }],
+      }),
+    ]),
+  );
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'Metabase on AWS: private ECS Fargate service behind an ALB, RDS PostgreSQL application database',
+    Metadata: {
+      'AWS::CloudFormation::Interface': {
+        ParameterGroups: [
+          { Label: { default: 'Network' }, Parameters: ['VpcCidr', 'NatGateways', 'AllowedIngressCidrs', 'CertificateArn'] },
+          {
+            Label: { default: 'Metabase' },
+            Parameters: ['MetabaseVersion', 'TaskCpu', 'TaskMemory', 'DesiredCount', 'AutoScaling', 'MinTasks', 'MaxTasks', 'ContainerInsights', 'LogRetentionDays', 'DockerHubSecretArn'],
+          },
+          {
+            Label: { default: 'Database' },
+            Parameters: ['DbInstanceClass', 'DbEngineVersion', 'DbAllocatedStorage', 'DbMultiAz', 'DbDeletionProtection', 'DbBackupRetentionDays'],
+          },
+        ],
+      },
+    },
+    Parameters: Object.fromEntries(ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }])),
+    Rules: fargateSizeRules(),
+    Resources: stacks,
+    Outputs: {
+      MetabaseUrl: output('Open this to use Metabase', stackOutput('EdgeStack', 'MetabaseUrl')),
+      LoadBalancerDnsName: output('Point your DNS name here (CNAME or alias)', stackOutput('EdgeStack', 'LoadBalancerDnsName')),
+      ClusterName: output('ECS cluster', stackOutput('AppStack', 'ClusterName')),
+      ServiceName: output('ECS service running Metabase', stackOutput('AppStack', 'ServiceName')),
+      LogGroupName: output('Metabase container logs', stackOutput('AppStack', 'LogGroupName')),
+      DbEndpoint: output(
+        'Application database (reachable only from the Metabase tasks)',
+        sub('${DataStack.Outputs.DbEndpointAddress}:${DataStack.Outputs.DbEndpointPort}'),
+      ),
+      DbInstanceId: output('RDS instance; its final snapshot outlives the stack', stackOutput('DataStack', 'DbInstanceId')),
+      NatPublicIps: output('Metabase connects to your data sources from these IPs', stackOutput('NetworkStack', 'NatPublicIps')),
+    },
+  };
+}
