@@ -1,0 +1,60 @@
+// A moto server on loopback for end-to-end tests. .ci/run starts one and exports MOTO_ENDPOINT; when that
+// is absent (a developer running one file), each test file starts its own on a free port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface MotoServer {
+  /** http://localhost:PORT — `localhost`, not 127.0.0.1: moto reads 127.0.0.1 TemplateURLs as virtual-host style. */
+  endpoint: string;
+  /** Forget every resource moto holds (POST /moto-api/reset), so tests do not see each other's stacks. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilUp(endpoint: string, child: ChildProcess | undefined): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child?.exitCode !== null && child?.exitCode !== undefined) throw new Error(`moto exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`moto did not answer at ${endpoint} within 30 s`);
+}
+
+export async function startMoto(): Promise<MotoServer> {
+  const reset = async (endpoint: string): Promise<void> => {
+    await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  };
+  const shared = process.env.MOTO_ENDPOINT;
+  if (shared) {
+    await waitUntilUp(shared, undefined);
+    return { endpoint: shared, reset: () => reset(shared), stop: async () => {} };
+  }
+  const port = await freePort();
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://localhost:${port}`;
+  await waitUntilUp(endpoint, child);
+  return {
+    endpoint,
+    reset: () => reset(endpoint),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
