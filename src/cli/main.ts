@@ -6,17 +6,33 @@ import type { CliIo } from './io.js';
 
 const PROGRAM = 'metabase-aws';
 
-function paramsFlags<T>(argv: Argv<T>) {
+export function paramsFlags<T>(argv: Argv<T>) {
   return argv
     .option('env', { type: 'string', describe: 'Environment: reads params/<env>.json (default dev)' })
     .option('params', { type: 'string', describe: 'Params file to use instead of params/<env>.json' })
     .conflicts('env', 'params');
 }
 
+/** Flags of every command that talks to a deployed stack (deploy, drift, destroy, ...). */
+export function stackFlags<T>(argv: Argv<T>) {
+  return paramsFlags(argv)
+    .option('stack-name', { type: 'string', describe: 'Stack name (default metabase-<env>)' })
+    .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION or your profile)' })
+    .option('profile', { type: 'string', describe: 'AWS profile (default: AWS_PROFILE or the default chain)' })
+    .option('endpoint-url', { type: 'string', describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' });
+}
+
+/** metabase-<env> unless --stack-name says otherwise. */
+export function defaultStackName(options: { env?: string | undefined; stackName?: string | undefined }): string {
+  return options.stackName ?? `metabase-${options.env ?? 'dev'}`;
+}
+
 /** Parses argv and runs one command. Returns the exit code; never throws for a user mistake. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   let usageError: string | undefined;
+  const verb = argv.find((arg) => !arg.startsWith('-')) ?? PROGRAM;
   const parser = yargs(argv)
     .scriptName(PROGRAM)
     .usage(`${PROGRAM} <command> [options]\n\nA private, secure, cheap Metabase on AWS.`)
@@ -63,14 +79,20 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     return exitCode;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, verb, io);
   }
 }
 
-function reportError(error: unknown, io: CliIo): number {
+async function reportError(error: unknown, verb: string, io: CliIo): Promise<number> {
   if (error instanceof UserError) {
     io.stderr(`${error.message}\n${error.hint}\n`);
     return error.exitCode;
+  }
+  const { explainAwsError } = await import('../aws/errors.js');
+  const explained = explainAwsError(error);
+  if (explained) {
+    io.stderr(`${verb}: ${explained.cause}\n${explained.hint}\n`);
+    return EXIT_ERROR;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr(`${PROGRAM}: unexpected error (a bug; please report it with this output)\n${detail}\n`);

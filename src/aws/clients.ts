@@ -1,0 +1,51 @@
+// Building SDK clients the way the AWS CLI would: region and profile from flags, else AWS_REGION /
+// AWS_PROFILE and the default credential chain; an endpoint override (flag or AWS_ENDPOINT_URL) for
+// local stand-ins such as moto. Adaptive retry absorbs throttling.
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export interface AwsTarget {
+  region?: string | undefined;
+  profile?: string | undefined;
+  /** e.g. http://localhost:5000; S3 then uses path-style addressing. */
+  endpointUrl?: string | undefined;
+}
+
+/** Attempts per call, adaptive mode: client-side rate limiting plus backoff on throttling errors. */
+export const MAX_ATTEMPTS = 8;
+
+interface CommonConfig {
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  retryMode: string;
+  maxAttempts: number;
+}
+
+function commonConfig(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): CommonConfig {
+  const config: CommonConfig = { retryMode: 'adaptive', maxAttempts: MAX_ATTEMPTS };
+  const region = target.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region) config.region = region;
+  if (target.profile) config.profile = target.profile;
+  const endpoint = target.endpointUrl ?? env.AWS_ENDPOINT_URL;
+  if (endpoint) config.endpoint = endpoint;
+  return config;
+}
+
+export function resolvedEndpoint(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return target.endpointUrl ?? env.AWS_ENDPOINT_URL;
+}
+
+export function cloudFormationClient(target: AwsTarget): CloudFormationClient {
+  return new CloudFormationClient(commonConfig(target));
+}
+
+export function s3Client(target: AwsTarget): S3Client {
+  const config = commonConfig(target);
+  return new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
+}
+
+export function stsClient(target: AwsTarget): STSClient {
+  return new STSClient(commonConfig(target));
+}

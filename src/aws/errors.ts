@@ -1,0 +1,65 @@
+// AWS SDK errors → what a user can do about them. Used by every command that talks to AWS.
+
+export interface ExplainedAwsError {
+  /** the cause, for `<verb> <object>: <cause>` */
+  cause: string;
+  /** what to do next */
+  hint: string;
+}
+
+interface SdkLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as SdkLikeError;
+  const name = e.name ?? '';
+  const message = e.message ?? '';
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return {
+      cause: 'no AWS credentials found',
+      hint: 'Run `aws configure` or `aws sso login`, or set AWS_PROFILE / AWS_ACCESS_KEY_ID, then try again.',
+    };
+  }
+  if (/ExpiredToken|RequestExpired|TokenRefreshRequired/i.test(name) || /expired/i.test(message)) {
+    return { cause: 'your AWS session token has expired', hint: 'Refresh your credentials (e.g. `aws sso login`) and run the command again.' };
+  }
+  if (/InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch/.test(name)) {
+    return { cause: 'AWS does not recognise these credentials', hint: 'Check AWS_PROFILE / your access key, or log in again.' };
+  }
+  if (/AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(name) || /not authorized to perform/i.test(message)) {
+    const action = /perform: ([\w:*-]+)/.exec(message)?.[1];
+    return {
+      cause: action ? `access denied: your identity may not call ${action}` : `access denied (${message || name})`,
+      hint: action ? `Grant ${action} to the role or user you deploy with, then retry.` : 'Grant the missing permission to the role or user you deploy with, then retry.',
+    };
+  }
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(name)) {
+    const attempts = e.$metadata?.attempts;
+    return {
+      cause: `AWS kept throttling the requests${attempts ? ` (gave up after ${attempts} attempts)` : ''}`,
+      hint: 'Wait a minute and run the command again; another tool may be calling the same API heavily.',
+    };
+  }
+  if (name === 'ValidationError' && /does not exist/.test(message)) {
+    return { cause: message, hint: 'Check --stack-name, --region and --profile; `deploy` creates the stack.' };
+  }
+  if (/InsufficientCapabilities/.test(name) || /Requires capabilities/.test(message)) {
+    return { cause: message, hint: 'This tool passes CAPABILITY_IAM; if you call CloudFormation yourself, add it.' };
+  }
+  const networkCode = (error as { code?: string }).code;
+  if (networkCode && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH/.test(networkCode)) {
+    return {
+      cause: `cannot reach the AWS endpoint (${networkCode})`,
+      hint: 'Check your network, --region (a typo makes an unknown host) and --endpoint-url, then retry.',
+    };
+  }
+  if (/Region/i.test(name) && /missing/i.test(message)) {
+    return { cause: 'no AWS region configured', hint: 'Pass --region (e.g. --region eu-west-1) or set AWS_REGION.' };
+  }
+  return undefined;
+}
