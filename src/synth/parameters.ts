@@ -95,6 +95,16 @@ export const ROOT_PARAMETERS = {
       Description: 'Fargate task memory in MiB; must be a size Fargate accepts for TaskCpu.',
     },
   },
+  CapacityProvider: {
+    tiers: ['app'],
+    definition: {
+      Type: 'String',
+      Default: 'FARGATE',
+      AllowedValues: ['FARGATE', 'FARGATE_SPOT'],
+      Description:
+        'FARGATE_SPOT costs about 70 % less but AWS may stop a task with two minutes notice (Metabase then reboots for minutes): for dev.',
+    },
+  },
   DesiredCount: {
     tiers: ['app'],
     definition: {

@@ -126,7 +126,8 @@ function service(): Record<string, ECS.Service | ApplicationAutoScaling.Scalable
     Service: new ECS.Service({
       Cluster: ref('Cluster'),
       TaskDefinition: ref('TaskDefinition'),
-      LaunchType: 'FARGATE',
+      // A strategy rather than LaunchType, so switching FARGATE ↔ FARGATE_SPOT is an update, not a replacement.
+      CapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1, Base: 0 }],
       PlatformVersion: 'LATEST',
       DesiredCount: ref('DesiredCount'),
       // Stop, then start: Metabase's migrations must never run from two versions at once.
@@ -179,6 +180,7 @@ export function appTemplate(): CfnTemplate {
     Parameters: {
       MetabaseVersion: passedParameter('MetabaseVersion'),
       TaskCpu: passedParameter('TaskCpu'),
+      CapacityProvider: passedParameter('CapacityProvider'),
       TaskMemory: passedParameter('TaskMemory'),
       DesiredCount: passedParameter('DesiredCount'),
       AutoScaling: passedParameter('AutoScaling'),
@@ -206,6 +208,8 @@ export function appTemplate(): CfnTemplate {
       ),
       Cluster: new ECS.Cluster({
         ClusterSettings: [{ Name: 'containerInsights', Value: ref('ContainerInsights') }],
+        CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+        DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1, Base: 0 }],
         Tags: [nameTag('cluster')],
       }),
       ...roles(),

@@ -86,7 +86,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
           { Label: { default: 'Network' }, Parameters: ['VpcCidr', 'NatGateways', 'AllowedIngressCidrs', 'CertificateArn'] },
           {
             Label: { default: 'Metabase' },
-            Parameters: ['MetabaseVersion', 'TaskCpu', 'TaskMemory', 'DesiredCount', 'AutoScaling', 'MinTasks', 'MaxTasks', 'ContainerInsights', 'LogRetentionDays', 'DockerHubSecretArn'],
+            Parameters: ['MetabaseVersion', 'TaskCpu', 'TaskMemory', 'CapacityProvider', 'DesiredCount', 'AutoScaling', 'MinTasks', 'MaxTasks', 'ContainerInsights', 'LogRetentionDays', 'DockerHubSecretArn'],
           },
           {
             Label: { default: 'Database' },
