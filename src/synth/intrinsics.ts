@@ -30,6 +30,8 @@ export const join = (delimiter: string, values: unknown[] | IntrinsicFunction): 
 export const cidr = (block: unknown, count: number, cidrBits: number): IntrinsicFunction =>
   new IntrinsicFunction('Fn::Cidr', [block, count, cidrBits]);
 
+export const base64 = (text: string): IntrinsicFunction => new IntrinsicFunction('Fn::Base64', text);
+
 export const getAZs = (): IntrinsicFunction => new IntrinsicFunction('Fn::GetAZs', '');
 
 export const findInMap = (map: string, topKey: unknown, secondKey: unknown): IntrinsicFunction =>

@@ -45,8 +45,9 @@ export const ROOT_PARAMETERS = {
     definition: {
       Type: 'String',
       Default: 'single',
-      AllowedValues: ['single', 'per-az'],
-      Description: 'One NAT gateway for both AZs (cheaper) or one per AZ (survives an AZ outage).',
+      AllowedValues: ['single', 'per-az', 'instance'],
+      Description:
+        'Outbound path of the private subnets: one NAT gateway for both AZs, one per AZ (survives an AZ outage), or instance: a hardened t4g.nano NAT instance (about a tenth of the price, single point of failure).',
     },
   },
   AllowedIngressCidrs: {

@@ -12,6 +12,7 @@ import {
   getAtt,
   getAZs,
   join,
+  noValue,
   not,
   onlyIf,
   ref,
@@ -19,6 +20,7 @@ import {
   select,
 } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
+import { natInstanceResources } from './nat-instance.js';
 import { AZ_SUFFIXES, nameTag, output, passedParameter, stringInput, type AzSuffix } from './common.js';
 
 const SUBNET_KINDS = ['Public', 'Private', 'Isolated'] as const;
@@ -55,6 +57,8 @@ function routing(): Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteT
     // No routes but the implicit local one: the database has no way out and no way in from outside the VPC.
     IsolatedRouteTable: new EC2.RouteTable({ VpcId: ref('Vpc'), Tags: [nameTag('isolated')] }),
   };
+  // AZ B uses its own NAT gateway (per-az), else AZ A's gateway, else the NAT instance.
+  const sharedNatGateway = fnIf('NatInstanceMode', noValue(), ref('NatGatewayA'));
   for (const az of AZ_SUFFIXES) {
     const perAzOnly = az === 'B';
     resources[`NatEip${az}`] = new EC2.EIP({ Domain: 'vpc', Tags: [nameTag(`nat-${az.toLowerCase()}`)] }).dependsOn(
@@ -69,12 +73,15 @@ function routing(): Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteT
     if (perAzOnly) {
       resources[`NatEip${az}`]!.condition('NatPerAz');
       resources[`NatGateway${az}`]!.condition('NatPerAz');
+    } else {
+      resources[`NatGateway${az}`]!.condition('NatGatewayMode');
     }
     resources[`PrivateRouteTable${az}`] = new EC2.RouteTable({ VpcId: ref('Vpc'), Tags: [nameTag(`private-${az.toLowerCase()}`)] });
     resources[`PrivateDefaultRoute${az}`] = new EC2.Route({
       RouteTableId: ref(`PrivateRouteTable${az}`),
       DestinationCidrBlock: '0.0.0.0/0',
-      NatGatewayId: perAzOnly ? fnIf('NatPerAz', ref('NatGatewayB'), ref('NatGatewayA')) : ref('NatGatewayA'),
+      NatGatewayId: perAzOnly ? fnIf('NatPerAz', ref('NatGatewayB'), sharedNatGateway) : sharedNatGateway,
+      InstanceId: fnIf('NatInstanceMode', ref('NatInstance'), noValue()),
     });
     const tableOf: Record<SubnetKind, string> = {
       Public: 'PublicRouteTable',
@@ -171,6 +178,8 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
 function conditions(): CfnTemplate['Conditions'] {
   const result: NonNullable<CfnTemplate['Conditions']> = {
     NatPerAz: equals(ref('NatGateways'), 'per-az'),
+    NatInstanceMode: equals(ref('NatGateways'), 'instance'),
+    NatGatewayMode: not(equals(ref('NatGateways'), 'instance')),
     HasCertificate: not(equals(ref('CertificateArn'), '')),
   };
   ingressCidrParameterNames.slice(1).forEach((name, index) => {
@@ -214,6 +223,7 @@ export function networkTemplate(): CfnTemplate {
       ...subnets(),
       ...routing(),
       ...securityGroups(),
+      ...natInstanceResources((az) => subnetCidr('Private', az)),
     },
     Outputs: {
       VpcId: output('VPC id', ref('Vpc')),

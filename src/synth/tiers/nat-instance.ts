@@ -1,0 +1,66 @@
+// The cheap egress option (NatGateways = instance): one t4g.nano doing NAT instead of a NAT gateway,
+// about $3/month against $33. Hardened: IMDSv2 only, no SSH key, no instance role, no inbound port but
+// HTTPS from the private subnets, encrypted root volume. It is a single instance in AZ A: if it stops,
+// Metabase loses outbound HTTPS (image pulls, secrets, logs) until EC2 auto-recovery brings it back.
+import { EC2 } from 'cloudform-types/types/ec2/index.namespace.js';
+import { base64, getAtt, ref, type IntrinsicFunction } from '../intrinsics.js';
+import { AZ_SUFFIXES, nameTag } from './common.js';
+
+export const NAT_INSTANCE_TYPE = 't4g.nano';
+/** AWS's public SSM parameter for the current Amazon Linux 2023 arm64 AMI. */
+export const NAT_INSTANCE_AMI = '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}';
+
+// iptables-services ships a FORWARD chain that rejects everything, hence the flush before saving.
+const USER_DATA = `#!/bin/bash
+set -euo pipefail
+dnf install -y iptables-services
+systemctl enable --now iptables
+echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
+sysctl --system
+interface=$(ip route show default | awk '{print $5; exit}')
+iptables -t nat -A POSTROUTING -o "$interface" -j MASQUERADE
+iptables -F FORWARD
+service iptables save
+`;
+
+export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES)[number]) => IntrinsicFunction) {
+  const condition = 'NatInstanceMode';
+  return {
+    NatInstanceSecurityGroup: new EC2.SecurityGroup({
+      GroupDescription: 'NAT instance: HTTPS from the private subnets in, HTTPS out; no SSH',
+      VpcId: ref('Vpc'),
+      SecurityGroupIngress: AZ_SUFFIXES.map((az) => ({
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        CidrIp: privateSubnetCidr(az),
+        Description: `HTTPS from private subnet ${az}`,
+      })),
+      SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to the internet' }],
+      Tags: [nameTag('nat-instance')],
+    }).condition(condition),
+    NatInstanceLaunchTemplate: new EC2.LaunchTemplate({
+      LaunchTemplateData: {
+        ImageId: NAT_INSTANCE_AMI,
+        InstanceType: NAT_INSTANCE_TYPE,
+        SecurityGroupIds: [ref('NatInstanceSecurityGroup')],
+        MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
+        Monitoring: { Enabled: false },
+        UserData: base64(USER_DATA),
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [nameTag('nat-instance')] }],
+      },
+    }).condition(condition),
+    NatInstance: new EC2.Instance({
+      LaunchTemplate: { LaunchTemplateId: ref('NatInstanceLaunchTemplate'), Version: getAtt('NatInstanceLaunchTemplate', 'LatestVersionNumber') },
+      SubnetId: ref('PublicSubnetA'),
+      // A NAT forwards packets that are neither from nor to itself.
+      SourceDestCheck: false,
+      Tags: [nameTag('nat-instance')],
+    }).condition(condition),
+    NatInstanceEipAssociation: new EC2.EIPAssociation({
+      AllocationId: getAtt('NatEipA', 'AllocationId'),
+      InstanceId: ref('NatInstance'),
+    }).condition(condition),
+  };
+}
