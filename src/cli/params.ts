@@ -19,7 +19,8 @@ export async function loadParamsOrExplain(
   verb: string,
 ): Promise<{ file: string; values: ParameterValues }> {
   const file = paramsFilePath(options, io.cwd);
-  const shown = relative(io.cwd, file);
+  const fromCwd = relative(io.cwd, file);
+  const shown = fromCwd.startsWith('..') ? file : fromCwd;
   if (options.stackName !== undefined) {
     const problem = stackNameProblem(options.stackName);
     if (problem) throw new UserError(`${verb} --stack-name: ${problem}`, 'Pick another name, e.g. metabase-dev.');

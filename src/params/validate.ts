@@ -39,7 +39,7 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
     }
   }
   const given = new Map(entries);
-  const values = {} as ParameterValues;
+  const values: Partial<ParameterValues> = {};
   for (const name of ROOT_PARAMETER_NAMES) {
     const definition: RootParameter = ROOT_PARAMETERS[name].definition;
     const value = given.has(name) ? coerce(name, definition, given.get(name), problems) : String(definition.Default);
@@ -48,8 +48,8 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
     checkDefinition(name, definition, value, problems);
     if (problems.length === before) values[name] = value;
   }
-  if (problems.length === 0) checkCombinations(values, context, problems);
-  return problems.length === 0 ? { ok: true, values } : { ok: false, problems };
+  checkCombinations(values, context, problems);
+  return problems.length === 0 ? { ok: true, values: values as ParameterValues } : { ok: false, problems };
 }
 
 function describe(value: unknown): string {
@@ -99,18 +99,50 @@ function checkDefinition(name: string, definition: RootParameter, value: string,
   }
 }
 
-function checkCombinations(values: ParameterValues, context: ValidationContext, problems: ParamsProblem[]): void {
+/** Rules across keys. Only keys that passed their own checks are in `values`; a rule needing a missing one is skipped. */
+function checkCombinations(values: Partial<ParameterValues>, context: ValidationContext, problems: ParamsProblem[]): void {
   const fail = (key: string, message: string): void => void problems.push({ key, message });
+  const has = (...keys: RootParameterName[]): boolean => keys.every((key) => values[key] !== undefined);
+  if (has('VpcCidr')) checkVpc(values.VpcCidr!, fail);
+  if (has('AllowedIngressCidrs')) checkIngress(values.AllowedIngressCidrs!, fail);
+  if (has('TaskCpu', 'TaskMemory')) {
+    const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu!] ?? [];
+    if (!memories.includes(Number(values.TaskMemory))) {
+      fail('TaskMemory', `${values.TaskMemory} MiB is not a size Fargate accepts with TaskCpu ${values.TaskCpu}; use ${memories[0]}–${memories[memories.length - 1]} in steps of 1024`);
+    }
+  }
+  if (has('MinTasks', 'MaxTasks', 'DesiredCount', 'AutoScaling')) {
+    const [min, max, desired] = [Number(values.MinTasks), Number(values.MaxTasks), Number(values.DesiredCount)];
+    if (min > max) fail('MinTasks', `MinTasks ${min} is above MaxTasks ${max}`);
+    if (values.AutoScaling === 'true' && (desired < min || desired > max)) {
+      fail('DesiredCount', `DesiredCount ${desired} must lie between MinTasks ${min} and MaxTasks ${max} when AutoScaling is on`);
+    }
+  }
+  if (context.region !== undefined) {
+    for (const key of ['CertificateArn', 'DockerHubSecretArn'] as const) {
+      const arn = values[key];
+      const arnRegion = arn?.split(':')[3];
+      if (arn && arnRegion !== context.region) {
+        fail(key, `is in ${arnRegion} but the stack deploys to ${context.region}; it must be in the same region`);
+      }
+    }
+  }
+}
 
-  const vpc = parseCidr(values.VpcCidr);
+type Fail = (key: string, message: string) => void;
+
+function checkVpc(text: string, fail: Fail): void {
+  const vpc = parseCidr(text);
   if (typeof vpc === 'string') fail('VpcCidr', vpc);
   else if (vpc.prefix < VPC_PREFIX_RANGE.min || vpc.prefix > VPC_PREFIX_RANGE.max) {
     fail('VpcCidr', `/${vpc.prefix} is outside /${VPC_PREFIX_RANGE.min}–/${VPC_PREFIX_RANGE.max}: the six /24 subnets need at least a /21`);
   } else if (!PRIVATE_RANGES.some((range) => range.prefix <= vpc.prefix && cidrsOverlap(range, vpc))) {
-    fail('VpcCidr', `${values.VpcCidr} falls outside the private ranges 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16`);
+    fail('VpcCidr', `${text} falls outside the private ranges 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16`);
   }
+}
 
-  const ingress = values.AllowedIngressCidrs.split(',').map((text) => text.trim());
+function checkIngress(list: string, fail: Fail): void {
+  const ingress = list.split(',').map((text) => text.trim());
   if (ingress.length > MAX_INGRESS_CIDRS) fail('AllowedIngressCidrs', `${ingress.length} CIDRs given; at most ${MAX_INGRESS_CIDRS} fit`);
   const parsedIngress: Ipv4Cidr[] = [];
   for (const text of ingress) {
@@ -118,26 +150,6 @@ function checkCombinations(values: ParameterValues, context: ValidationContext, 
     if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
     else if (parsedIngress.some((other) => cidrsOverlap(other, parsed))) fail('AllowedIngressCidrs', `"${text}" overlaps another entry`);
     else parsedIngress.push(parsed);
-  }
-
-  const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu] ?? [];
-  if (!memories.includes(Number(values.TaskMemory))) {
-    fail('TaskMemory', `${values.TaskMemory} MiB is not a size Fargate accepts with TaskCpu ${values.TaskCpu}; use ${memories[0]}–${memories[memories.length - 1]} in steps of 1024`);
-  }
-
-  const [min, max, desired] = [Number(values.MinTasks), Number(values.MaxTasks), Number(values.DesiredCount)];
-  if (min > max) fail('MinTasks', `MinTasks ${min} is above MaxTasks ${max}`);
-  if (values.AutoScaling === 'true' && (desired < min || desired > max)) {
-    fail('DesiredCount', `DesiredCount ${desired} must lie between MinTasks ${min} and MaxTasks ${max} when AutoScaling is on`);
-  }
-
-  if (context.region !== undefined) {
-    for (const key of ['CertificateArn', 'DockerHubSecretArn'] as const) {
-      const arnRegion = values[key].split(':')[3];
-      if (values[key] !== '' && arnRegion !== context.region) {
-        fail(key, `is in ${arnRegion} but the stack deploys to ${context.region}; it must be in the same region`);
-      }
-    }
   }
 }
 

@@ -1,0 +1,67 @@
+import t from 'tap';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
+
+const scratch = await mkdtemp(join(tmpdir(), 'mb-validate-'));
+async function paramsFile(name: string, text: string): Promise<string> {
+  const file = join(scratch, name);
+  await writeFile(file, text);
+  return file;
+}
+
+t.test('validate --env dev and prod exit 0', async (t) => {
+  for (const env of ['dev', 'prod']) {
+    const result = await runCli(['validate', '--env', env]);
+    t.equal(result.code, 0, env);
+    t.match(result.stdout, new RegExp(`validate params/${env}\\.json: ok`));
+  }
+});
+
+t.test('a missing file names the file and says what to do, no stack trace', async (t) => {
+  const result = await runCli(['validate', '--env', 'staging']);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /^validate params\/staging\.json: file not found\nCreate it/);
+  t.notMatch(result.stderr, /\n\s+at /);
+});
+
+t.test('broken JSON is reported with line and column', async (t) => {
+  const file = await paramsFile('broken.json', '{\n  "TaskCpu": "1024",\n  "TaskMemory": 2048,,\n}\n');
+  const result = await runCli(['validate', '--params', file]);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /broken\.json: not valid JSON: .* at line 3, column 22/);
+});
+
+t.test('several problems are listed by key, each on its own line', async (t) => {
+  const file = await paramsFile('bad.json', JSON.stringify({ TaskCpu: '1024', TaskMemory: '1024', DbInstanceClas: 'db.t4g.micro' }));
+  const result = await runCli(['validate', '--params', file]);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /bad\.json: 2 problems\n  DbInstanceClas: unknown parameter; did you mean DbInstanceClass\?\n  TaskMemory: 1024 MiB is not a size/);
+  t.match(result.stderr, /Fix .*bad\.json and run again/);
+});
+
+t.test('a bad stack name is refused before reading anything', async (t) => {
+  const result = await runCli(['validate', '--env', 'dev', '--stack-name', 'my_stack']);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /validate --stack-name: "my_stack" is not a valid stack name/);
+});
+
+t.test('usage errors: unknown command, unknown flag, --env with --params', async (t) => {
+  const unknownCommand = await runCli(['deplyo']);
+  t.equal(unknownCommand.code, 1);
+  t.match(unknownCommand.stderr, /Run `metabase-aws --help` for usage/);
+  const unknownFlag = await runCli(['validate', '--bogus']);
+  t.equal(unknownFlag.code, 1);
+  t.match(unknownFlag.stderr, /Unknown argument: bogus/);
+  const both = await runCli(['validate', '--env', 'dev', '--params', 'params/dev.json']);
+  t.equal(both.code, 1);
+  t.match(both.stderr, /mutually exclusive|conflict/i);
+});
+
+t.test('--help lists the commands and exits 0', async (t) => {
+  const result = await runCli(['--help']);
+  t.equal(result.code, 0);
+  t.match(result.stdout, /synth/);
+  t.match(result.stdout, /validate/);
+});

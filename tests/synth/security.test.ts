@@ -1,0 +1,112 @@
+// GIVEN the synthesized templates WHEN we read their security groups, subnets and services THEN the
+// only paths are internet → ALB (80/443) → tasks (3000) → database (5432), and nothing else is open.
+import t from 'tap';
+import { plainTemplates, resourcesOfType } from '../support/cli.js';
+
+const { network, app, data, edge } = plainTemplates();
+
+type Rule = Record<string, unknown>;
+/** SG rules with Fn::If [cond, rule, NoValue] unwrapped (a rule that may exist is a rule to check). */
+function rules(list: unknown): Rule[] {
+  return (list as unknown[]).map((item) => {
+    const conditional = (item as { 'Fn::If'?: unknown[] })['Fn::If'];
+    return (conditional ? conditional[1] : item) as Rule;
+  });
+}
+const group = (name: string) => network.Resources[name]!.Properties!;
+
+t.test('internet reaches the load balancer on 80 and 443 only, from the allowed CIDR parameters', async (t) => {
+  const ingress = rules(group('AlbSecurityGroup').SecurityGroupIngress);
+  t.ok(ingress.length > 0);
+  for (const rule of ingress) {
+    t.equal(rule.IpProtocol, 'tcp');
+    t.ok([80, 443].includes(rule.FromPort as number), `port ${String(rule.FromPort)} is 80 or 443`);
+    t.equal(rule.FromPort, rule.ToPort, 'single port, no range');
+    t.match(rule.CidrIp, { Ref: /^IngressCidr\d$/ }, 'source is an allowed-CIDR parameter, never a literal 0.0.0.0/0');
+  }
+});
+
+t.test('the load balancer reaches tasks on 3000 only', async (t) => {
+  const egress = rules(group('AlbSecurityGroup').SecurityGroupEgress);
+  for (const rule of egress) t.match(rule, { IpProtocol: 'tcp', FromPort: 3000, ToPort: 3000, CidrIp: { 'Fn::GetAtt': [/^PrivateSubnet[AB]$/, 'CidrBlock'] } });
+  const taskIngress = rules(group('TaskSecurityGroup').SecurityGroupIngress);
+  t.same(taskIngress.map((r) => [r.FromPort, r.ToPort, r.SourceSecurityGroupId]), [[3000, 3000, { Ref: 'AlbSecurityGroup' }]]);
+});
+
+t.test('tasks reach the database on 5432 only and the database talks to nothing else', async (t) => {
+  const dbIngress = rules(group('DbSecurityGroup').SecurityGroupIngress);
+  t.same(dbIngress.map((r) => [r.FromPort, r.ToPort, r.SourceSecurityGroupId]), [[5432, 5432, { Ref: 'TaskSecurityGroup' }]]);
+  const dbEgress = rules(group('DbSecurityGroup').SecurityGroupEgress);
+  t.same(dbEgress.map((r) => r.CidrIp), ['255.255.255.255/32'], 'the only egress rule matches no packet');
+  const taskEgress = rules(group('TaskSecurityGroup').SecurityGroupEgress);
+  const ports = taskEgress.map((r) => `${String(r.FromPort)}-${String(r.ToPort)}`).sort();
+  t.same(ports, ['443-443', '5432-5432', '5432-5432'], 'tasks send HTTPS out and PostgreSQL to the isolated subnets only');
+  for (const rule of taskEgress.filter((r) => r.FromPort === 5432)) {
+    t.match(rule.CidrIp, { 'Fn::GetAtt': [/^IsolatedSubnet[AB]$/, 'CidrBlock'] });
+  }
+});
+
+t.test('every security-group rule sits inline in its own group (drift sees all of them)', async (t) => {
+  for (const template of [network, edge, data, app]) {
+    t.same(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress'), []);
+    t.same(resourcesOfType(template, 'AWS::EC2::SecurityGroupEgress'), []);
+  }
+});
+
+t.test('Metabase tasks get no public IP and run in the private subnets', async (t) => {
+  const service = app.Resources.Service!.Properties!;
+  t.match(service.NetworkConfiguration, {
+    AwsvpcConfiguration: { AssignPublicIp: 'DISABLED', Subnets: { 'Fn::Split': [',', { Ref: 'PrivateSubnetIds' }] } },
+  });
+});
+
+t.test('the database is private, encrypted, TLS-only and kept as a snapshot on delete and replace', async (t) => {
+  const database = data.Resources.Database!;
+  t.match(database.Properties, { PubliclyAccessible: false, StorageEncrypted: true, Engine: 'postgres', DBName: 'metabase', AutoMinorVersionUpgrade: false });
+  t.equal(database.DeletionPolicy, 'Snapshot');
+  t.equal(database.UpdateReplacePolicy, 'Snapshot');
+  t.match(data.Resources.DbParameterGroup!.Properties, { Parameters: { 'rds.force_ssl': '1' } });
+  t.match(database.Properties, { DBSubnetGroupName: { Ref: 'DbSubnetGroup' } });
+  t.match(data.Resources.DbSubnetGroup!.Properties, { SubnetIds: { 'Fn::Split': [',', { Ref: 'IsolatedSubnetIds' }] } });
+});
+
+t.test('isolated subnets have no route out; private subnets go out through NAT only', async (t) => {
+  const routes = resourcesOfType(network, 'AWS::EC2::Route');
+  t.notOk(routes.some(([, r]) => JSON.stringify(r.Properties!.RouteTableId) === JSON.stringify({ Ref: 'IsolatedRouteTable' })), 'no route in the isolated table');
+  for (const az of ['A', 'B']) {
+    t.same(network.Resources[`IsolatedSubnet${az}RouteTableAssociation`]!.Properties!.RouteTableId, { Ref: 'IsolatedRouteTable' });
+    const route = network.Resources[`PrivateDefaultRoute${az}`]!.Properties!;
+    t.notOk('GatewayId' in route, 'private subnets never route to the internet gateway');
+    t.ok('NatGatewayId' in route && 'InstanceId' in route, 'NAT gateway or NAT instance');
+  }
+  for (const [, subnet] of resourcesOfType(network, 'AWS::EC2::Subnet')) t.equal(subnet.Properties!.MapPublicIpOnLaunch, false);
+});
+
+t.test('the NAT instance option is hardened: IMDSv2, no SSH key, no role, encrypted disk, HTTPS only', async (t) => {
+  const launch = network.Resources.NatInstanceLaunchTemplate!.Properties!.LaunchTemplateData as Record<string, unknown>;
+  t.match(launch.MetadataOptions, { HttpTokens: 'required' });
+  t.notOk('KeyName' in launch);
+  t.notOk('IamInstanceProfile' in launch);
+  t.match(launch.BlockDeviceMappings, [{ Ebs: { Encrypted: true } }]);
+  const ingress = rules(group('NatInstanceSecurityGroup').SecurityGroupIngress);
+  t.ok(ingress.every((r) => r.FromPort === 443 && r.ToPort === 443), 'HTTPS in only, no port 22');
+  t.equal(network.Resources.NatInstance!.Properties!.SourceDestCheck, false);
+  for (const name of ['NatInstanceSecurityGroup', 'NatInstanceLaunchTemplate', 'NatInstance', 'NatInstanceEipAssociation']) {
+    t.equal(network.Resources[name]!.Condition, 'NatInstanceMode', `${name} exists only in instance mode`);
+  }
+});
+
+t.test('execution role reads exactly the two (or three) secrets and writes exactly its log group', async (t) => {
+  const policy = (app.Resources.ExecutionRole!.Properties!.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[])[0]!;
+  const [secrets, logs] = policy.PolicyDocument.Statement;
+  t.same(secrets!.Action, 'secretsmanager:GetSecretValue');
+  t.same(secrets!.Resource, [
+    { Ref: 'DbMasterSecretArn' },
+    { Ref: 'EncryptionKeySecretArn' },
+    { 'Fn::If': ['HasDockerHubCredentials', { Ref: 'DockerHubSecretArn' }, { Ref: 'AWS::NoValue' }] },
+  ]);
+  t.same(logs!.Resource, { 'Fn::GetAtt': ['LogGroup', 'Arn'] });
+  t.same(logs!.Action, ['logs:CreateLogStream', 'logs:PutLogEvents']);
+  t.notOk(JSON.stringify(app.Resources.ExecutionRole).includes('"*"'), 'no wildcard resource or action');
+  t.notOk('Policies' in app.Resources.TaskRole!.Properties!, 'the task role grants nothing');
+});
