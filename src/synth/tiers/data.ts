@@ -62,6 +62,9 @@ export function dataTemplate(): CfnTemplate {
           Engine: 'postgres',
           EngineVersion: ref('DbEngineVersion'),
           AutoMinorVersionUpgrade: false,
+          // A major version change in params is deliberate and shown in the deploy preview; without this
+          // flag RDS would refuse it halfway through an update.
+          AllowMajorVersionUpgrade: true,
           DBInstanceClass: ref('DbInstanceClass'),
           AllocatedStorage: sub('${DbAllocatedStorage}'),
           StorageType: 'gp3',

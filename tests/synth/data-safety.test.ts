@@ -1,0 +1,67 @@
+// GIVEN AWS's own resource schemas (from cfn-lint) WHEN a params value changes THEN no property that
+// forces replacement of the database (its createOnlyProperties) can change with it.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { plainTemplates } from '../support/cli.js';
+
+const { data } = plainTemplates();
+
+function createOnlyProperties(type: string): string[] {
+  const script = `import json; from cfnlint.schema import PROVIDER_SCHEMA_MANAGER as m; print(json.dumps(m.get_resource_schema('us-east-1', '${type}').schema.get('createOnlyProperties', [])))`;
+  const result = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`cannot read the ${type} schema from cfn-lint: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as string[]).map((pointer) => pointer.replace('/properties/', ''));
+}
+
+/** Template parameters a value depends on, following Refs to resources of the same template. */
+function parametersBehind(value: unknown, template = data, seen = new Set<string>()): Set<string> {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node === 'string') {
+      for (const [, name] of node.matchAll(/\$\{([\w.]+)\}/g)) visit({ Ref: name!.split('.')[0] });
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    const referenced = typeof record.Ref === 'string' ? record.Ref : Array.isArray(record['Fn::GetAtt']) ? String(record['Fn::GetAtt'][0]) : undefined;
+    if (referenced !== undefined) {
+      if (template.Parameters?.[referenced]) found.add(referenced);
+      const resource = template.Resources[referenced];
+      if (resource && !seen.has(referenced)) {
+        seen.add(referenced);
+        const createOnly = createOnlyProperties(resource.Type);
+        // A referenced resource changes identity only when one of its own create-only properties does.
+        for (const property of createOnly) parametersBehind(resource.Properties?.[property], template, seen).forEach((p) => found.add(p));
+      }
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(value);
+  return found;
+}
+
+t.test('no parameter reaches a property that would replace the database', async (t) => {
+  const database = data.Resources.Database!;
+  const createOnly = createOnlyProperties('AWS::RDS::DBInstance');
+  t.ok(createOnly.includes('DBName') && createOnly.includes('StorageEncrypted'), 'schema read from cfn-lint');
+  for (const property of createOnly) {
+    t.same([...parametersBehind(database.Properties?.[property])], [], `${property} depends on no parameter`);
+  }
+});
+
+t.test('dev → prod style changes touch only in-place properties', async (t) => {
+  const database = data.Resources.Database!.Properties!;
+  const inPlace = { MultiAZ: 'DbMultiAz', DeletionProtection: 'DbDeletionProtection', BackupRetentionPeriod: 'DbBackupRetentionDays', DBInstanceClass: 'DbInstanceClass' };
+  const createOnly = createOnlyProperties('AWS::RDS::DBInstance');
+  for (const [property, parameter] of Object.entries(inPlace)) {
+    t.same(database[property], { Ref: parameter });
+    t.notOk(createOnly.includes(property), `${property} updates in place`);
+  }
+});
+
+t.test('the guard itself can fail: a create-only property fed by a parameter is caught', async (t) => {
+  const tampered = JSON.parse(JSON.stringify(data)) as typeof data;
+  tampered.Resources.Database!.Properties!.DBName = { Ref: 'DbInstanceClass' };
+  t.same([...parametersBehind(tampered.Resources.Database!.Properties!.DBName, tampered)], ['DbInstanceClass']);
+});
