@@ -57,6 +57,22 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         exitCode = await validateCommand({ env: args.env, params: args.params, region: args.region, stackName: args.stackName }, io);
       },
     )
+    .command(
+      'drift',
+      'Check whether the deployed stack and every nested stack still match their templates (exit 2 when drifted)',
+      (y) =>
+        stackFlags(y).option('timeout', { type: 'number', default: 600, describe: 'Give up waiting for drift detection after this many seconds' }),
+      async (args) => {
+        if (args.params !== undefined && args.stackName === undefined) {
+          throw new UserError('drift --params: drift does not read params files, so it cannot tell which stack to check', 'Pass --stack-name NAME (or --env ENV for metabase-ENV).');
+        }
+        const { driftCommand } = await import('./commands/drift.js');
+        exitCode = await driftCommand(
+          { stackName: defaultStackName(args), region: args.region, profile: args.profile, endpointUrl: args.endpointUrl, json: args.json, timeout: args.timeout },
+          io,
+        );
+      },
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .recommendCommands()

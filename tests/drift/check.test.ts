@@ -144,6 +144,7 @@ t.test('GIVEN a detection that never finishes THEN it times out at the overall d
   t.equal(network.outcome, 'FAILED');
   t.match(network.error, /timed out waiting for drift detection detection-\d+; it may still finish in CloudFormation/);
   t.ok(clock.now() <= 30_000, `stopped by the deadline (virtual time ${clock.now()} ms)`);
+  t.ok(clock.now() > 28_000, 'kept polling until the next wait would pass the deadline');
   t.equal(report.outcome, 'INCOMPLETE');
   t.equal(report.stacks.filter((s) => s.outcome === 'IN_SYNC').length, 4);
 });

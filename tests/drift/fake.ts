@@ -32,17 +32,40 @@ export function stackArn(name: string): string {
   return `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${name}/0d5b4c10-0000-4000-8000-${name.length.toString().padStart(12, '0')}`;
 }
 
+/**
+ * Virtual time that behaves like real timers for concurrent sleepers: each sleep wakes at now + ms, and
+ * time jumps to the earliest wake-up only once every task is asleep (the fake API never blocks on I/O).
+ */
 export class FakeClock implements Clock {
   time = 0;
   readonly sleeps: number[] = [];
+  private readonly waiters: { at: number; wake: () => void }[] = [];
+  private scheduled = false;
+
   now(): number {
     return this.time;
   }
-  async sleep(ms: number): Promise<void> {
+
+  sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
-    this.time += ms;
-    // Let other stacks interleave, as real timers would.
-    await new Promise((resolve) => setImmediate(resolve));
+    return new Promise((wake) => {
+      this.waiters.push({ at: this.time + ms, wake });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiters.sort((a, b) => a.at - b.at);
+      const next = this.waiters.shift();
+      if (!next) return;
+      this.time = Math.max(this.time, next.at);
+      next.wake();
+      if (this.waiters.length > 0) this.schedule();
+    });
   }
 }
 
