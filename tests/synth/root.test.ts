@@ -44,7 +44,7 @@ function* leaves(value: unknown, path: string[] = []): Generator<[string[], stri
 
 t.test('no plaintext secret anywhere in templates/ or params/', async (t) => {
   const files = [
-    ...(await readdir('templates')).map((f) => `templates/${f}`),
+    ...(await readdir('templates', { recursive: true })).filter((f) => f.endsWith('.yaml')).map((f) => `templates/${f}`),
     ...(await readdir('params')).filter((f) => f.endsWith('.json')).map((f) => `params/${f}`),
   ];
   const secretKey = /^(master)?(user)?(password|passwd|pass|secret|token|apikey|accesskey|privatekey|secretstring)$/i;
