@@ -8,18 +8,18 @@ const PROGRAM = 'metabase-aws';
 
 export function paramsFlags<T>(argv: Argv<T>) {
   return argv
-    .option('env', { type: 'string', describe: 'Environment: reads params/<env>.json (default dev)' })
-    .option('params', { type: 'string', describe: 'Params file to use instead of params/<env>.json' })
+    .option('env', { type: 'string', requiresArg: true, describe: 'Environment: reads params/<env>.json (default dev)' })
+    .option('params', { type: 'string', requiresArg: true, describe: 'Params file to use instead of params/<env>.json' })
     .conflicts('env', 'params');
 }
 
 /** Flags of every command that talks to a deployed stack (deploy, drift, destroy, ...). */
 export function stackFlags<T>(argv: Argv<T>) {
   return paramsFlags(argv)
-    .option('stack-name', { type: 'string', describe: 'Stack name (default metabase-<env>)' })
-    .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION or your profile)' })
-    .option('profile', { type: 'string', describe: 'AWS profile (default: AWS_PROFILE or the default chain)' })
-    .option('endpoint-url', { type: 'string', describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL' })
+    .option('stack-name', { type: 'string', requiresArg: true, describe: 'Stack name (default metabase-<env>)' })
+    .option('region', { type: 'string', requiresArg: true, describe: 'AWS region (default: AWS_REGION or your profile)' })
+    .option('profile', { type: 'string', requiresArg: true, describe: 'AWS profile (default: AWS_PROFILE or the default chain)' })
+    .option('endpoint-url', { type: 'string', requiresArg: true, describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' });
 }
 
@@ -39,7 +39,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(
       'synth',
       'Write the CloudFormation templates to templates/ (no AWS call)',
-      (y) => y.option('out', { type: 'string', default: 'templates', describe: 'Directory to write to' }),
+      (y) => y.option('out', { type: 'string', requiresArg: true, default: 'templates', describe: 'Directory to write to' }),
       async (args) => {
         const { synthCommand } = await import('./commands/synth.js');
         exitCode = await synthCommand({ out: args.out }, io);
@@ -50,8 +50,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Check a params file offline (no AWS call)',
       (y) =>
         paramsFlags(y)
-          .option('region', { type: 'string', describe: 'Also check that ARNs are in this region' })
-          .option('stack-name', { type: 'string', describe: 'Also check this stack name' }),
+          .option('region', { type: 'string', requiresArg: true, describe: 'Also check that ARNs are in this region' })
+          .option('stack-name', { type: 'string', requiresArg: true, describe: 'Also check this stack name' }),
       async (args) => {
         const { validateCommand } = await import('./commands/validate.js');
         exitCode = await validateCommand({ env: args.env, params: args.params, region: args.region, stackName: args.stackName }, io);
@@ -73,6 +73,29 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         );
       },
     )
+    .command(
+      'deploy',
+      'Create or update the stack: package templates, preview the change set, execute, wait for Metabase',
+      (y) =>
+        stackFlags(y)
+          .option('bucket', { type: 'string', requiresArg: true, describe: 'Artifacts bucket (default metabase-aws-artifacts-<account>-<region>, created if absent)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'Execute without asking (CI)' })
+          .option('execute', { type: 'boolean', default: true, describe: 'Execute the change set (--no-execute: preview only)' })
+          .option('wait-healthy', { type: 'boolean', default: true, describe: 'Wait for Metabase to answer /api/health' })
+          .option('allow-replacement', { type: 'boolean', default: false, describe: 'Allow a change that replaces the database' })
+          .option('templates', { type: 'string', requiresArg: true, describe: 'Directory with root.yaml and the nested templates (default: the shipped templates/)' }),
+      async (args) => {
+        const { deployCommand } = await import('./commands/deploy.js');
+        exitCode = await deployCommand(
+          {
+            env: args.env, params: args.params, stackName: args.stackName, region: args.region, profile: args.profile, endpointUrl: args.endpointUrl,
+            bucket: args.bucket, templates: args.templates, yes: args.yes, execute: args.execute, waitHealthy: args.waitHealthy,
+            allowReplacement: args.allowReplacement, json: args.json,
+          },
+          io,
+        );
+      },
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .recommendCommands()
@@ -82,8 +105,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+      // yargs reports its own validation failures as YError; anything else is a real exception.
+      if (error && error.name !== 'YError') throw error;
+      usageError = message ?? error?.message ?? 'invalid usage';
     });
   try {
     await parser.parseAsync(argv, {}, (error, _parsed, output) => {

@@ -65,3 +65,10 @@ t.test('--help lists the commands and exits 0', async (t) => {
   t.match(result.stdout, /synth/);
   t.match(result.stdout, /validate/);
 });
+
+t.test('a flag given without its value says so', async (t) => {
+  const result = await runCli(['validate', '--env']);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /Not enough arguments following: env/);
+  t.match(result.stderr, /--help/);
+});
