@@ -2,6 +2,7 @@
 // AWS_PROFILE and the default credential chain; an endpoint override (flag or AWS_ENDPOINT_URL) for
 // local stand-ins such as moto. Adaptive retry absorbs throttling.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -48,4 +49,8 @@ export function s3Client(target: AwsTarget): S3Client {
 
 export function stsClient(target: AwsTarget): STSClient {
   return new STSClient(commonConfig(target));
+}
+
+export function rdsClient(target: AwsTarget): RDSClient {
+  return new RDSClient(commonConfig(target));
 }

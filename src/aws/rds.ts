@@ -1,0 +1,54 @@
+// The RDS calls destroy needs: deletion protection (which makes the stack deletion fail half-way if left
+// on) and the final snapshot CloudFormation takes because of the DB's DeletionPolicy: Snapshot.
+import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+
+export interface DbInstanceInfo {
+  id: string;
+  deletionProtection: boolean;
+  status: string;
+}
+
+export interface DbSnapshotInfo {
+  id: string;
+  created?: Date | undefined;
+  status: string;
+}
+
+export interface RdsApi {
+  describeInstance(id: string): Promise<DbInstanceInfo | undefined>;
+  disableDeletionProtection(id: string): Promise<void>;
+  /** Manual snapshots of the instance (CloudFormation's final snapshot is one), newest first. */
+  snapshotsOf(instanceId: string): Promise<DbSnapshotInfo[]>;
+}
+
+const isNotFound = (error: unknown): boolean => /NotFound/.test((error as { name?: string }).name ?? '');
+
+export function sdkRds(client: RDSClient): RdsApi {
+  return {
+    async describeInstance(id) {
+      try {
+        const out = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+        const db = out.DBInstances?.[0];
+        if (!db) return undefined;
+        return { id, deletionProtection: db.DeletionProtection === true, status: db.DBInstanceStatus ?? 'unknown' };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async disableDeletionProtection(id) {
+      await client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: false, ApplyImmediately: true }));
+    },
+    async snapshotsOf(instanceId) {
+      try {
+        const out = await client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instanceId, SnapshotType: 'manual' }));
+        return (out.DBSnapshots ?? [])
+          .map((s) => ({ id: s.DBSnapshotIdentifier ?? '', created: s.SnapshotCreateTime, status: s.Status ?? 'unknown' }))
+          .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+      } catch (error) {
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+    },
+  };
+}

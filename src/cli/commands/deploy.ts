@@ -1,0 +1,185 @@
+// `deploy`: validates the params offline, then runs the deploy flow and prints as it goes. With --json the
+// progress goes to stderr and stdout holds one JSON document.
+import { resolve } from 'node:path';
+import type { AwsSession } from '../../aws/session.js';
+import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
+import { systemClock, type Clock } from '../../deploy/clock.js';
+import { deploy, type DeployResult, type DeployStep } from '../../deploy/deploy.js';
+import { OperationError } from '../../deploy/errors.js';
+import type { FetchLike } from '../../deploy/health.js';
+import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
+import { renderPreview } from '../../ui/changeset-view.js';
+import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
+import { healthTimeoutHint, renderOutputs, renderRootCause } from '../../ui/report.js';
+import { formatDuration, makeStyle } from '../../ui/style.js';
+import { EXIT_ERROR, UserError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { defaultStackName } from '../main.js';
+import { loadParamsOrExplain } from '../params.js';
+import { terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+
+export const EXIT_INTERRUPTED = 130;
+
+export interface DeployOptions {
+  env?: string | undefined;
+  params?: string | undefined;
+  stackName?: string | undefined;
+  region?: string | undefined;
+  profile?: string | undefined;
+  endpointUrl?: string | undefined;
+  bucket?: string | undefined;
+  templates?: string | undefined;
+  yes: boolean;
+  execute: boolean;
+  waitHealthy: boolean;
+  allowReplacement: boolean;
+  json: boolean;
+}
+
+/** What tests replace: AWS, time, the prompt, HTTP and Ctrl-C. */
+export interface DeployCommandDeps {
+  session?: AwsSession;
+  clock?: Clock;
+  prompt?: Prompt;
+  fetch?: FetchLike;
+  signal?: AbortSignal;
+  healthTimeoutMs?: number;
+}
+
+function stepText(step: DeployStep, stackName: string): string | undefined {
+  switch (step.step) {
+    case 'identity':
+      return `Account ${step.identity.account} (${step.identity.arn})`;
+    case 'recreate':
+      return `The stack is ${step.status} after an earlier failed create: deleting it and creating it again.`;
+    case 'bucket':
+      return step.created ? `Created artifacts bucket s3://${step.bucket} (private, encrypted, TLS only)` : `Artifacts bucket s3://${step.bucket}`;
+    case 'packaged': {
+      const fresh = step.result.templates.filter((t) => t.uploaded).length;
+      return `Templates: ${fresh} uploaded, ${step.result.templates.length - fresh} unchanged`;
+    }
+    case 'change-set':
+      return `Creating change set ${step.name} (${step.type === 'CREATE' ? `new stack ${stackName}` : `update of ${stackName}`})...`;
+    case 'executing':
+      return `Executing; following ${stackName} and its nested stacks (Ctrl-C stops watching, not the deploy).`;
+    case 'health':
+      return `Waiting for ${step.url}/api/health to answer {"status":"ok"} (the first boot takes several minutes)...`;
+  }
+}
+
+function changeCounts(preview: ChangePreview | undefined): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { change } of flatten(preview?.changes ?? [])) counts[change.action] = (counts[change.action] ?? 0) + 1;
+  return counts;
+}
+
+export async function deployCommand(options: DeployOptions, io: CliIo, deps: DeployCommandDeps = {}): Promise<number> {
+  const started = (deps.clock ?? systemClock).now();
+  const stackName = defaultStackName(options);
+  const { values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
+  if (options.execute && !options.yes && !io.isTty) {
+    throw new UserError(`deploy ${stackName}: confirmation needed, but this is not an interactive terminal`, 'Pass --yes to deploy without a prompt (CI), or --no-execute to preview only.');
+  }
+  const templatesDir = options.templates ? resolve(io.cwd, options.templates) : SHIPPED_TEMPLATES;
+  const templates = await readTemplateSet(templatesDir).catch((error: unknown) => {
+    throw new UserError(`deploy ${templatesDir}: cannot read the templates (${(error as Error).message})`, 'Run `metabase-aws synth` to write them, or point --templates at a directory holding root.yaml.');
+  });
+
+  const session = deps.session ?? (await import('../../aws/session.js')).openSession({ region: options.region, profile: options.profile, endpointUrl: options.endpointUrl });
+  const clock = deps.clock ?? systemClock;
+  const prompt = deps.prompt ?? terminalPrompt;
+  const style = makeStyle(io.isTty && !options.json, io.env);
+  const info = options.json ? io.stderr : io.stdout;
+  const printer = io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  let refusal: UserError | undefined;
+
+  const confirm = async (_preview: ChangePreview, risks: DatabaseRisk[]): Promise<boolean> => {
+    if (risks.length > 0 && !options.allowReplacement) {
+      if (!io.isTty) {
+        refusal = new UserError(
+          `deploy ${stackName}: the change set would replace or remove the database (${risks.map((r) => r.path).join(', ')})`,
+          'Undo the parameter change, or pass --allow-replacement if you really want a new, empty database.',
+        );
+        return false;
+      }
+      const typed = await prompt(style.red(`Type the stack name (${stackName}) to replace the database anyway: `));
+      return typed === stackName;
+    }
+    if (options.yes) return true;
+    return /^y(es)?$/i.test(await prompt(`Deploy these changes to ${stackName}? [y/N] `));
+  };
+
+  const region = await session.region();
+  const run = (signal: AbortSignal): Promise<DeployResult> =>
+    deploy(
+      { cf: session.cloudFormation, s3: session.s3, sts: session.sts, region, endpoint: session.endpoint, clock, fetch: deps.fetch ?? fetch },
+      { stackName, parameters: values, templates, bucket: options.bucket, execute: options.execute, waitHealthy: options.waitHealthy, healthTimeoutMs: deps.healthTimeoutMs, signal },
+      {
+        onStep: (step) => {
+          const text = stepText(step, stackName);
+          if (text) info(`${text}\n`);
+        },
+        onPreview: (preview, risks) => info(renderPreview(stackName, preview, risks, style)),
+        confirm,
+        onEvent: printer.onEvent,
+        onRound: printer.onRound,
+        onHealth: (probe) => info(`  ${formatDuration(probe.elapsedMs).padStart(6)}  ${probe.last}\n`),
+      },
+    );
+
+  let result: DeployResult;
+  try {
+    result = deps.signal ? await run(deps.signal) : await withInterrupt(run);
+  } catch (error) {
+    if (error instanceof OperationError) throw new UserError(error.message, error.hint);
+    throw error;
+  } finally {
+    printer.finish();
+  }
+  if (refusal) throw refusal;
+  const elapsed = formatDuration(clock.now() - started);
+  const exitCode = report(result, options, io, region, elapsed, style);
+  if (options.json) {
+    const { preview: _preview, ...rest } = result;
+    const document = { command: 'deploy', region, ...rest, changes: changeCounts(result.preview), apiCalls: session.calls.summary(), elapsedMs: clock.now() - started, exitCode };
+    io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  return exitCode;
+}
+
+function report(result: DeployResult, options: DeployOptions, io: CliIo, region: string, elapsed: string, style: ReturnType<typeof makeStyle>): number {
+  const info = options.json ? io.stderr : io.stdout;
+  const name = result.stackName;
+  switch (result.outcome) {
+    case 'preview':
+      info(`deploy ${name}: preview only (--no-execute); nothing changed.\n`);
+      return 0;
+    case 'cancelled':
+      io.stderr(`deploy ${name}: cancelled; nothing changed.\n`);
+      return EXIT_ERROR;
+    case 'interrupted':
+      io.stderr(
+        `deploy ${name}: stopped watching. The CloudFormation operation continues in AWS (last status ${result.status ?? 'unknown'}).\n` +
+          `Follow it with \`aws cloudformation describe-stack-events --stack-name ${name} --region ${region}\` or in the CloudFormation console; run deploy again once it has finished.\n`,
+      );
+      return EXIT_INTERRUPTED;
+    case 'failed':
+      io.stderr(`deploy ${name}: failed (${result.status ?? 'unknown'}) after ${elapsed}\n${renderRootCause(result.rootCause, style)}`);
+      io.stderr('Fix the cause above and run deploy again; CloudFormation has rolled back what this deploy changed.\n');
+      return EXIT_ERROR;
+    default:
+      break;
+  }
+  const headline = result.outcome === 'no-changes' ? `deploy ${name}: no changes; the stack is up to date.` : `deploy ${name}: ${result.status} in ${elapsed}`;
+  info(`${style.green(headline)}\n${renderOutputs(result.outputs, style)}`);
+  if (result.health && !result.health.healthy) {
+    if (result.health.interrupted) {
+      io.stderr(`deploy ${name}: stopped waiting for Metabase; the stack is deployed.\n`);
+      return EXIT_INTERRUPTED;
+    }
+    io.stderr(`deploy ${name}: Metabase did not report healthy within ${formatDuration(result.health.elapsedMs)} (last: ${result.health.last})\n${healthTimeoutHint(name, result.outputs, region)}\n`);
+    return EXIT_ERROR;
+  }
+  if (result.health?.healthy) info(`Metabase is up: ${result.outputs.MetabaseUrl} (healthy after ${formatDuration(result.health.elapsedMs)})\n`);
+  return 0;
+}

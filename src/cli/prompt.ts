@@ -1,0 +1,27 @@
+// Asking the user one question on the terminal; injected in tests.
+import { createInterface } from 'node:readline/promises';
+
+export type Prompt = (question: string) => Promise<string>;
+
+export const terminalPrompt: Prompt = async (question) => {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+};
+
+/** An AbortSignal that fires on Ctrl-C / SIGTERM while `run` is in flight; the handlers are removed after. */
+export async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

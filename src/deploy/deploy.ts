@@ -1,0 +1,194 @@
+// The deploy flow over the AWS interfaces: identity → stack state → bucket → package → change set →
+// review → execute → watch → outputs → health. Returns what happened; the CLI does all the printing
+// through the hooks.
+import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
+import type { S3Api } from '../aws/s3.js';
+import type { Identity, StsApi } from '../aws/sts.js';
+import { ensureArtifactsBucket } from './bucket.js';
+import { changeSetName, databaseRisks, readPreview, waitForChangeSet, type ChangePreview, type DatabaseRisk } from './changeset.js';
+import type { Clock } from './clock.js';
+import { OperationError } from './errors.js';
+import { waitHealthy, type FetchLike, type HealthProbe, type HealthResult } from './health.js';
+import { packageTemplates, rootParameterNames, type PackageResult, type TemplateSet } from './package.js';
+import { findRootCause, type RootCause } from './root-cause.js';
+import { waitUntilGone } from './stack-state.js';
+import { latestEventId, watchStack, type WatchEvent } from './watch.js';
+
+export interface DeployDeps {
+  cf: CloudFormationApi;
+  s3: S3Api;
+  sts: StsApi;
+  region: string;
+  endpoint: string | undefined;
+  clock: Clock;
+  fetch: FetchLike;
+}
+
+export interface DeployRequest {
+  stackName: string;
+  parameters: Record<string, string>;
+  templates: TemplateSet;
+  bucket?: string | undefined;
+  execute: boolean;
+  waitHealthy: boolean;
+  healthTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export type DeployStep =
+  | { step: 'identity'; identity: Identity }
+  | { step: 'recreate'; status: string }
+  | { step: 'bucket'; bucket: string; created: boolean }
+  | { step: 'packaged'; result: PackageResult }
+  | { step: 'change-set'; type: 'CREATE' | 'UPDATE'; name: string }
+  | { step: 'executing'; stackId: string }
+  | { step: 'health'; url: string };
+
+export interface DeployHooks {
+  onStep?: ((step: DeployStep) => void) | undefined;
+  onPreview?: ((preview: ChangePreview, risks: DatabaseRisk[]) => void) | undefined;
+  /** Whether to execute the previewed change set. */
+  confirm: (preview: ChangePreview, risks: DatabaseRisk[]) => Promise<boolean>;
+  onEvent?: ((event: WatchEvent) => void) | undefined;
+  onRound?: (() => void) | undefined;
+  onHealth?: ((probe: HealthProbe) => void) | undefined;
+}
+
+export type DeployOutcome = 'created' | 'updated' | 'no-changes' | 'preview' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface DeployResult {
+  outcome: DeployOutcome;
+  stackName: string;
+  stackId?: string | undefined;
+  account: string;
+  bucket: string;
+  /** the status found before deploying, when the stack had to be deleted and recreated */
+  recreatedFrom?: string | undefined;
+  preview?: ChangePreview | undefined;
+  status?: string | undefined;
+  rootCause?: RootCause | undefined;
+  outputs: Record<string, string>;
+  health?: HealthResult | undefined;
+}
+
+const RECREATE = new Set(['ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS']);
+
+/** Refuses states no change set can start from; says whether to create, update or recreate. */
+export function planFor(stackName: string, stack: StackInfo | undefined): 'CREATE' | 'UPDATE' | 'RECREATE' {
+  if (!stack || stack.status === 'DELETE_COMPLETE') return 'CREATE';
+  if (RECREATE.has(stack.status)) return 'RECREATE';
+  const subject = `deploy ${stackName}`;
+  if (stack.status.endsWith('_IN_PROGRESS')) {
+    throw new OperationError(
+      `${subject}: the stack is busy (${stack.status}); CloudFormation runs one operation at a time`,
+      'Wait until it finishes (watch it in the CloudFormation console), then run deploy again.',
+    );
+  }
+  if (stack.status === 'UPDATE_ROLLBACK_FAILED') {
+    throw new OperationError(
+      `${subject}: the stack is UPDATE_ROLLBACK_FAILED: an update failed and its rollback could not restore some resources`,
+      `Fix what the stack events name, run \`aws cloudformation continue-update-rollback --stack-name ${stackName}\` (with --resources-to-skip for resources that cannot be restored), wait for UPDATE_ROLLBACK_COMPLETE, then deploy again.`,
+    );
+  }
+  if (stack.status === 'ROLLBACK_FAILED' || stack.status === 'DELETE_FAILED') {
+    throw new OperationError(
+      `${subject}: the stack is ${stack.status} and cannot be updated`,
+      `Run \`metabase-aws destroy --stack-name ${stackName}\` to finish removing it, then deploy again.`,
+    );
+  }
+  return 'UPDATE';
+}
+
+function outcomeOf(status: string, type: 'CREATE' | 'UPDATE'): 'created' | 'updated' | 'failed' {
+  if (status === 'CREATE_COMPLETE' && type === 'CREATE') return 'created';
+  if (status === 'UPDATE_COMPLETE' && type === 'UPDATE') return 'updated';
+  return 'failed';
+}
+
+export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: DeployHooks): Promise<DeployResult> {
+  const { cf, clock } = deps;
+  const { stackName } = request;
+  const identity = await deps.sts.callerIdentity();
+  hooks.onStep?.({ step: 'identity', identity });
+
+  const existing = await cf.describeStack(stackName);
+  const plan = planFor(stackName, existing);
+  if (plan === 'RECREATE' && !request.execute) {
+    throw new OperationError(
+      `deploy ${stackName}: the stack is ${existing?.status} from an earlier failed create; there is nothing to compare against`,
+      'Run deploy without --no-execute: it deletes the empty stack and creates it again.',
+    );
+  }
+
+  const { bucket, created } = await ensureArtifactsBucket(deps.s3, { account: identity.account, region: deps.region, bucket: request.bucket, verb: 'deploy', endpoint: deps.endpoint });
+  hooks.onStep?.({ step: 'bucket', bucket, created });
+  const packaged = await packageTemplates(deps.s3, { bucket, account: identity.account, region: deps.region, endpoint: deps.endpoint }, request.templates);
+  hooks.onStep?.({ step: 'packaged', result: packaged });
+  const base = { stackName, account: identity.account, bucket, outputs: {} as Record<string, string> };
+
+  if (plan === 'RECREATE' && existing) {
+    hooks.onStep?.({ step: 'recreate', status: existing.status });
+    await cf.deleteStack(existing.stackId);
+    await waitUntilGone(cf, existing.stackId, clock, stackName);
+  }
+  const type = plan === 'UPDATE' ? 'UPDATE' : 'CREATE';
+  const recreatedFrom = plan === 'RECREATE' ? existing?.status : undefined;
+
+  const declared = new Set(rootParameterNames(request.templates.root.bytes));
+  const parameters = Object.fromEntries(Object.entries(request.parameters).filter(([name]) => declared.has(name)));
+  const name = changeSetName(clock.now());
+  hooks.onStep?.({ step: 'change-set', type, name });
+  const changeSet = await cf.createChangeSet({ stackName, changeSetName: name, type, templateUrl: packaged.rootUrl, parameters, tags: { 'managed-by': 'metabase-aws' } });
+  const outcome = await waitForChangeSet(cf, changeSet.id, { clock });
+
+  const discard = async (): Promise<void> => {
+    await cf.deleteChangeSet(changeSet.id);
+    // A CREATE change set leaves an empty REVIEW_IN_PROGRESS stack behind; remove it too.
+    if (type === 'CREATE') await cf.deleteStack(changeSet.stackId);
+  };
+
+  if (outcome.kind === 'empty') {
+    await cf.deleteChangeSet(changeSet.id);
+    const result: DeployResult = { ...base, outcome: 'no-changes', stackId: existing?.stackId, status: existing?.status, outputs: existing?.outputs ?? {} };
+    return withHealth(deps, request, hooks, result);
+  }
+  if (outcome.kind === 'failed') {
+    await discard();
+    throw new OperationError(`deploy ${stackName}: CloudFormation rejected the change set: ${outcome.reason}`, 'Fix the template or parameter it names, then run deploy again.');
+  }
+
+  const preview = await readPreview(cf, outcome.info, type);
+  const risks = databaseRisks(preview);
+  hooks.onPreview?.(preview, risks);
+  if (!request.execute) {
+    await discard();
+    return { ...base, outcome: 'preview', preview, recreatedFrom };
+  }
+  if (!(await hooks.confirm(preview, risks))) {
+    await discard();
+    return { ...base, outcome: 'cancelled', preview, recreatedFrom };
+  }
+
+  const afterEventId = type === 'UPDATE' ? await latestEventId(cf, changeSet.stackId) : undefined;
+  await cf.executeChangeSet(changeSet.id);
+  hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
+  const watched = await watchStack(cf, changeSet.stackId, { clock, signal: request.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+  const common = { ...base, stackId: changeSet.stackId, preview, recreatedFrom, status: watched.status };
+  if (watched.interrupted) return { ...common, outcome: 'interrupted' };
+
+  const result = outcomeOf(watched.status, type);
+  if (result === 'failed') {
+    const rootCause = findRootCause(watched.events) ?? (watched.statusReason ? { path: stackName, logicalId: stackName, resourceType: 'AWS::CloudFormation::Stack', physicalId: changeSet.stackId, status: watched.status, reason: watched.statusReason } : undefined);
+    return { ...common, outcome: 'failed', rootCause };
+  }
+  const after = await cf.describeStack(changeSet.stackId);
+  return withHealth(deps, request, hooks, { ...common, outcome: result, outputs: after?.outputs ?? {} });
+}
+
+async function withHealth(deps: DeployDeps, request: DeployRequest, hooks: DeployHooks, result: DeployResult): Promise<DeployResult> {
+  const url = result.outputs.MetabaseUrl;
+  if (!request.waitHealthy || !url) return result;
+  hooks.onStep?.({ step: 'health', url });
+  const health = await waitHealthy(url, { clock: deps.clock, fetch: deps.fetch, timeoutMs: request.healthTimeoutMs, signal: request.signal, onProbe: hooks.onHealth });
+  return { ...result, health };
+}

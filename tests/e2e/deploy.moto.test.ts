@@ -1,0 +1,89 @@
+// End to end against moto: the real CLI, the real SDK clients, a real (moto) S3 and CloudFormation.
+// The templates are moto stand-ins (see support/standins.ts for what moto cannot run and why); what
+// moto cannot show (nested outputs, rollbacks, root causes, DB replacement) is covered in tests/deploy.
+import t from 'tap';
+import { runCli } from '../support/cli.js';
+import { startMoto } from '../support/moto.js';
+import { writeStandIns } from './support/standins.js';
+import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ListObjectsV2Command, S3Client, GetBucketTaggingCommand } from '@aws-sdk/client-s3';
+import { writeFile, mkdtemp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+process.env.AWS_ACCESS_KEY_ID = 'testing';
+process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+process.env.AWS_REGION = 'us-east-1';
+delete process.env.AWS_PROFILE;
+delete process.env.AWS_ENDPOINT_URL;
+
+const moto = await startMoto();
+t.teardown(() => moto.stop());
+await moto.reset();
+const templates = await writeStandIns();
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const cf = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
+const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials, forcePathStyle: true });
+const stackName = 'metabase-e2e-deploy';
+const base = ['deploy', '--env', 'dev', '--stack-name', stackName, '--yes', '--no-wait-healthy', '--endpoint-url', moto.endpoint, '--templates', templates];
+
+interface DeployJson {
+  outcome: string;
+  bucket: string;
+  status?: string;
+  apiCalls: { total: number; byOperation: Record<string, number> };
+}
+
+t.test('first deploy creates the bucket, the template objects, the root stack and its nested stacks', async (t) => {
+  const started = Date.now();
+  const result = await runCli([...base, '--json']);
+  const elapsed = Date.now() - started;
+  t.equal(result.code, 0, result.stderr);
+  const doc = JSON.parse(result.stdout) as DeployJson;
+  t.equal(doc.outcome, 'created');
+  t.equal(doc.bucket, 'metabase-aws-artifacts-123456789012-us-east-1');
+  t.ok(doc.apiCalls.total > 0, 'counts API calls');
+  t.comment(`first deploy against moto: ${doc.apiCalls.total} API calls, ${elapsed} ms`);
+
+  const objects = await s3.send(new ListObjectsV2Command({ Bucket: doc.bucket }));
+  const keys = (objects.Contents ?? []).map((o) => o.Key ?? '');
+  t.equal(keys.length, 5, 'root + 4 nested templates');
+  t.ok(keys.every((k) => /^templates\/[a-z]+-[0-9a-f]{64}\.yaml$/.test(k)), 'content-addressed keys');
+  const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: doc.bucket }));
+  t.match(tags.TagSet, [{ Key: 'metabase-aws:created-by', Value: 'metabase-aws' }]);
+
+  const root = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
+  t.equal(root.Stacks?.[0]?.StackStatus, 'CREATE_COMPLETE');
+  const all = await cf.send(new ListStacksCommand({}));
+  const nested = (all.StackSummaries ?? []).filter((s) => s.StackName?.startsWith(`${stackName}-`) && s.StackStatus === 'CREATE_COMPLETE');
+  t.same(nested.map((s) => s.StackName?.replace(/^.*-(\w+Stack)-.*$/, '$1')).sort(), ['AppStack', 'DataStack', 'EdgeStack', 'NetworkStack']);
+});
+
+t.test('a second identical deploy is a no-op that exits 0 and stays within its call budget', async (t) => {
+  const result = await runCli([...base, '--json']);
+  t.equal(result.code, 0, result.stderr);
+  const doc = JSON.parse(result.stdout) as DeployJson;
+  t.equal(doc.outcome, 'no-changes');
+  t.equal(doc.apiCalls.byOperation['s3:PutObject'] ?? 0, 0, 'unchanged templates are not uploaded again');
+  t.equal(doc.apiCalls.byOperation['cloudformation:ExecuteChangeSet'] ?? 0, 0);
+  // identity 1, describe 1, bucket 1, heads 5, change set create/describe/delete ~3: a busy-polling
+  // regression would blow far past this.
+  t.ok(doc.apiCalls.total <= 15, `no-op deploy made ${doc.apiCalls.total} calls`);
+});
+
+t.test('a changed parameter produces an update', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'params-'));
+  const params = JSON.parse(await readFile('params/dev.json', 'utf8')) as Record<string, unknown>;
+  params.DesiredCount = 2;
+  const file = join(dir, 'changed.json');
+  await writeFile(file, JSON.stringify(params));
+  const args = base.filter((a) => a !== '--env' && a !== 'dev');
+  const result = await runCli([...args, '--params', file, '--json']);
+  t.equal(result.code, 0, result.stderr);
+  const doc = JSON.parse(result.stdout) as DeployJson;
+  t.equal(doc.outcome, 'updated');
+  const root = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
+  t.equal(root.Stacks?.[0]?.StackStatus, 'UPDATE_COMPLETE');
+  t.match(root.Stacks?.[0]?.Parameters, [{ ParameterKey: 'DesiredCount', ParameterValue: '2' }].slice(0, 0));
+  t.ok(root.Stacks?.[0]?.Parameters?.some((p) => p.ParameterKey === 'DesiredCount' && p.ParameterValue === '2'), 'the new value reached the stack');
+});
