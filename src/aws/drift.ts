@@ -23,8 +23,6 @@ export interface StackResourceInfo {
   logicalId: string;
   physicalId?: string | undefined;
   type: string;
-  /** from ListStackResources' drift summary: the only place CloudFormation reports NOT_CHECKED */
-  driftStatus?: string | undefined;
 }
 
 export type DetectionState = 'DETECTION_IN_PROGRESS' | 'DETECTION_COMPLETE' | 'DETECTION_FAILED';
@@ -113,7 +111,6 @@ export class SdkDriftApi implements DriftApi {
       logicalId: r.LogicalResourceId ?? '',
       physicalId: r.PhysicalResourceId,
       type: r.ResourceType ?? '',
-      driftStatus: r.DriftInformation?.StackResourceDriftStatus,
     }));
     return { items, nextToken: out.NextToken };
   }

@@ -77,7 +77,9 @@ export function mergeResources(listed: StackResourceInfo[], drifts: ResourceDrif
   const merged = listed.map((r): ResourceReport => {
     const drift = byId.get(r.logicalId);
     if (drift) return fromDrift(drift);
-    const note = detectionFailed && r.driftStatus !== 'NOT_CHECKED' ? 'not checked: drift detection failed before reaching it' : NOT_CHECKABLE_NOTE;
+    // ListStackResources' own drift summary cannot tell the two cases apart: it says NOT_CHECKED for every
+    // resource of a stack that was never checked before.
+    const note = detectionFailed ? 'not checked: drift detection failed for this stack, or the type is not drift-checkable' : NOT_CHECKABLE_NOTE;
     return { logicalId: r.logicalId, physicalId: r.physicalId, type: r.type, status: 'NOT_CHECKED', note, differences: [] };
   });
   const listedIds = new Set(listed.map((r) => r.logicalId));

@@ -1,6 +1,7 @@
 // checkDrift over the in-memory fake: the whole tree, drift in one nested stack, paging, partial and
 // failed detections, the timeout, NOT_CHECKED resources, polling rate, concurrency and the call count.
 import t from 'tap';
+import { mergeResources } from '../../src/drift/detect.js';
 import { checkDrift, type DriftReport, type StackReport } from '../../src/drift/index.js';
 import { FakeClock, FakeDriftApi, stackArn } from './fake.js';
 import { metabaseTree, nestedName, ROOT } from './fixture.js';
@@ -168,4 +169,28 @@ t.test('concurrency: at most N stacks in detection at once', async (t) => {
 
 t.test('an invalid concurrency is refused', async (t) => {
   await t.rejects(run(new FakeDriftApi(metabaseTree()), new FakeClock(), { concurrency: 0 }), /concurrency must be a positive integer/);
+});
+
+t.test('merge: UNKNOWN keeps CloudFormation\'s reason, UNSUPPORTED reads as NOT_CHECKED, unlisted drift records are kept', async (t) => {
+  const listed = [
+    { logicalId: 'Service', type: 'AWS::ECS::Service' },
+    { logicalId: 'Policy', type: 'AWS::ApplicationAutoScaling::ScalingPolicy' },
+  ];
+  const merged = mergeResources(
+    listed,
+    [
+      { logicalId: 'Service', type: 'AWS::ECS::Service', status: 'UNKNOWN', reason: 'Internal failure reading the service', differences: [] },
+      { logicalId: 'Policy', type: 'AWS::ApplicationAutoScaling::ScalingPolicy', status: 'UNSUPPORTED', differences: [] },
+      { logicalId: 'Added', type: 'AWS::SQS::Queue', status: 'IN_SYNC', differences: [] },
+    ],
+    false,
+  );
+  t.same(
+    merged.map((r) => [r.logicalId, r.status, r.note]),
+    [
+      ['Service', 'UNKNOWN', 'Internal failure reading the service'],
+      ['Policy', 'NOT_CHECKED', 'not drift-checkable: CloudFormation does not support drift detection for this type'],
+      ['Added', 'IN_SYNC', undefined],
+    ],
+  );
 });

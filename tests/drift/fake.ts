@@ -7,7 +7,7 @@ export interface FakeResource {
   logicalId: string;
   type: string;
   physicalId?: string;
-  /** absent: IN_SYNC; 'unsupported': left out of the drift results, NOT_CHECKED in the list */
+  /** absent: IN_SYNC; 'unsupported' (type without drift support) and 'no-result' (not reached by a failed detection): left out of the drift results */
   drift?: 'IN_SYNC' | 'MODIFIED' | 'DELETED' | 'UNKNOWN' | 'unsupported' | 'no-result';
   differences?: PropertyDifference[];
   expectedProperties?: string;
@@ -109,7 +109,6 @@ export class FakeDriftApi implements DriftApi {
       logicalId: r.logicalId,
       physicalId: r.physicalId ?? `${r.logicalId.toLowerCase()}-0123`,
       type: r.type,
-      driftStatus: r.drift === 'unsupported' ? 'NOT_CHECKED' : 'IN_SYNC',
     }));
     return paged(items, this.pageSize, nextToken);
   }
