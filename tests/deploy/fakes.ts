@@ -1,0 +1,331 @@
+// In-memory AWS for the deploy and destroy tests. CloudFormation is scripted: a test says which change
+// set statuses describe returns and which events appear how long after execute/delete, and the fake
+// reveals them as the fake clock advances. Every call is recorded (name + argument) for assertions.
+import type { ChangeSetInfo, CloudFormationApi, CreateChangeSetInput, StackEvent, StackInfo, StackResource } from '../../src/aws/cloudformation.js';
+import type { DbInstanceInfo, DbSnapshotInfo, RdsApi } from '../../src/aws/rds.js';
+import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../src/aws/s3.js';
+import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
+import type { StsApi } from '../../src/aws/sts.js';
+import { fakeClock } from '../../src/deploy/clock.js';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'eu-west-1';
+export const ROOT_ID = 'arn:aws:cloudformation:eu-west-1:111122223333:stack/metabase-dev/root-1';
+export const nestedId = (label: string): string => `arn:aws:cloudformation:eu-west-1:111122223333:stack/metabase-dev-${label}-X/${label}-1`;
+
+export interface Call {
+  name: string;
+  arg?: unknown;
+  /** fake-clock time of the call */
+  at?: number;
+}
+
+export interface ScheduledEvent {
+  /** ms after the triggering operation (execute or delete) */
+  after: number;
+  stackId: string;
+  logicalId: string;
+  status: string;
+  resourceType?: string;
+  physicalId?: string;
+  reason?: string;
+}
+
+let eventCounter = 0;
+
+export class FakeCloudFormation implements CloudFormationApi {
+  calls: Call[] = [];
+  stacks = new Map<string, StackInfo>();
+  /** Statuses describeChangeSet returns in turn for the root change set (the last one repeats). */
+  changeSetSequence: Partial<ChangeSetInfo>[] = [{ status: 'CREATE_COMPLETE', changes: [] }];
+  nestedChangeSets = new Map<string, ChangeSetInfo>();
+  /** Events revealed after executeChangeSet / deleteStack of the root. */
+  timeline: ScheduledEvent[] = [];
+  /** Stack status once the timeline has played (the describeStack answer after the root's last event). */
+  finalStatus = 'CREATE_COMPLETE';
+  finalOutputs: Record<string, string> = {};
+  resources = new Map<string, StackResource[]>();
+  templates = new Map<string, string>();
+  /** Events already in the history before the operation (newest first per stack). */
+  history = new Map<string, StackEvent[]>();
+  private startedAt: number | undefined;
+  private changeSetReads = 0;
+  private deleteCount = 0;
+  /** Timelines for the 2nd, 3rd... delete of the root (retries). */
+  deleteTimelines: ScheduledEvent[][] = [];
+
+  constructor(
+    readonly clock: { now(): number },
+    readonly counter = new ApiCallCounter(),
+  ) {}
+
+  private record(name: string, arg?: unknown): void {
+    this.calls.push({ name, arg, at: this.clock.now() });
+    this.counter.record('cloudformation', name);
+  }
+
+  /** Shortest gap between two event polls of the same stack. */
+  minPollGap(): number {
+    const last = new Map<unknown, number>();
+    let min = Infinity;
+    for (const call of this.calls.filter((c) => c.name === 'stackEvents')) {
+      const before = last.get(call.arg);
+      if (before !== undefined) min = Math.min(min, (call.at ?? 0) - before);
+      last.set(call.arg, call.at ?? 0);
+    }
+    return min;
+  }
+
+  callNames(): string[] {
+    return this.calls.map((c) => c.name);
+  }
+
+  private started(): boolean {
+    return this.startedAt !== undefined;
+  }
+
+  private visible(): ScheduledEvent[] {
+    if (this.startedAt === undefined) return [];
+    const elapsed = this.clock.now() - this.startedAt;
+    return this.timeline.filter((e) => e.after <= elapsed);
+  }
+
+  private finished(): boolean {
+    return this.started() && this.visible().length === this.timeline.length;
+  }
+
+  async describeStack(nameOrId: string): Promise<StackInfo | undefined> {
+    this.record('describeStack', nameOrId);
+    const stack = [...this.stacks.values()].find((s) => s.stackName === nameOrId || s.stackId === nameOrId);
+    if (!stack) return undefined;
+    if (this.finished()) return { ...stack, status: this.finalStatus, outputs: this.finalOutputs };
+    if (this.started()) return { ...stack, status: stack.status.replace(/_COMPLETE$|_FAILED$/, '_IN_PROGRESS') };
+    return stack;
+  }
+
+  async createChangeSet(input: CreateChangeSetInput): Promise<{ id: string; stackId: string }> {
+    this.record('createChangeSet', input);
+    if (!this.stacks.has(input.stackName)) {
+      this.stacks.set(input.stackName, { stackId: ROOT_ID, stackName: input.stackName, status: 'REVIEW_IN_PROGRESS', outputs: {}, parameters: input.parameters, terminationProtection: false });
+    }
+    return { id: 'arn:changeSet/root', stackId: this.stacks.get(input.stackName)?.stackId ?? ROOT_ID };
+  }
+
+  async describeChangeSet(id: string): Promise<ChangeSetInfo> {
+    this.record('describeChangeSet', id);
+    const nested = this.nestedChangeSets.get(id);
+    if (nested) return nested;
+    const step = this.changeSetSequence[Math.min(this.changeSetReads++, this.changeSetSequence.length - 1)] ?? {};
+    return { id, stackId: ROOT_ID, status: 'CREATE_COMPLETE', changes: [], ...step };
+  }
+
+  async deleteChangeSet(id: string): Promise<void> {
+    this.record('deleteChangeSet', id);
+  }
+
+  async executeChangeSet(id: string): Promise<void> {
+    this.record('executeChangeSet', id);
+    this.startedAt = this.clock.now();
+  }
+
+  async deleteStack(nameOrId: string, retainResources?: string[]): Promise<void> {
+    this.record('deleteStack', { nameOrId, retainResources });
+    const stack = [...this.stacks.values()].find((s) => s.stackName === nameOrId || s.stackId === nameOrId);
+    if (stack && stack.stackId !== ROOT_ID) return;
+    if (stack && (stack.status === 'ROLLBACK_COMPLETE' || stack.status === 'REVIEW_IN_PROGRESS')) {
+      this.stacks.delete(stack.stackName);
+      return;
+    }
+    if (this.deleteCount > 0) {
+      const next = this.deleteTimelines[this.deleteCount - 1];
+      if (next) this.timeline = next.map((e) => ({ ...e, after: e.after + (this.clock.now() - (this.startedAt ?? 0)) }));
+      this.finalStatus = this.deleteFinalStatuses[this.deleteCount - 1] ?? 'DELETE_COMPLETE';
+    } else {
+      this.startedAt = this.clock.now();
+    }
+    this.deleteCount++;
+  }
+
+  deleteFinalStatuses: string[] = [];
+
+  async stackEvents(stackId: string, stopAt: (event: StackEvent) => boolean): Promise<StackEvent[]> {
+    this.record('stackEvents', stackId);
+    const base = this.startedAt ?? 0;
+    const fresh = this.visible()
+      .filter((e) => e.stackId === stackId)
+      .map((e, index) => this.toEvent(e, base, index));
+    const all = [...fresh.reverse(), ...(this.history.get(stackId) ?? [])];
+    const out: StackEvent[] = [];
+    for (const e of all) {
+      if (stopAt(e)) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  private eventIds = new Map<ScheduledEvent, string>();
+
+  private toEvent(e: ScheduledEvent, base: number, _index: number): StackEvent {
+    let id = this.eventIds.get(e);
+    if (!id) {
+      id = `ev-${++eventCounter}`;
+      this.eventIds.set(e, id);
+    }
+    return {
+      eventId: id,
+      stackId: e.stackId,
+      stackName: e.stackId === ROOT_ID ? 'metabase-dev' : `metabase-dev-${e.logicalId}`,
+      logicalId: e.logicalId,
+      physicalId: e.physicalId ?? (e.resourceType === undefined ? e.stackId : `phys-${e.logicalId}`),
+      resourceType: e.resourceType ?? 'AWS::CloudFormation::Stack',
+      status: e.status,
+      reason: e.reason,
+      timestamp: new Date(base + e.after),
+    };
+  }
+
+  async stackResources(stackId: string): Promise<StackResource[]> {
+    this.record('stackResources', stackId);
+    return this.resources.get(stackId) ?? [];
+  }
+
+  async templateBody(stackId: string): Promise<string> {
+    this.record('templateBody', stackId);
+    return this.templates.get(stackId) ?? '{}';
+  }
+
+  async setTerminationProtection(stackId: string, enabled: boolean): Promise<void> {
+    this.record('setTerminationProtection', { stackId, enabled });
+    for (const s of this.stacks.values()) if (s.stackId === stackId) s.terminationProtection = enabled;
+  }
+}
+
+export class FakeS3 implements S3Api {
+  calls: Call[] = [];
+  buckets = new Map<string, { tags: Record<string, string>; objects: Map<string, Uint8Array>; versions: ObjectVersionRef[]; tlsOnly?: boolean }>();
+  pageSize = 1000;
+
+  constructor(readonly counter = new ApiCallCounter()) {}
+
+  private record(name: string, arg?: unknown): void {
+    this.calls.push({ name, arg });
+    this.counter.record('s3', name);
+  }
+
+  async bucketState(bucket: string): Promise<BucketState> {
+    this.record('bucketState', bucket);
+    if (bucket.startsWith('foreign-')) return 'foreign';
+    return this.buckets.has(bucket) ? 'ours' : 'missing';
+  }
+  async createPrivateBucket(bucket: string, _account: string, _region: string, tags: Record<string, string>, tlsOnly: boolean): Promise<void> {
+    this.record('createPrivateBucket', bucket);
+    this.buckets.set(bucket, { tags, objects: new Map(), versions: [], tlsOnly });
+  }
+  async bucketTags(bucket: string): Promise<Record<string, string>> {
+    this.record('bucketTags', bucket);
+    return this.buckets.get(bucket)?.tags ?? {};
+  }
+  async objectExists(bucket: string, key: string): Promise<boolean> {
+    this.record('objectExists', key);
+    return this.buckets.get(bucket)?.objects.has(key) ?? false;
+  }
+  async putObject(bucket: string, key: string, body: Uint8Array): Promise<void> {
+    this.record('putObject', key);
+    const b = this.buckets.get(bucket);
+    if (!b) throw new Error(`no bucket ${bucket}`);
+    b.objects.set(key, body);
+    b.versions.push({ key, versionId: `v${b.versions.length}` });
+  }
+  async listVersions(bucket: string, _account: string, from?: VersionPage['next']): Promise<VersionPage> {
+    this.record('listVersions', from);
+    const all = this.buckets.get(bucket)?.versions ?? [];
+    const start = from?.keyMarker ? all.findIndex((v) => v.key === from.keyMarker && v.versionId === from.versionIdMarker) + 1 : 0;
+    const objects = all.slice(start, start + this.pageSize);
+    const last = objects[objects.length - 1];
+    return { objects, next: start + this.pageSize < all.length && last ? { keyMarker: last.key, versionIdMarker: last.versionId } : undefined };
+  }
+  async deleteObjects(bucket: string, _account: string, objects: ObjectVersionRef[]): Promise<string[]> {
+    this.record('deleteObjects', objects.length);
+    const b = this.buckets.get(bucket);
+    if (b) {
+      b.versions = b.versions.filter((v) => !objects.some((o) => o.key === v.key && o.versionId === v.versionId));
+      for (const o of objects) if (!b.versions.some((v) => v.key === o.key)) b.objects.delete(o.key);
+    }
+    return [];
+  }
+  async deleteBucket(bucket: string): Promise<void> {
+    this.record('deleteBucket', bucket);
+    const b = this.buckets.get(bucket);
+    if (b && b.versions.length > 0) throw Object.assign(new Error('BucketNotEmpty'), { name: 'BucketNotEmpty' });
+    this.buckets.delete(bucket);
+  }
+}
+
+export class FakeRds implements RdsApi {
+  calls: Call[] = [];
+  instances = new Map<string, DbInstanceInfo>();
+  snapshots = new Map<string, DbSnapshotInfo[]>();
+  constructor(readonly counter = new ApiCallCounter()) {}
+  async describeInstance(id: string): Promise<DbInstanceInfo | undefined> {
+    this.calls.push({ name: 'describeInstance', arg: id });
+    this.counter.record('rds', 'DescribeDBInstances');
+    return this.instances.get(id);
+  }
+  async disableDeletionProtection(id: string): Promise<void> {
+    this.calls.push({ name: 'disableDeletionProtection', arg: id });
+    this.counter.record('rds', 'ModifyDBInstance');
+    const db = this.instances.get(id);
+    if (db) db.deletionProtection = false;
+  }
+  async snapshotsOf(instanceId: string): Promise<DbSnapshotInfo[]> {
+    this.calls.push({ name: 'snapshotsOf', arg: instanceId });
+    this.counter.record('rds', 'DescribeDBSnapshots');
+    return this.snapshots.get(instanceId) ?? [];
+  }
+}
+
+export const fakeSts = (counter = new ApiCallCounter()): StsApi => ({
+  callerIdentity: async () => {
+    counter.record('sts', 'GetCallerIdentity');
+    return { account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/tester` };
+  },
+});
+
+export interface FakeWorld {
+  clock: ReturnType<typeof fakeClock>;
+  cf: FakeCloudFormation;
+  s3: FakeS3;
+  rds: FakeRds;
+  sts: StsApi;
+  session: AwsSession;
+}
+
+export function fakeWorld(): FakeWorld {
+  const clock = fakeClock();
+  const calls = new ApiCallCounter();
+  const cf = new FakeCloudFormation(clock, calls);
+  const s3 = new FakeS3(calls);
+  const rds = new FakeRds(calls);
+  const sts = fakeSts(calls);
+  return { clock, cf, s3, rds, sts, session: { cloudFormation: cf, s3, sts, rds, region: async () => REGION, endpoint: undefined, calls } };
+}
+
+export function existingStack(world: FakeWorld, status: string, extra: Partial<StackInfo> = {}): void {
+  world.cf.stacks.set('metabase-dev', { stackId: ROOT_ID, stackName: 'metabase-dev', status, outputs: {}, parameters: {}, terminationProtection: false, ...extra });
+}
+
+/** A successful create: root, then each tier's nested stack with one resource. */
+export function createTimeline(final = 'CREATE_COMPLETE'): ScheduledEvent[] {
+  const events: ScheduledEvent[] = [{ after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' }];
+  let t = 1000;
+  for (const tier of ['NetworkStack', 'DataStack']) {
+    events.push({ after: t, stackId: ROOT_ID, logicalId: tier, status: 'CREATE_IN_PROGRESS', physicalId: nestedId(tier) });
+    events.push({ after: t + 500, stackId: nestedId(tier), logicalId: `metabase-dev-${tier}`, status: 'CREATE_IN_PROGRESS', physicalId: nestedId(tier) });
+    events.push({ after: t + 4000, stackId: nestedId(tier), logicalId: 'Thing', status: 'CREATE_COMPLETE', resourceType: 'AWS::EC2::VPC' });
+    events.push({ after: t + 5000, stackId: nestedId(tier), logicalId: `metabase-dev-${tier}`, status: 'CREATE_COMPLETE', physicalId: nestedId(tier) });
+    events.push({ after: t + 6000, stackId: ROOT_ID, logicalId: tier, status: 'CREATE_COMPLETE', physicalId: nestedId(tier) });
+    t += 7000;
+  }
+  events.push({ after: t, stackId: ROOT_ID, logicalId: 'metabase-dev', status: final });
+  return events;
+}
