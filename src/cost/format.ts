@@ -1,0 +1,71 @@
+// The estimate as a plain-text table (stdout) or JSON (--json).
+import { DEFAULT_ASSUMPTIONS, NOT_INCLUDED, type UsageAssumptions } from './assumptions.js';
+import type { CostEstimate } from './estimate.js';
+
+export function money(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
+export function formatTable(estimate: CostEstimate, source: string, usage: UsageAssumptions = DEFAULT_ASSUMPTIONS): string {
+  const header = ['item', 'quantity', 'monthly', 'free tier', 'first year'];
+  const rows = estimate.lines.map((l) => [l.item, l.quantity, money(l.monthly), l.freeTier > 0 ? `-${money(l.freeTier)}` : '', money(l.monthly - l.freeTier)]);
+  const total = ['total a month', '', money(estimate.totals.monthly), `-${money(estimate.totals.freeTier)}`, money(estimate.totals.firstYear)];
+  const widths = header.map((_, i) => Math.max(...[header, ...rows, total].map((row) => (row[i] ?? '').length)));
+  const render = (row: string[]) =>
+    row
+      .map((cell, i) => (i >= 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const scaling =
+    estimate.maxTasks !== undefined && estimate.maxTasks > estimate.tasks
+      ? [`Autoscaling: each task above ${estimate.tasks} (up to ${estimate.maxTasks}) adds about ${money(estimate.perExtraTask)} a month.`]
+      : [];
+  return [
+    `cost ${source}: ${estimate.regionName} (${estimate.region}), ${estimate.currency} a month of ${estimate.hoursPerMonth} h, prices taken ${estimate.pricesTakenOn}`,
+    '',
+    render(header),
+    rule,
+    ...rows.map(render),
+    rule,
+    render(total),
+    '',
+    `Without the free tier: ${money(estimate.totals.monthly)} a month. First 12 months with it: ${money(estimate.totals.firstYear)}.`,
+    ...scaling,
+    '',
+    'Assumptions:',
+    ...assumptionLines(usage).map((a) => `  - ${a}`),
+    'Not included:',
+    ...NOT_INCLUDED.map((n) => `  - ${n}`),
+    '',
+  ].join('\n');
+}
+
+export function assumptionLines(usage: UsageAssumptions): string[] {
+  return [
+    `${usage.natGbPerTask} GB a month through the NAT for each task (image pulls, AWS APIs, queries to outside data sources)`,
+    `load balancer at ${usage.albLcu} LCU on average`,
+    `${usage.logsGbPerTask} GB of container logs a month for each task; storage holds the retention period's worth`,
+    `application database of ${usage.dbDataGb} GB changing ${usage.dbChangeGbPerDay} GB a day (backup = data + changes kept)`,
+    `Container Insights: ${usage.insightsMetrics} metrics and ${usage.insightsGbPerTask} GB of events a task (rough)`,
+    'FARGATE_SPOT priced at the discount in prices.json; the real Spot price moves',
+    'free tier: the 12-month tier of accounts opened before 15 July 2025 (newer accounts get credits instead), plus always-free CloudWatch; ALB LCUs read as 15 LCU-hours a month',
+  ];
+}
+
+export function toJson(estimate: CostEstimate, source: string, usage: UsageAssumptions = DEFAULT_ASSUMPTIONS): string {
+  const cents = (value: number) => Math.round(value * 100) / 100;
+  return `${JSON.stringify(
+    {
+      params: source,
+      ...estimate,
+      lines: estimate.lines.map((l) => ({ ...l, monthly: cents(l.monthly), freeTier: cents(l.freeTier), firstYear: cents(l.monthly - l.freeTier) })),
+      totals: { monthly: cents(estimate.totals.monthly), freeTier: cents(estimate.totals.freeTier), firstYear: cents(estimate.totals.firstYear) },
+      perExtraTask: cents(estimate.perExtraTask),
+      assumptions: { ...usage, notes: assumptionLines(usage) },
+      notIncluded: NOT_INCLUDED,
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,46 @@
+// The price file's shape, and picking a region out of it. Prices are data (prices.json), never code.
+import prices from './prices.json' with { type: 'json' };
+
+export interface RegionPrices {
+  name: string;
+  natGateway: { hour: number; gbProcessed: number };
+  alb: { hour: number; lcuHour: number };
+  /** spotDiscount: the share FARGATE_SPOT takes off (AWS: "up to 70 %"; the real rate moves). */
+  fargate: { vcpuHour: number; gbHour: number; spotDiscount: number };
+  rds: { instanceHour: Record<string, number>; gp3GbMonth: number; backupGbMonth: number };
+  publicIpv4Hour: number;
+  ec2: { instanceHour: Record<string, number> };
+  ebs: { gp3GbMonth: number };
+  cloudwatch: { logsIngestionGb: number; logsStorageGbMonth: number; metricMonth: number };
+  secretsManager: { secretMonth: number };
+}
+
+export interface FreeTier {
+  months: number;
+  rdsInstanceHours: number;
+  rdsInstanceClasses: string[];
+  rdsStorageGb: number;
+  rdsBackupGb: number;
+  albHours: number;
+  albLcuHours: number;
+  ec2PublicIpv4Hours: number;
+  ec2InstanceTypes: string[];
+  ebsGb: number;
+  cloudwatchLogsGb: number;
+  cloudwatchMetrics: number;
+}
+
+export interface PriceList {
+  takenOn: string;
+  currency: string;
+  hoursPerMonth: number;
+  sources: Record<string, string>;
+  freeTier: FreeTier;
+  regions: Record<string, RegionPrices>;
+}
+
+export const PRICE_LIST: PriceList = prices;
+
+export function regionPrices(list: PriceList, region: string): RegionPrices | undefined {
+  return Object.hasOwn(list.regions, region) ? list.regions[region] : undefined;
+}
