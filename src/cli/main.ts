@@ -39,10 +39,37 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(
       'synth',
       'Write the CloudFormation templates to templates/ (no AWS call)',
-      (y) => y.option('out', { type: 'string', requiresArg: true, default: 'templates', describe: 'Directory to write to' }),
+      (y) =>
+        y
+          .option('out', { type: 'string', requiresArg: true, default: 'templates', describe: 'Directory to write to' })
+          .option('diagrams', { type: 'string', requiresArg: true, default: 'diagrams', describe: 'Directory for the architecture diagrams drawn from them' }),
       async (args) => {
         const { synthCommand } = await import('./commands/synth.js');
-        exitCode = await synthCommand({ out: args.out }, io);
+        exitCode = await synthCommand({ out: args.out, diagrams: args.diagrams }, io);
+      },
+    )
+    .command(
+      'diagram',
+      'Draw diagrams/architecture.svg and .mmd from templates/ (no AWS call)',
+      (y) =>
+        y
+          .option('templates', { type: 'string', requiresArg: true, default: 'templates', describe: 'Directory holding root.yaml and the nested templates' })
+          .option('out', { type: 'string', requiresArg: true, default: 'diagrams', describe: 'Directory to write to' }),
+      async (args) => {
+        const { diagramCommand } = await import('./commands/diagram.js');
+        exitCode = await diagramCommand({ templates: args.templates, out: args.out }, io);
+      },
+    )
+    .command(
+      'cost',
+      'Estimate the monthly AWS bill of a params file, with and without the free tier (no AWS call)',
+      (y) =>
+        paramsFlags(y)
+          .option('region', { type: 'string', requiresArg: true, default: 'us-east-1', describe: 'Region whose prices to use' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the estimate as JSON on stdout' }),
+      async (args) => {
+        const { costCommand } = await import('./commands/cost.js');
+        exitCode = await costCommand({ env: args.env, params: args.params, region: args.region, json: args.json }, io);
       },
     )
     .command(

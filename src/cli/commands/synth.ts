@@ -3,6 +3,8 @@ import type { CliIo } from '../io.js';
 
 export interface SynthOptions {
   out: string;
+  /** The diagrams are drawn from the templates just written, so they never lag behind them. */
+  diagrams?: string;
 }
 
 export async function synthCommand(options: SynthOptions, io: CliIo): Promise<number> {
@@ -12,5 +14,9 @@ export async function synthCommand(options: SynthOptions, io: CliIo): Promise<nu
   const files = await writeTemplates(directory);
   const elapsed = Math.round(performance.now() - started);
   io.stdout(`synth: wrote ${files.map((f) => f.name).join(', ')} to ${relative(io.cwd, directory) || '.'}/ in ${elapsed} ms\n`);
+  if (options.diagrams !== undefined) {
+    const { diagramCommand } = await import('./diagram.js');
+    return diagramCommand({ templates: options.out, out: options.diagrams }, io);
+  }
   return 0;
 }
