@@ -123,6 +123,30 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         );
       },
     )
+    .command(
+      'destroy',
+      'Delete the stack and its nested stacks, then the artifacts bucket; keeps the DB final snapshot',
+      (y) =>
+        stackFlags(y)
+          .option('bucket', { type: 'string', describe: 'Artifacts bucket deploy used (default metabase-aws-artifacts-<account>-<region>)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'Delete without asking for the stack name (CI)' })
+          .option('disable-protection', { type: 'boolean', default: false, describe: 'Turn off DB deletion protection and stack termination protection first' })
+          .option('retain-failed', { type: 'boolean', default: false, describe: 'On DELETE_FAILED, retry keeping the resources that failed' })
+          .option('keep-artifacts', { type: 'boolean', default: false, describe: 'Keep the artifacts bucket' }),
+      async (args) => {
+        if (args.params !== undefined) {
+          throw new UserError('destroy --params: destroy does not read params files, so it cannot tell which stack to delete', 'Pass --stack-name NAME (or --env ENV for metabase-ENV).');
+        }
+        const { destroyCommand } = await import('./commands/destroy.js');
+        exitCode = await destroyCommand(
+          {
+            env: args.env, stackName: args.stackName, region: args.region, profile: args.profile, endpointUrl: args.endpointUrl, bucket: args.bucket,
+            yes: args.yes, disableProtection: args.disableProtection, retainFailed: args.retainFailed, keepArtifacts: args.keepArtifacts, json: args.json,
+          },
+          io,
+        );
+      },
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .recommendCommands()

@@ -97,7 +97,8 @@ export async function watchStack(cf: CloudFormationApi, rootStackId: string, opt
       if (self) {
         stack.status = e.status;
         if (isFinal(e.status)) stack.done = true;
-      } else if (e.resourceType === STACK_TYPE && e.physicalId.startsWith('arn:')) {
+      } else if (e.resourceType === STACK_TYPE && e.physicalId !== '') {
+        // AWS names a nested stack by ARN (empty in its first event); moto by name. Both work as StackName.
         track(e.physicalId, e.logicalId, stack.depth + 1);
       }
     }

@@ -1,0 +1,210 @@
+// The destroy flow: plan (what goes, what stays, what blocks) → delete the root stack and follow it →
+// on DELETE_FAILED retry or retain → find the DB's final snapshot → remove the artifacts bucket if this
+// tool made it. Returns what happened; the CLI prints and asks.
+import { load } from 'js-yaml';
+import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
+import type { RdsApi } from '../aws/rds.js';
+import type { S3Api } from '../aws/s3.js';
+import type { StsApi } from '../aws/sts.js';
+import { createdByThisTool, defaultBucketName, emptyAndDeleteBucket } from './bucket.js';
+import type { Clock } from './clock.js';
+import { OperationError } from './errors.js';
+import { deleteFailures } from './root-cause.js';
+import { waitUntilGone } from './stack-state.js';
+import { latestEventId, watchStack, type WatchEvent } from './watch.js';
+
+export interface DestroyDeps {
+  cf: CloudFormationApi;
+  s3: S3Api;
+  sts: StsApi;
+  rds: RdsApi;
+  region: string;
+  clock: Clock;
+}
+
+export interface TierPlan {
+  label: string;
+  stackId: string;
+  resources: number;
+}
+
+export interface KeptResource {
+  path: string;
+  resourceType: string;
+  physicalId: string;
+  policy: string;
+}
+
+export interface DestroyPlan {
+  stack: StackInfo;
+  account: string;
+  tiers: TierPlan[];
+  /** Resources with DeletionPolicy Retain or Snapshot: they (or their snapshot) outlive the stack. */
+  kept: KeptResource[];
+  database?: { instanceId: string; deletionProtection: boolean } | undefined;
+  bucket: { name: string; exists: boolean; createdByTool: boolean };
+}
+
+const STACK_TYPE = 'AWS::CloudFormation::Stack';
+const DB_TYPE = 'AWS::RDS::DBInstance';
+
+function deletionPolicies(body: string): Record<string, string> {
+  try {
+    const template = load(body) as { Resources?: Record<string, { DeletionPolicy?: unknown }> } | undefined;
+    const entries = Object.entries(template?.Resources ?? {}).filter(([, r]) => typeof r.DeletionPolicy === 'string');
+    return Object.fromEntries(entries.map(([id, r]) => [id, String(r.DeletionPolicy)]));
+  } catch {
+    // Short-form tags (!Ref) from a template this tool did not write: no policies known, nothing claimed.
+    return {};
+  }
+}
+
+export async function planDestroy(deps: DestroyDeps, request: { stackName: string; bucket?: string | undefined }): Promise<DestroyPlan | undefined> {
+  const { cf } = deps;
+  const identity = await deps.sts.callerIdentity();
+  const stack = await cf.describeStack(request.stackName);
+  if (!stack || stack.status === 'DELETE_COMPLETE') return undefined;
+  if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') {
+    throw new OperationError(`destroy ${request.stackName}: the stack is busy (${stack.status})`, 'Wait until the current operation finishes, then run destroy again.');
+  }
+  const tiers: TierPlan[] = [];
+  const kept: KeptResource[] = [];
+  let database: DestroyPlan['database'];
+  const visit = async (stackId: string, label: string, prefix: string): Promise<void> => {
+    const [resources, body] = await Promise.all([cf.stackResources(stackId), cf.templateBody(stackId)]);
+    const policies = deletionPolicies(body);
+    tiers.push({ label, stackId, resources: resources.filter((r) => r.resourceType !== STACK_TYPE).length });
+    for (const r of resources) {
+      const policy = policies[r.logicalId];
+      if (policy === 'Retain' || policy === 'RetainExceptOnCreate' || policy === 'Snapshot') {
+        kept.push({ path: `${prefix}${r.logicalId}`, resourceType: r.resourceType, physicalId: r.physicalId, policy });
+      }
+      if (r.resourceType === DB_TYPE && r.physicalId && !database) {
+        const db = await deps.rds.describeInstance(r.physicalId);
+        database = { instanceId: r.physicalId, deletionProtection: db?.deletionProtection ?? false };
+      }
+    }
+    for (const nested of resources.filter((r) => r.resourceType === STACK_TYPE && r.physicalId !== '')) {
+      await visit(nested.physicalId, nested.logicalId, `${prefix}${nested.logicalId}/`);
+    }
+  };
+  await visit(stack.stackId, stack.stackName, '');
+
+  const name = request.bucket ?? defaultBucketName(identity.account, deps.region);
+  const state = await deps.s3.bucketState(name, identity.account);
+  const createdByTool = state === 'ours' && (await createdByThisTool(deps.s3, name, identity.account));
+  return { stack, account: identity.account, tiers, kept, database, bucket: { name, exists: state === 'ours', createdByTool } };
+}
+
+/** What stops a deletion half-way unless switched off first. */
+export function protections(plan: DestroyPlan): string[] {
+  const found: string[] = [];
+  if (plan.stack.terminationProtection) found.push('termination protection on the stack');
+  if (plan.database?.deletionProtection) found.push(`deletion protection on the database ${plan.database.instanceId}`);
+  return found;
+}
+
+export interface LeftBehind {
+  path: string;
+  resourceType: string;
+  physicalId: string;
+  reason: string;
+}
+
+export type FailureDecision = 'retry' | 'retain' | 'stop';
+
+export interface DestroyHooks {
+  onEvent?: ((event: WatchEvent) => void) | undefined;
+  onRound?: (() => void) | undefined;
+  onStep?: ((text: string) => void) | undefined;
+  /** DELETE_FAILED: what next. */
+  onDeleteFailed: (failures: LeftBehind[], attempt: number) => Promise<FailureDecision>;
+}
+
+export interface DestroyResult {
+  outcome: 'deleted' | 'failed' | 'interrupted';
+  status: string;
+  snapshotId?: string | undefined;
+  kept: KeptResource[];
+  leftBehind: LeftBehind[];
+  failures: LeftBehind[];
+  bucket: { name: string; deleted: boolean; objectsRemoved: number; keptBecause?: string | undefined };
+}
+
+const asLeftBehind = (e: WatchEvent): LeftBehind => ({
+  path: e.depth === 0 ? e.logicalId : `${e.stackLabel}/${e.logicalId}`,
+  resourceType: e.resourceType,
+  physicalId: e.physicalId,
+  reason: e.reason ?? 'no reason given',
+});
+
+export async function executeDestroy(
+  deps: DestroyDeps,
+  plan: DestroyPlan,
+  options: { disableProtection: boolean; retainFailed: boolean; keepArtifacts: boolean; signal?: AbortSignal | undefined; maxAttempts?: number },
+  hooks: DestroyHooks,
+): Promise<DestroyResult> {
+  const { cf, clock } = deps;
+  const stackId = plan.stack.stackId;
+  const name = plan.stack.stackName;
+  if (protections(plan).length > 0) {
+    if (!options.disableProtection) throw new OperationError(`destroy ${name}: ${protections(plan).join(' and ')} is on`, 'Pass --disable-protection to turn it off first.');
+    if (plan.stack.terminationProtection) {
+      hooks.onStep?.('Turning off termination protection');
+      await cf.setTerminationProtection(stackId, false);
+    }
+    if (plan.database?.deletionProtection) {
+      hooks.onStep?.(`Turning off deletion protection on ${plan.database.instanceId}`);
+      await deps.rds.disableDeletionProtection(plan.database.instanceId);
+    }
+  }
+  const started = clock.now();
+  const leftBehind: LeftBehind[] = [];
+  const bucketResult: DestroyResult['bucket'] = { name: plan.bucket.name, deleted: false, objectsRemoved: 0 };
+  let retain: string[] = [];
+  let status = plan.stack.status;
+  for (let attempt = 1; ; attempt++) {
+    const afterEventId = await latestEventId(cf, stackId);
+    await cf.deleteStack(stackId, retain);
+    const watched = await watchStack(cf, stackId, { clock, signal: options.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+    status = watched.status;
+    if (watched.interrupted) return { outcome: 'interrupted', status, kept: plan.kept, leftBehind, failures: [], bucket: { ...bucketResult, keptBecause: 'destroy was interrupted' } };
+    if (status === 'DELETE_COMPLETE') break;
+    const failedEvents = deleteFailures(watched.events);
+    const failures = failedEvents.filter((e) => e.resourceType !== STACK_TYPE).map(asLeftBehind);
+    const decision = attempt >= (options.maxAttempts ?? 3) ? 'stop' : options.retainFailed ? 'retain' : await hooks.onDeleteFailed(failures, attempt);
+    if (decision === 'stop') return { outcome: 'failed', status, kept: plan.kept, leftBehind, failures, bucket: { ...bucketResult, keptBecause: 'the stack still exists' } };
+    retain = [];
+    if (decision === 'retain') {
+      // RetainResources applies to the stack that holds the resource: nested ones are deleted on their own first.
+      for (const [nestedId, events] of groupBy(failedEvents.filter((e) => e.depth > 0 && e.resourceType !== STACK_TYPE), (e) => e.stackId)) {
+        hooks.onStep?.(`Deleting ${events[0]?.stackLabel} without ${events.map((e) => e.logicalId).join(', ')}`);
+        await cf.deleteStack(nestedId, events.map((e) => e.logicalId));
+        await waitUntilGone(cf, nestedId, clock, name);
+      }
+      retain = failedEvents.filter((e) => e.depth === 0 && e.resourceType !== STACK_TYPE).map((e) => e.logicalId);
+      leftBehind.push(...failures);
+    }
+  }
+
+  let snapshotId: string | undefined;
+  if (plan.database) {
+    const snapshots = await deps.rds.snapshotsOf(plan.database.instanceId);
+    snapshotId = (snapshots.find((s) => (s.created?.getTime() ?? 0) >= started - 60_000) ?? snapshots[0])?.id;
+  }
+  if (!plan.bucket.exists) bucketResult.keptBecause = 'it does not exist';
+  else if (options.keepArtifacts) bucketResult.keptBecause = '--keep-artifacts';
+  else if (!plan.bucket.createdByTool) bucketResult.keptBecause = 'this tool did not create it';
+  else {
+    hooks.onStep?.(`Emptying and deleting s3://${plan.bucket.name}`);
+    bucketResult.objectsRemoved = await emptyAndDeleteBucket(deps.s3, plan.bucket.name, plan.account);
+    bucketResult.deleted = true;
+  }
+  return { outcome: 'deleted', status, snapshotId, kept: plan.kept, leftBehind, failures: [], bucket: bucketResult };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}

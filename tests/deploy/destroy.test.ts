@@ -1,0 +1,217 @@
+// The destroy command over in-memory AWS: every case issue 5 names.
+import t from 'tap';
+import { destroyCommand, type DestroyOptions } from '../../src/cli/commands/destroy.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { emptyAndDeleteBucket } from '../../src/deploy/bucket.js';
+import { ACCOUNT, existingStack, FakeS3, fakeWorld, nestedId, ROOT_ID, type FakeWorld } from './fakes.js';
+
+const BUCKET = 'metabase-aws-artifacts-111122223333-eu-west-1';
+const DATA = nestedId('DataStack');
+const NET = nestedId('NetworkStack');
+
+function io(overrides: Partial<CliIo> = {}) {
+  const out = { stdout: '', stderr: '' };
+  const value: CliIo = { stdout: (s) => void (out.stdout += s), stderr: (s) => void (out.stderr += s), isTty: false, env: {}, cwd: process.cwd(), ...overrides };
+  return { io: value, out };
+}
+
+const options = (o: Partial<DestroyOptions> = {}): DestroyOptions => ({ yes: true, disableProtection: false, retainFailed: false, keepArtifacts: false, json: false, ...o });
+
+/** A deployed stack: root with two tiers, the DB (Snapshot policy), a retained log bucket, the artifacts bucket. */
+function deployed(world: FakeWorld, db = { deletionProtection: false }): void {
+  existingStack(world, 'UPDATE_COMPLETE');
+  world.cf.resources.set(ROOT_ID, [
+    { logicalId: 'NetworkStack', physicalId: NET, resourceType: 'AWS::CloudFormation::Stack', status: 'CREATE_COMPLETE' },
+    { logicalId: 'DataStack', physicalId: DATA, resourceType: 'AWS::CloudFormation::Stack', status: 'CREATE_COMPLETE' },
+  ]);
+  world.cf.resources.set(NET, [
+    { logicalId: 'Vpc', physicalId: 'vpc-1', resourceType: 'AWS::EC2::VPC', status: 'CREATE_COMPLETE' },
+    { logicalId: 'FlowLogs', physicalId: 'flow-logs-bucket', resourceType: 'AWS::S3::Bucket', status: 'CREATE_COMPLETE' },
+  ]);
+  world.cf.resources.set(DATA, [
+    { logicalId: 'Database', physicalId: 'metabase-dev-db', resourceType: 'AWS::RDS::DBInstance', status: 'CREATE_COMPLETE' },
+    { logicalId: 'DbSubnetGroup', physicalId: 'sg-1', resourceType: 'AWS::RDS::DBSubnetGroup', status: 'CREATE_COMPLETE' },
+  ]);
+  world.cf.templates.set(NET, 'Resources:\n  FlowLogs:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n');
+  world.cf.templates.set(DATA, '{"Resources": {"Database": {"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Snapshot"}}}');
+  world.rds.instances.set('metabase-dev-db', { id: 'metabase-dev-db', deletionProtection: db.deletionProtection, status: 'available' });
+  world.rds.snapshots.set('metabase-dev-db', [{ id: 'metabase-dev-database-final-abc', created: new Date(world.clock.now() + 5000), status: 'available' }]);
+  world.s3.buckets.set(BUCKET, { tags: { 'metabase-aws:created-by': 'metabase-aws' }, objects: new Map([['templates/a.yaml', Buffer.from('x')]]), versions: [{ key: 'templates/a.yaml', versionId: 'v0' }] });
+  world.cf.timeline = [
+    { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_IN_PROGRESS' },
+    { after: 1000, stackId: ROOT_ID, logicalId: 'DataStack', status: 'DELETE_IN_PROGRESS', physicalId: DATA },
+    { after: 2000, stackId: DATA, logicalId: 'Database', status: 'DELETE_COMPLETE', resourceType: 'AWS::RDS::DBInstance' },
+    { after: 3000, stackId: ROOT_ID, logicalId: 'DataStack', status: 'DELETE_COMPLETE', physicalId: DATA },
+    { after: 4000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_COMPLETE' },
+  ];
+  world.cf.finalStatus = 'DELETE_COMPLETE';
+}
+
+/** First attempt: DbSubnetGroup in the data tier fails to delete. */
+function failingOnce(world: FakeWorld): void {
+  world.cf.timeline = [
+    { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_IN_PROGRESS' },
+    { after: 1000, stackId: ROOT_ID, logicalId: 'DataStack', status: 'DELETE_IN_PROGRESS', physicalId: DATA },
+    { after: 2000, stackId: DATA, logicalId: 'DbSubnetGroup', status: 'DELETE_FAILED', resourceType: 'AWS::RDS::DBSubnetGroup', physicalId: 'sg-1', reason: 'Cannot delete the subnet group because it is in use.' },
+    { after: 2500, stackId: DATA, logicalId: 'metabase-dev-DataStack', status: 'DELETE_FAILED', physicalId: DATA },
+    { after: 3000, stackId: ROOT_ID, logicalId: 'DataStack', status: 'DELETE_FAILED', physicalId: DATA, reason: 'Embedded stack was not successfully deleted' },
+    { after: 4000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_FAILED' },
+  ];
+  world.cf.finalStatus = 'DELETE_FAILED';
+  world.cf.deleteTimelines = [
+    [
+      { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_IN_PROGRESS' },
+      { after: 2000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_COMPLETE' },
+    ],
+  ];
+  world.cf.deleteFinalStatuses = ['DELETE_COMPLETE'];
+}
+
+const deleteCalls = (world: FakeWorld) => world.cf.calls.filter((c) => c.name === 'deleteStack').map((c) => c.arg as { nameOrId: string; retainResources?: string[] });
+
+t.test('shows what goes and what stays, then deletes: snapshot id kept, bucket emptied and deleted', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  const { io: cli, out } = io();
+  const code = await destroyCommand(options(), cli, { session: world.session, clock: world.clock });
+  t.equal(code, 0, out.stderr);
+  t.match(out.stdout, /Will delete metabase-dev \(UPDATE_COMPLETE\): 3 stacks, 4 resources/);
+  t.match(out.stdout, /- NetworkStack +2 resources/);
+  t.match(out.stdout, /a final snapshot of DataStack\/Database \(metabase-dev-db\)/);
+  t.match(out.stdout, /NetworkStack\/FlowLogs \(AWS::S3::Bucket flow-logs-bucket\): DeletionPolicy Retain/);
+  t.match(out.stdout, /kept: DB final snapshot metabase-dev-database-final-abc/);
+  t.match(out.stdout, /deleted: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(1 objects\)/);
+  t.notOk(world.s3.buckets.has(BUCKET));
+});
+
+t.test('the typed stack name: right deletes, wrong cancels with nothing deleted', async (t) => {
+  for (const [typed, deletes] of [['metabase-dev', true], ['metabase-prod', false]] as const) {
+    const world = fakeWorld();
+    deployed(world);
+    const { io: cli } = io({ isTty: true, env: { NO_COLOR: '1' } });
+    const code = await destroyCommand(options({ yes: false }), cli, { session: world.session, clock: world.clock, prompt: async () => typed });
+    t.equal(deleteCalls(world).length > 0, deletes, `typed ${typed}`);
+    t.equal(code, deletes ? 0 : 1);
+  }
+});
+
+t.test('no TTY and no --yes: refused before any AWS call', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  const { io: cli } = io();
+  await t.rejects(destroyCommand(options({ yes: false }), cli, { session: world.session, clock: world.clock }), { message: /not an interactive terminal/ });
+  t.equal(world.session.calls.total, 0);
+});
+
+t.test('DB deletion protection: stops with the way out; --disable-protection turns it off and says so', async (t) => {
+  const world = fakeWorld();
+  deployed(world, { deletionProtection: true });
+  const { io: cli } = io();
+  const error = (await destroyCommand(options(), cli, { session: world.session, clock: world.clock }).catch((e: unknown) => e)) as { message: string; hint: string };
+  t.match(error.message, /deletion protection on the database metabase-dev-db is on/);
+  t.match(error.hint, /DbDeletionProtection.*--disable-protection/);
+  t.equal(deleteCalls(world).length, 0);
+
+  const { io: cli2, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  const questions: string[] = [];
+  const code = await destroyCommand(options({ yes: false, disableProtection: true }), cli2, { session: world.session, clock: world.clock, prompt: async (q) => (questions.push(q), 'metabase-dev') });
+  t.equal(code, 0);
+  t.match(questions[0], /with --disable-protection/);
+  t.match(out.stdout, /--disable-protection: turns off deletion protection on metabase-dev-db first/);
+  t.ok(world.rds.calls.some((c) => c.name === 'disableDeletionProtection'));
+});
+
+t.test('termination protection is handled the same way', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  existingStack(world, 'UPDATE_COMPLETE', { terminationProtection: true });
+  const { io: cli } = io();
+  await t.rejects(destroyCommand(options(), cli, { session: world.session, clock: world.clock }), { message: /termination protection on the stack is on/ });
+  t.equal(await destroyCommand(options({ disableProtection: true }), cli, { session: world.session, clock: world.clock }), 0);
+  t.ok(world.cf.calls.some((c) => c.name === 'setTerminationProtection'));
+});
+
+t.test('DELETE_FAILED + --retain-failed: the nested stack is deleted keeping the resource, the root retried, the resource listed as left behind', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  failingOnce(world);
+  const { io: cli, out } = io();
+  const code = await destroyCommand(options({ retainFailed: true }), cli, { session: world.session, clock: world.clock });
+  t.equal(code, 0, out.stderr);
+  t.same(deleteCalls(world), [
+    { nameOrId: ROOT_ID, retainResources: [] },
+    { nameOrId: DATA, retainResources: ['DbSubnetGroup'] },
+    { nameOrId: ROOT_ID, retainResources: [] },
+  ]);
+  t.match(out.stdout, /left behind: DataStack\/DbSubnetGroup AWS::RDS::DBSubnetGroup sg-1 \(Cannot delete the subnet group because it is in use\.\)/);
+});
+
+t.test('DELETE_FAILED without a TTY or --retain-failed: shows what failed and why, exit 1, bucket kept', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  failingOnce(world);
+  const { io: cli, out } = io();
+  const code = await destroyCommand(options(), cli, { session: world.session, clock: world.clock });
+  t.equal(code, 1);
+  t.match(out.stdout, /DataStack\/DbSubnetGroup AWS::RDS::DBSubnetGroup sg-1: Cannot delete the subnet group/);
+  t.match(out.stderr, /--retain-failed/);
+  t.ok(world.s3.buckets.has(BUCKET), 'the artifacts bucket stays while the stack exists');
+});
+
+t.test('DELETE_FAILED in a TTY: a retry is offered and can succeed', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  failingOnce(world);
+  const { io: cli, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  const answers = ['metabase-dev', 'r'];
+  const code = await destroyCommand(options({ yes: false }), cli, { session: world.session, clock: world.clock, prompt: async () => answers.shift() ?? 'q' });
+  t.equal(code, 0, out.stderr);
+  t.equal(deleteCalls(world).length, 2);
+  t.notMatch(out.stdout, /left behind/);
+});
+
+t.test('a stack already gone: exit 0 with a message', async (t) => {
+  const world = fakeWorld();
+  const { io: cli, out } = io();
+  t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 0);
+  t.match(out.stdout, /does not exist \(already deleted\); nothing to do/);
+});
+
+t.test('a busy stack is refused', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  existingStack(world, 'UPDATE_IN_PROGRESS');
+  const { io: cli } = io();
+  await t.rejects(destroyCommand(options(), cli, { session: world.session, clock: world.clock }), { message: /busy \(UPDATE_IN_PROGRESS\)/ });
+  t.equal(deleteCalls(world).length, 0);
+});
+
+t.test('--keep-artifacts, and a bucket this tool did not create, are kept', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  const { io: cli, out } = io();
+  await destroyCommand(options({ keepArtifacts: true }), cli, { session: world.session, clock: world.clock });
+  t.ok(world.s3.buckets.has(BUCKET));
+  t.match(out.stdout, /kept: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(--keep-artifacts\)/);
+
+  const other = fakeWorld();
+  deployed(other);
+  other.s3.buckets.set('my-own', { tags: {}, objects: new Map(), versions: [] });
+  const { io: cli2, out: out2 } = io();
+  await destroyCommand(options({ bucket: 'my-own' }), cli2, { session: other.session, clock: other.clock });
+  t.ok(other.s3.buckets.has('my-own'));
+  t.match(out2.stdout, /not created by this tool/);
+});
+
+t.test('emptying the bucket: every version and delete marker, across pages, in batches of at most 1000', async (t) => {
+  const s3 = new FakeS3();
+  const versions = Array.from({ length: 2500 }, (_, i) => ({ key: `templates/t${i % 700}.yaml`, versionId: `v${i}` }));
+  s3.buckets.set('b', { tags: {}, objects: new Map(versions.map((v) => [v.key, Buffer.from('')])), versions });
+  s3.pageSize = 1000;
+  const removed = await emptyAndDeleteBucket(s3, 'b', ACCOUNT);
+  t.equal(removed, 2500);
+  t.notOk(s3.buckets.has('b'));
+  const batches = s3.calls.filter((c) => c.name === 'deleteObjects').map((c) => c.arg as number);
+  t.same(batches, [1000, 1000, 500]);
+  t.equal(s3.calls.filter((c) => c.name === 'listVersions').length, 4, 'three pages and one empty listing');
+});
