@@ -1,6 +1,8 @@
 // End to end against moto: the real CLI, the real SDK clients, a real (moto) S3 and CloudFormation.
 // The templates are moto stand-ins (see support/standins.ts for what moto cannot run and why); what
-// moto cannot show (nested outputs, rollbacks, root causes, DB replacement) is covered in tests/deploy.
+// moto cannot show is covered in tests/deploy: moto returns no root Outputs for a stack made from a change
+// set, emits no events for nested resources in the root's stream, lists no resource changes for an
+// update, and never rolls back, so root causes, DB replacement and the outputs table are unit-tested.
 import t from 'tap';
 import { runCli } from '../support/cli.js';
 import { startMoto } from '../support/moto.js';
@@ -19,13 +21,14 @@ delete process.env.AWS_ENDPOINT_URL;
 
 const moto = await startMoto();
 t.teardown(() => moto.stop());
-await moto.reset();
 const templates = await writeStandIns();
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const cf = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
 const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials, forcePathStyle: true });
 const stackName = 'metabase-e2e-deploy';
-const base = ['deploy', '--env', 'dev', '--stack-name', stackName, '--yes', '--no-wait-healthy', '--endpoint-url', moto.endpoint, '--templates', templates];
+// Own bucket and stack names: other e2e files share this moto and run in parallel.
+const bucket = 'metabase-e2e-deploy-artifacts';
+const base = ['deploy', '--env', 'dev', '--stack-name', stackName, '--bucket', bucket, '--yes', '--no-wait-healthy', '--endpoint-url', moto.endpoint, '--templates', templates];
 
 interface DeployJson {
   outcome: string;
@@ -41,7 +44,7 @@ t.test('first deploy creates the bucket, the template objects, the root stack an
   t.equal(result.code, 0, result.stderr);
   const doc = JSON.parse(result.stdout) as DeployJson;
   t.equal(doc.outcome, 'created');
-  t.equal(doc.bucket, 'metabase-aws-artifacts-123456789012-us-east-1');
+  t.equal(doc.bucket, bucket, 'the default name (account + region) is covered in tests/deploy');
   t.ok(doc.apiCalls.total > 0, 'counts API calls');
   t.comment(`first deploy against moto: ${doc.apiCalls.total} API calls, ${elapsed} ms`);
 
@@ -84,6 +87,5 @@ t.test('a changed parameter produces an update', async (t) => {
   t.equal(doc.outcome, 'updated');
   const root = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
   t.equal(root.Stacks?.[0]?.StackStatus, 'UPDATE_COMPLETE');
-  t.match(root.Stacks?.[0]?.Parameters, [{ ParameterKey: 'DesiredCount', ParameterValue: '2' }].slice(0, 0));
   t.ok(root.Stacks?.[0]?.Parameters?.some((p) => p.ParameterKey === 'DesiredCount' && p.ParameterValue === '2'), 'the new value reached the stack');
 });

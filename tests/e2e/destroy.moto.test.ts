@@ -21,7 +21,7 @@ const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const cf = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
 const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials, forcePathStyle: true });
 const stackName = 'metabase-e2e-destroy';
-const target = ['--stack-name', stackName, '--endpoint-url', moto.endpoint];
+const target = ['--stack-name', stackName, '--bucket', 'metabase-e2e-destroy-artifacts', '--endpoint-url', moto.endpoint];
 
 t.test('deploy then destroy: every stack DELETE_COMPLETE, the bucket gone, exit 0', async (t) => {
   const deployed = await runCli(['deploy', '--env', 'dev', ...target, '--yes', '--no-wait-healthy', '--templates', templates]);
