@@ -76,6 +76,8 @@ export interface CreateChangeSetInput {
   templateUrl: string;
   parameters: Record<string, string>;
   tags: Record<string, string>;
+  /** CloudFormation service role; the stack keeps it for later updates and the delete. */
+  roleArn?: string | undefined;
 }
 
 export interface CloudFormationApi {
@@ -152,6 +154,7 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
           Capabilities: [...CAPABILITIES],
           Parameters: Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
           Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+          ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
         }),
       );
       return { id: out.Id ?? '', stackId: out.StackId ?? '' };

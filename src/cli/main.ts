@@ -110,13 +110,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           .option('execute', { type: 'boolean', default: true, describe: 'Execute the change set (--no-execute: preview only)' })
           .option('wait-healthy', { type: 'boolean', default: true, describe: 'Wait for Metabase to answer /api/health' })
           .option('allow-replacement', { type: 'boolean', default: false, describe: 'Allow a change that replaces the database' })
+          .option('role-arn', { type: 'string', describe: 'IAM role CloudFormation assumes for this stack (kept for later updates and destroy)' })
           .option('templates', { type: 'string', requiresArg: true, describe: 'Directory with root.yaml and the nested templates (default: the shipped templates/)' }),
       async (args) => {
         const { deployCommand } = await import('./commands/deploy.js');
         exitCode = await deployCommand(
           {
             env: args.env, params: args.params, stackName: args.stackName, region: args.region, profile: args.profile, endpointUrl: args.endpointUrl,
-            bucket: args.bucket, templates: args.templates, yes: args.yes, execute: args.execute, waitHealthy: args.waitHealthy,
+            bucket: args.bucket, roleArn: args.roleArn, templates: args.templates, yes: args.yes, execute: args.execute, waitHealthy: args.waitHealthy,
             allowReplacement: args.allowReplacement, json: args.json,
           },
           io,

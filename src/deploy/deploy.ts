@@ -29,6 +29,8 @@ export interface DeployRequest {
   parameters: Record<string, string>;
   templates: TemplateSet;
   bucket?: string | undefined;
+  /** CloudFormation execution role (least-privilege CI deploys). */
+  roleArn?: string | undefined;
   execute: boolean;
   waitHealthy: boolean;
   healthTimeoutMs?: number | undefined;
@@ -138,7 +140,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
   const parameters = Object.fromEntries(Object.entries(request.parameters).filter(([name]) => declared.has(name)));
   const name = changeSetName(clock.now());
   hooks.onStep?.({ step: 'change-set', type, name });
-  const changeSet = await cf.createChangeSet({ stackName, changeSetName: name, type, templateUrl: packaged.rootUrl, parameters, tags: { 'managed-by': 'metabase-aws' } });
+  const changeSet = await cf.createChangeSet({ stackName, changeSetName: name, type, templateUrl: packaged.rootUrl, parameters, tags: { 'managed-by': 'metabase-aws' }, roleArn: request.roleArn });
   const outcome = await waitForChangeSet(cf, changeSet.id, { clock });
 
   const discard = async (): Promise<void> => {

@@ -109,9 +109,10 @@ t.test('an existing stack gets an UPDATE change set; history before the update i
     { after: 3000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'UPDATE_COMPLETE' },
   ];
   world.cf.finalStatus = 'UPDATE_COMPLETE';
-  const { promise, events } = run(world);
+  const { promise, events } = run(world, { roleArn: 'arn:aws:iam::111122223333:role/cfn-exec' });
   const result = await promise;
   t.equal(result.outcome, 'updated');
+  t.equal((world.cf.calls.find((c) => c.name === 'createChangeSet')?.arg as { roleArn?: string }).roleArn, 'arn:aws:iam::111122223333:role/cfn-exec', '--role-arn reaches the change set');
   t.notOk(events.some((e) => e.eventId === 'old-2'));
   t.equal((world.cf.calls.find((c) => c.name === 'createChangeSet')?.arg as { type: string }).type, 'UPDATE');
 });

@@ -25,9 +25,11 @@ const templates = await writeStandIns();
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const cf = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
 const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials, forcePathStyle: true });
-const stackName = 'metabase-e2e-deploy';
+// Unique per run: a developer's long-lived moto keeps the stacks of earlier runs.
+const run = Date.now().toString(36);
+const stackName = `metabase-e2e-deploy-${run}`;
 // Own bucket and stack names: other e2e files share this moto and run in parallel.
-const bucket = 'metabase-e2e-deploy-artifacts';
+const bucket = `metabase-e2e-deploy-artifacts-${run}`;
 const base = ['deploy', '--env', 'dev', '--stack-name', stackName, '--bucket', bucket, '--yes', '--no-wait-healthy', '--endpoint-url', moto.endpoint, '--templates', templates];
 
 interface DeployJson {

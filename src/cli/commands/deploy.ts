@@ -28,6 +28,7 @@ export interface DeployOptions {
   profile?: string | undefined;
   endpointUrl?: string | undefined;
   bucket?: string | undefined;
+  roleArn?: string | undefined;
   templates?: string | undefined;
   yes: boolean;
   execute: boolean;
@@ -113,7 +114,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
   const run = (signal: AbortSignal): Promise<DeployResult> =>
     deploy(
       { cf: session.cloudFormation, s3: session.s3, sts: session.sts, region, endpoint: session.endpoint, clock, fetch: deps.fetch ?? fetch },
-      { stackName, parameters: values, templates, bucket: options.bucket, execute: options.execute, waitHealthy: options.waitHealthy, healthTimeoutMs: deps.healthTimeoutMs, signal },
+      { stackName, parameters: values, templates, bucket: options.bucket, roleArn: options.roleArn, execute: options.execute, waitHealthy: options.waitHealthy, healthTimeoutMs: deps.healthTimeoutMs, signal },
       {
         onStep: (step) => {
           const text = stepText(step, stackName);
