@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bootstrapTemplate } from './synth/bootstrap.js';
-import { renderTemplate } from './synth/render.js';
-import { synthAll, templateFileName, TIER_NAMES } from './synth/index.js';
+import { plainTemplate, renderPlain } from './synth/render.js';
+import { synthAll, templateFileName, TIER_NAMES, type CfnTemplate } from './synth/index.js';
 
 /** The account bootstrap (GitHub OIDC role) is not part of the Metabase stack: it gets its own folder. */
 export const BOOTSTRAP_TEMPLATE = 'bootstrap/github-deploy-role.yaml';
@@ -12,14 +12,21 @@ export interface RenderedFile {
   /** path under templates/ */
   name: string;
   text: string;
+  /** What `text` parses back to; lets synth draw the diagrams without re-reading the YAML. */
+  plain: unknown;
+}
+
+function rendered(name: string, template: CfnTemplate): RenderedFile {
+  const plain = plainTemplate(template);
+  return { name, text: renderPlain(plain), plain };
 }
 
 export function renderAll(): RenderedFile[] {
   const { root, tiers } = synthAll();
   return [
-    { name: templateFileName('root'), text: renderTemplate(root) },
-    ...TIER_NAMES.map((tier) => ({ name: templateFileName(tier), text: renderTemplate(tiers[tier]) })),
-    { name: BOOTSTRAP_TEMPLATE, text: renderTemplate(bootstrapTemplate()) },
+    rendered(templateFileName('root'), root),
+    ...TIER_NAMES.map((tier) => rendered(templateFileName(tier), tiers[tier])),
+    rendered(BOOTSTRAP_TEMPLATE, bootstrapTemplate()),
   ];
 }
 

@@ -7,6 +7,14 @@ import type { CfnTemplate } from './template.js';
  * order the code builds them in, which is fixed; long-form intrinsics keep the YAML plain.
  */
 export function renderTemplate(template: CfnTemplate): string {
-  const plain: unknown = JSON.parse(JSON.stringify(template));
+  return renderPlain(plainTemplate(template));
+}
+
+/** The template as the YAML holds it: intrinsics in their JSON form, no class instances. */
+export function plainTemplate(template: CfnTemplate): unknown {
+  return JSON.parse(JSON.stringify(template));
+}
+
+export function renderPlain(plain: unknown): string {
   return dump(plain, { noRefs: true, lineWidth: -1 });
 }

@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import type { CfnTemplate as CfnTemplateData } from '../../diagram/templates.js';
 import type { CliIo } from '../io.js';
 
 export interface SynthOptions {
@@ -15,8 +16,16 @@ export async function synthCommand(options: SynthOptions, io: CliIo): Promise<nu
   const elapsed = Math.round(performance.now() - started);
   io.stdout(`synth: wrote ${files.map((f) => f.name).join(', ')} to ${relative(io.cwd, directory) || '.'}/ in ${elapsed} ms\n`);
   if (options.diagrams !== undefined) {
-    const { diagramCommand } = await import('./diagram.js');
-    return diagramCommand({ templates: options.out, out: options.diagrams }, io);
+    // Drawn from the templates just built, in memory: the same content as the files, without re-parsing them.
+    const { writeDiagrams } = await import('../../diagram/index.js');
+    const { templateSetFrom } = await import('../../diagram/templates.js');
+    const plainByName = new Map(files.map((file) => [file.name, file.plain as CfnTemplateData]));
+    const set = await templateSetFrom(plainByName.get('root.yaml')!, async (name) => plainByName.get(name)!);
+    const drawingStarted = performance.now();
+    const out = resolve(io.cwd, options.diagrams);
+    const drawn = await writeDiagrams(set, out);
+    const drawing = Math.round(performance.now() - drawingStarted);
+    io.stdout(`synth: drew ${drawn.map((f) => f.name).join(', ')} in ${relative(io.cwd, out) || '.'}/ in ${drawing} ms\n`);
   }
   return 0;
 }
