@@ -1,13 +1,12 @@
 // A moto server on loopback for end-to-end tests. .ci/run starts one and exports MOTO_ENDPOINT; when that
-// is absent (a developer running one file), each test file starts its own on a free port.
+// is absent (a developer running one file), each test file starts its own on a free port. There is no
+// reset: test files share one moto in parallel, so each uses stack and bucket names of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export interface MotoServer {
   /** http://localhost:PORT — `localhost`, not 127.0.0.1: moto reads 127.0.0.1 TemplateURLs as virtual-host style. */
   endpoint: string;
-  /** Forget every resource moto holds (POST /moto-api/reset), so tests do not see each other's stacks. */
-  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,13 +36,10 @@ async function waitUntilUp(endpoint: string, child: ChildProcess | undefined): P
 }
 
 export async function startMoto(): Promise<MotoServer> {
-  const reset = async (endpoint: string): Promise<void> => {
-    await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  };
   const shared = process.env.MOTO_ENDPOINT;
   if (shared) {
     await waitUntilUp(shared, undefined);
-    return { endpoint: shared, reset: () => reset(shared), stop: async () => {} };
+    return { endpoint: shared, stop: async () => {} };
   }
   const port = await freePort();
   const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
@@ -51,7 +47,6 @@ export async function startMoto(): Promise<MotoServer> {
   await waitUntilUp(endpoint, child);
   return {
     endpoint,
-    reset: () => reset(endpoint),
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
