@@ -6,6 +6,10 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 
+// This tool pins its SDK (package-lock.json) and supports Node 20: the SDK's notice that *later* SDK
+// releases will need Node 22 would only be noise on every command's stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface AwsTarget {
   region?: string | undefined;
   profile?: string | undefined;
