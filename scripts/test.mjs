@@ -74,7 +74,7 @@ async function tapRun(files) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await step('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '-p', 'tsconfig.json']);
-  await step('build (tsc to dist/)', 'npx', ['tsc', '-p', 'tsconfig.build.json']);
+  await step('build (esbuild bundle to dist/)', 'node', ['scripts/build.mjs']);
   const files = process.argv.slice(2);
   await tapRun(files);
   console.log(`${passed} passed, ${failed} failed`);

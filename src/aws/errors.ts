@@ -61,5 +61,19 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
   if (/Region/i.test(name) && /missing/i.test(message)) {
     return { cause: 'no AWS region configured', hint: 'Pass --region (e.g. --region eu-west-1) or set AWS_REGION.' };
   }
+  const status = e.$metadata?.httpStatusCode;
+  if (/Deserialization error|XML parse error|Unexpected token/i.test(message)) {
+    return {
+      cause: `the endpoint answered${status ? ` HTTP ${status}` : ''} with something that is not an AWS response`,
+      hint: 'If you pass --endpoint-url or AWS_ENDPOINT_URL, check that endpoint (or its logs); behind a proxy, check the proxy. Then retry.',
+    };
+  }
+  // Any other error AWS itself returned: its own words are the best cause we have.
+  if (e.$metadata !== undefined && name !== '') {
+    return {
+      cause: `AWS answered ${name}${status ? ` (HTTP ${status})` : ''}: ${message}`,
+      hint: status !== undefined && status >= 500 ? 'AWS had a problem on its side: retry in a minute.' : 'Fix what AWS names above, then run the command again.',
+    };
+  }
   return undefined;
 }

@@ -1,7 +1,7 @@
 // Offline validation of a params file against the root template's parameters plus this tool's own rules.
 // Pure: the caller reads the file; nothing here touches AWS.
 import { FARGATE_MEMORY_BY_CPU, MAX_INGRESS_CIDRS, VPC_PREFIX_RANGE } from '../synth/config.js';
-import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES, type RootParameter, type RootParameterName } from '../synth/parameters.js';
+import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES, type RootParameter, type RootParameterName, type RootParameterSpec } from '../synth/parameters.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from './cidr.js';
 import { closestName } from './suggest.js';
 
@@ -39,6 +39,13 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
     }
   }
   const given = new Map(entries);
+  for (const name of ROOT_PARAMETER_NAMES) {
+    const spec: RootParameterSpec = ROOT_PARAMETERS[name];
+    if (spec.requiredInParamsFile && !given.has(name)) {
+      const example = JSON.stringify(String(spec.definition.Default));
+      problems.push({ key: name, message: `missing: pin it, e.g. "${name}": ${example}, so a new release of this tool never upgrades it unasked` });
+    }
+  }
   const values: Partial<ParameterValues> = {};
   for (const name of ROOT_PARAMETER_NAMES) {
     const definition: RootParameter = ROOT_PARAMETERS[name].definition;

@@ -24,6 +24,11 @@ export interface RootParameterSpec {
   definition: RootParameter;
   /** The nested stacks that receive this value (under the same name). */
   tiers: readonly TierName[];
+  /**
+   * Must be written in every params file. Versions are: if the template default moved with a new release
+   * of this tool, a deploy would otherwise upgrade Metabase or PostgreSQL (and migrate data) unasked.
+   */
+  requiredInParamsFile?: true;
 }
 
 const CIDR_PATTERN = String.raw`^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$`;
@@ -70,6 +75,7 @@ export const ROOT_PARAMETERS = {
   },
   MetabaseVersion: {
     tiers: ['app'],
+    requiredInParamsFile: true,
     definition: {
       Type: 'String',
       Default: 'v0.64.2.2',
@@ -173,6 +179,7 @@ export const ROOT_PARAMETERS = {
   },
   DbEngineVersion: {
     tiers: ['data'],
+    requiredInParamsFile: true,
     definition: {
       Type: 'String',
       Default: '17.9',

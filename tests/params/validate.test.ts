@@ -16,9 +16,18 @@ t.test('the shipped dev and prod params are valid', async (t) => {
   t.match(validateParams(prod), { ok: true, values: { DbMultiAz: 'true', NatGateways: 'per-az', DesiredCount: '2' } });
 });
 
-t.test('an empty object takes every default', async (t) => {
-  const result = validateParams({});
+t.test('only the two versions are required; every other key takes its default', async (t) => {
+  const result = validateParams({ MetabaseVersion: 'v0.64.2.2', DbEngineVersion: '17.9' });
   t.match(result, { ok: true, values: { DbInstanceClass: 'db.t4g.micro', DbAllocatedStorage: '20', NatGateways: 'single' } });
+});
+
+t.test('a missing required key', async (t) => {
+  const { MetabaseVersion: _dropped, ...withoutVersion } = dev;
+  t.match(validateParams(withoutVersion), {
+    ok: false,
+    problems: [{ key: 'MetabaseVersion', message: 'missing: pin it, e.g. "MetabaseVersion": "v0.64.2.2", so a new release of this tool never upgrades it unasked' }],
+  });
+  t.match(validateParams({}), { ok: false, problems: [{ key: 'MetabaseVersion' }, { key: 'DbEngineVersion' }] });
 });
 
 t.test('not an object', async (t) => {

@@ -1,0 +1,92 @@
+// GIVEN the AWS SDK failing in each way users meet WHEN a command runs THEN the user reads what went
+// wrong and what to do, as `<verb>: <cause>` + a hint, with no stack trace.
+import t from 'tap';
+import { mockClient } from 'aws-sdk-client-mock';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { explainAwsError } from '../../src/aws/errors.js';
+import { runCli } from '../support/cli.js';
+
+function stsError(name: string, message: string, status = 400, attempts = 1): STSServiceException {
+  return new STSServiceException({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, attempts } });
+}
+function networkError(code: string): Error {
+  return Object.assign(new Error(`connect ${code} 127.0.0.1:443`), { code });
+}
+
+const cases: { title: string; error: Error; cause: RegExp; hint: RegExp }[] = [
+  {
+    title: 'no credentials',
+    error: Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+    cause: /no AWS credentials found/,
+    hint: /aws configure|aws sso login|AWS_PROFILE/,
+  },
+  { title: 'expired token', error: stsError('ExpiredTokenException', 'The security token included in the request is expired'), cause: /session token has expired/, hint: /Refresh your credentials/ },
+  {
+    title: 'access denied names the missing action',
+    error: stsError('AccessDenied', 'User: arn:aws:iam::1:user/x is not authorized to perform: sts:GetCallerIdentity', 403),
+    cause: /may not call sts:GetCallerIdentity/,
+    hint: /Grant sts:GetCallerIdentity/,
+  },
+  { title: 'an invalid region (no such host)', error: networkError('ENOTFOUND'), cause: /cannot reach the AWS endpoint \(ENOTFOUND\)/, hint: /--region/ },
+  { title: 'endpoint refused', error: networkError('ECONNREFUSED'), cause: /cannot reach the AWS endpoint \(ECONNREFUSED\)/, hint: /--endpoint-url/ },
+  { title: 'throttling, after the SDK gave up', error: stsError('Throttling', 'Rate exceeded', 400, 8), cause: /kept throttling the requests \(gave up after 8 attempts\)/, hint: /Wait a minute/ },
+  { title: 'a stack that does not exist', error: stsError('ValidationError', 'Stack with id metabase-dev does not exist'), cause: /does not exist/, hint: /--stack-name, --region and --profile/ },
+  {
+    title: 'insufficient capabilities',
+    error: stsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_IAM]'),
+    cause: /Requires capabilities/,
+    hint: /CAPABILITY_IAM/,
+  },
+  {
+    title: 'a template URL CloudFormation cannot read',
+    error: stsError('ValidationError', 'TemplateURL must be a supported URL.'),
+    cause: /AWS answered ValidationError \(HTTP 400\): TemplateURL must be a supported URL/,
+    hint: /Fix what AWS names/,
+  },
+  {
+    title: 'a body that is not an AWS answer (a proxy page, a broken stand-in)',
+    error: Object.assign(new Error('@aws-sdk XML parse error: mismatched tags. Deserialization error: to see the raw response...'), { $metadata: { httpStatusCode: 500 } }),
+    cause: /answered HTTP 500 with something that is not an AWS response/,
+    hint: /--endpoint-url/,
+  },
+];
+
+for (const { title, error, cause, hint } of cases) {
+  t.test(`explainAwsError: ${title}`, async (t) => {
+    const explained = explainAwsError(error);
+    t.ok(explained, 'recognised');
+    t.match(explained?.cause, cause);
+    t.match(explained?.hint, hint);
+  });
+}
+
+t.test('an error that is not from AWS is not dressed up as one', async (t) => {
+  t.equal(explainAwsError(new TypeError('x is undefined')), undefined);
+  t.equal(explainAwsError('a string'), undefined);
+});
+
+t.test('through the CLI: deploy with each failure prints two lines and exits 1', async (t) => {
+  const sts = mockClient(STSClient);
+  t.teardown(() => sts.restore());
+  for (const { title, error, cause } of cases) {
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).rejects(error);
+    const result = await runCli(['deploy', '--env', 'dev', '--yes', '--region', 'us-east-1', '--no-wait-healthy']);
+    t.equal(result.code, 1, `${title}: exit 1`);
+    t.match(result.stderr, new RegExp(`^deploy: [^\\n]*${cause.source}`), `${title}: starts with the verb and the cause`);
+    t.equal(result.stderr.trim().split('\n').length, 2, `${title}: cause + what to do, nothing else`);
+    t.notMatch(result.stderr, /\n\s+at /, `${title}: no stack trace`);
+  }
+});
+
+t.test('through the CLI: drift on a missing stack', async (t) => {
+  const cfn = mockClient(CloudFormationClient);
+  t.teardown(() => cfn.restore());
+  cfn.on(DescribeStacksCommand).rejects(
+    new CloudFormationServiceException({ name: 'ValidationError', message: 'Stack with id metabase-dev does not exist', $fault: 'client', $metadata: { httpStatusCode: 400 } }),
+  );
+  const result = await runCli(['drift', '--env', 'dev', '--region', 'us-east-1']);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /^drift metabase-dev: stack does not exist/);
+});
