@@ -5,28 +5,17 @@
 // update, and never rolls back, so root causes, DB replacement and the outputs table are unit-tested.
 import t from 'tap';
 import { runCli } from '../support/cli.js';
-import { startMoto } from '../support/moto.js';
+import { motoTestEnv } from './support/moto-env.js';
 import { writeStandIns } from './support/standins.js';
-import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
-import { ListObjectsV2Command, S3Client, GetBucketTaggingCommand } from '@aws-sdk/client-s3';
+import { DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ListObjectsV2Command, GetBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { writeFile, mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-process.env.AWS_ACCESS_KEY_ID = 'testing';
-process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-process.env.AWS_REGION = 'us-east-1';
-delete process.env.AWS_PROFILE;
-delete process.env.AWS_ENDPOINT_URL;
-
-const moto = await startMoto();
+const { moto, cf, s3, run } = await motoTestEnv();
 t.teardown(() => moto.stop());
 const templates = await writeStandIns();
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const cf = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
-const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials, forcePathStyle: true });
-// Unique per run: a developer's long-lived moto keeps the stacks of earlier runs.
-const run = Date.now().toString(36);
 const stackName = `metabase-e2e-deploy-${run}`;
 // Own bucket and stack names: other e2e files share this moto and run in parallel.
 const bucket = `metabase-e2e-deploy-artifacts-${run}`;

@@ -2,26 +2,15 @@
 // stacks end DELETE_COMPLETE, the bucket this tool created is gone, and the exit code is 0. Moto has no
 // DELETE_FAILED, deletion protection or DB snapshots to speak of: tests/deploy/destroy*.test.ts cover those.
 import t from 'tap';
-import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { runCli } from '../support/cli.js';
-import { startMoto } from '../support/moto.js';
+import { motoTestEnv } from './support/moto-env.js';
 import { writeStandIns } from './support/standins.js';
 
-process.env.AWS_ACCESS_KEY_ID = 'testing';
-process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-process.env.AWS_REGION = 'us-east-1';
-delete process.env.AWS_PROFILE;
-delete process.env.AWS_ENDPOINT_URL;
-
-const moto = await startMoto();
+const { moto, cf, s3, run } = await motoTestEnv();
 t.teardown(() => moto.stop());
 const templates = await writeStandIns();
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const cf = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
-const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials, forcePathStyle: true });
-// Unique per run: a developer's long-lived moto keeps the stacks of earlier runs.
-const run = Date.now().toString(36);
 const stackName = `metabase-e2e-destroy-${run}`;
 const target = ['--stack-name', stackName, '--bucket', `metabase-e2e-destroy-artifacts-${run}`, '--endpoint-url', moto.endpoint];
 
