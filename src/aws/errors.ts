@@ -58,7 +58,7 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
       hint: 'Check your network, --region (a typo makes an unknown host) and --endpoint-url, then retry.',
     };
   }
-  if (/Region/i.test(name) && /missing/i.test(message)) {
+  if (/Region is missing|Region.*not.*(set|configured)/i.test(message)) {
     return { cause: 'no AWS region configured', hint: 'Pass --region (e.g. --region eu-west-1) or set AWS_REGION.' };
   }
   const status = e.$metadata?.httpStatusCode;

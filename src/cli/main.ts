@@ -28,10 +28,12 @@ export function defaultStackName(options: { env?: string | undefined; stackName?
   return options.stackName ?? `metabase-${options.env ?? 'dev'}`;
 }
 
+/** A command line yargs refused: unknown command or flag, missing value, conflicting flags. */
+class UsageError extends Error {}
+
 /** Parses argv and runs one command. Returns the exit code; never throws for a user mistake. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  let usageError: string | undefined;
   const verb = argv.find((arg) => !arg.startsWith('-')) ?? PROGRAM;
   const parser = yargs(argv)
     .scriptName(PROGRAM)
@@ -157,20 +159,22 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      // yargs reports its own validation failures as YError; anything else is a real exception.
+      // yargs reports its own validation failures as YError; anything else is a real exception. Either
+      // way this must throw: if it returned, yargs would go on and run the command's handler.
       if (error && error.name !== 'YError') throw error;
-      usageError = message ?? error?.message ?? 'invalid usage';
+      throw new UsageError(message ?? error?.message ?? 'invalid usage');
     });
   try {
     await parser.parseAsync(argv, {}, (error, _parsed, output) => {
       if (output && !error) io.stdout(output.endsWith('\n') ? output : `${output}\n`);
     });
-    if (usageError !== undefined) {
-      io.stderr(`${PROGRAM}: ${usageError}\nRun \`${PROGRAM} --help\` for usage.\n`);
-      return EXIT_ERROR;
-    }
     return exitCode;
   } catch (error) {
+    if (error instanceof UsageError) {
+      const message = error.message.startsWith('Did you mean') ? `unknown command "${verb}". ${error.message}` : error.message;
+      io.stderr(`${PROGRAM}: ${message}\nRun \`${PROGRAM} --help\` for usage.\n`);
+      return EXIT_ERROR;
+    }
     return reportError(error, verb, io);
   }
 }

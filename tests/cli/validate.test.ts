@@ -51,9 +51,11 @@ t.test('usage errors: unknown command, unknown flag, --env with --params', async
   const unknownCommand = await runCli(['deplyo']);
   t.equal(unknownCommand.code, 1);
   t.match(unknownCommand.stderr, /Run `metabase-aws --help` for usage/);
+  t.match(unknownCommand.stderr, /^metabase-aws: unknown command "deplyo"\. Did you mean deploy\?/);
   const unknownFlag = await runCli(['validate', '--bogus']);
   t.equal(unknownFlag.code, 1);
   t.match(unknownFlag.stderr, /Unknown argument: bogus/);
+  t.equal(unknownFlag.stdout, '', 'the command itself never ran');
   const both = await runCli(['validate', '--env', 'dev', '--params', 'params/dev.json']);
   t.equal(both.code, 1);
   t.match(both.stderr, /mutually exclusive|conflict/i);

@@ -28,6 +28,7 @@ const cases: { title: string; error: Error; cause: RegExp; hint: RegExp }[] = [
     cause: /may not call sts:GetCallerIdentity/,
     hint: /Grant sts:GetCallerIdentity/,
   },
+  { title: 'no region at all', error: new Error('Region is missing'), cause: /no AWS region configured/, hint: /--region/ },
   { title: 'an invalid region (no such host)', error: networkError('ENOTFOUND'), cause: /cannot reach the AWS endpoint \(ENOTFOUND\)/, hint: /--region/ },
   { title: 'endpoint refused', error: networkError('ECONNREFUSED'), cause: /cannot reach the AWS endpoint \(ECONNREFUSED\)/, hint: /--endpoint-url/ },
   { title: 'throttling, after the SDK gave up', error: stsError('Throttling', 'Rate exceeded', 400, 8), cause: /kept throttling the requests \(gave up after 8 attempts\)/, hint: /Wait a minute/ },

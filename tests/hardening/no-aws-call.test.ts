@@ -71,3 +71,13 @@ t.test('the recording endpoint does record: a valid file gets as far as AWS', as
   t.equal(result.code, 1);
   t.ok(requests.length > 0, `${requests.length} requests recorded`);
 });
+
+t.test('a usage error (unknown flag, --env with --params) stops before the command runs', async (t) => {
+  for (const extra of [['--env', 'dev', '--bogus'], ['--env', 'dev', '--params', 'params/dev.json'], ['--env']]) {
+    requests.length = 0;
+    const result = await runCli(['deploy', '--yes', '--no-wait-healthy', '--endpoint-url', endpoint, ...extra], { env });
+    t.equal(result.code, 1, extra.join(' '));
+    t.match(result.stderr, /Run `metabase-aws --help` for usage/);
+    t.same(requests, [], `${extra.join(' ')}: no request reached the AWS endpoint`);
+  }
+});
