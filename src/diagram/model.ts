@@ -199,6 +199,7 @@ function portNumber(text: string): number {
 
 function overlaps(a: SecurityGroupRule, b: SecurityGroupRule): boolean {
   const protocolMatches = a.protocol === 'all' || b.protocol === 'all' || a.protocol === b.protocol;
+  if (a.portParameter !== undefined || b.portParameter !== undefined) return protocolMatches && a.portParameter === b.portParameter;
   return protocolMatches && a.fromPort <= b.toPort && b.fromPort <= a.toPort;
 }
 

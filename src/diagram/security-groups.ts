@@ -17,6 +17,11 @@ export interface SecurityGroupRule {
   protocol: string;
   fromPort: number;
   toPort: number;
+  /**
+   * Set when the port is a parameter (`FromPort: Ref DataSourcePort1`): the root parameter its value comes
+   * from. fromPort/toPort are then NaN and the rule matches only rules of the same parameter.
+   */
+  portParameter?: string | undefined;
   peers: Peer[];
   /** Text of the conditions the rule exists under, if any. */
   condition: string | undefined;
@@ -76,16 +81,25 @@ function toRule(
   const peerKeys = direction === 'ingress' ? ['SourceSecurityGroupId', 'CidrIp'] : ['DestinationSecurityGroupId', 'CidrIp'];
   const peers = peerKeys.flatMap((key) => (rule[key] === undefined ? [] : peersOf(set, stack, rule[key])));
   const protocol = String(rule['IpProtocol']);
+  const portParameter = parameterBehind(set, stack, rule['FromPort']);
   return {
     group,
     direction,
     protocol: protocol === '-1' ? 'all' : protocol,
     fromPort: Number(rule['FromPort'] ?? 0),
     toPort: Number(rule['ToPort'] ?? 65535),
+    portParameter,
     peers,
-    condition: allConditionsText(templateOf(set, stack), conditions),
+    // A port slot exists exactly when its parameter is set: say that once, by the root parameter's name.
+    condition: portParameter === undefined ? allConditionsText(templateOf(set, stack), conditions) : `${portParameter} set`,
     description: typeof rule['Description'] === 'string' ? rule['Description'] : undefined,
   };
+}
+
+/** The root parameter a port value comes from, if it is not a literal number. */
+function parameterBehind(set: TemplateSet, stack: string, value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return resolve(set, stack, value).find((target) => target.kind === 'parameter')?.name;
 }
 
 function peersOf(set: TemplateSet, stack: string, value: unknown): Peer[] {
@@ -100,8 +114,9 @@ function peersOf(set: TemplateSet, stack: string, value: unknown): Peer[] {
   });
 }
 
-export function portText(rule: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort'>): string {
+export function portText(rule: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort' | 'portParameter'>): string {
   if (rule.protocol === 'all') return 'all traffic';
+  if (rule.portParameter !== undefined) return `${rule.portParameter}/${rule.protocol}`;
   const range = rule.fromPort === rule.toPort ? String(rule.fromPort) : `${rule.fromPort}-${rule.toPort}`;
   return `${range}/${rule.protocol}`;
 }

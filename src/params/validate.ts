@@ -1,6 +1,6 @@
 // Offline validation of a params file against the root template's parameters plus this tool's own rules.
 // Pure: the caller reads the file; nothing here touches AWS.
-import { FARGATE_MEMORY_BY_CPU, MAX_INGRESS_CIDRS, VPC_PREFIX_RANGE } from '../synth/config.js';
+import { FARGATE_MEMORY_BY_CPU, MAX_DATA_SOURCE_PORTS, MAX_INGRESS_CIDRS, VPC_PREFIX_RANGE } from '../synth/config.js';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES, type RootParameter, type RootParameterName, type RootParameterSpec } from '../synth/parameters.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from './cidr.js';
 import { closestName } from './suggest.js';
@@ -76,9 +76,12 @@ function coerce(name: string, definition: RootParameter, value: unknown, problem
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
       return fail(`expected a number, got ${describe(value)}${typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`);
     case 'CommaDelimitedList':
-      if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) return value.join(',');
+      // Ports read naturally as numbers ([5432, 3306]); CloudFormation gets them as one string either way.
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))) {
+        return value.join(',');
+      }
       if (typeof value === 'string') return value;
-      return fail(`expected a list of strings, got ${describe(value)}`);
+      return fail(`expected a list, got ${describe(value)}`);
     case 'String': {
       const booleanLike = definition.AllowedValues?.length === 2 && definition.AllowedValues.includes('true');
       if (typeof value === 'string') return value;
@@ -112,6 +115,7 @@ function checkCombinations(values: Partial<ParameterValues>, context: Validation
   const has = (...keys: RootParameterName[]): boolean => keys.every((key) => values[key] !== undefined);
   if (has('VpcCidr')) checkVpc(values.VpcCidr!, fail);
   if (has('AllowedIngressCidrs')) checkIngress(values.AllowedIngressCidrs!, fail);
+  if (has('DataSourcePorts')) checkDataSourcePorts(values.DataSourcePorts!, fail);
   if (has('TaskCpu', 'TaskMemory')) {
     const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu!] ?? [];
     if (!memories.includes(Number(values.TaskMemory))) {
@@ -157,6 +161,19 @@ function checkIngress(list: string, fail: Fail): void {
     if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
     else if (parsedIngress.some((other) => cidrsOverlap(other, parsed))) fail('AllowedIngressCidrs', `"${text}" overlaps another entry`);
     else parsedIngress.push(parsed);
+  }
+}
+
+function checkDataSourcePorts(list: string, fail: Fail): void {
+  const ports = list.split(',').map((text) => text.trim()).filter((text) => text !== '');
+  if (ports.length > MAX_DATA_SOURCE_PORTS) fail('DataSourcePorts', `${ports.length} ports given; at most ${MAX_DATA_SOURCE_PORTS} fit`);
+  const seen = new Set<number>();
+  for (const text of ports) {
+    const port = Number(text);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535) fail('DataSourcePorts', `"${text}" is not a TCP port (1–65535)`);
+    else if (port === 443) fail('DataSourcePorts', '443 is always open to the internet already; leave it out');
+    else if (seen.has(port)) fail('DataSourcePorts', `${port} is listed twice`);
+    seen.add(port);
   }
 }
 

@@ -22,6 +22,8 @@ export const SUBNET_CIDR_BITS = 8;
 export const VPC_PREFIX_RANGE = { min: 16, max: 21 } as const;
 /** The ALB security group carries one ingress rule a CIDR (and port); this many fit the edge template. */
 export const MAX_INGRESS_CIDRS = 4;
+/** Extra outbound TCP ports for Metabase's data sources; each is one slot of the task group's egress. */
+export const MAX_DATA_SOURCE_PORTS = 4;
 /** AWS's TLS 1.3 policy that still accepts TLS 1.2 clients; no TLS 1.0/1.1. */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** Scale out above this average CPU. */

@@ -6,6 +6,7 @@ import {
   FARGATE_CPU_VALUES,
   FARGATE_MEMORY_VALUES,
   LOG_RETENTION_DAYS,
+  MAX_DATA_SOURCE_PORTS,
   MAX_INGRESS_CIDRS,
   POSTGRES_VERSIONS,
 } from './config.js';
@@ -56,11 +57,20 @@ export const ROOT_PARAMETERS = {
     },
   },
   AllowedIngressCidrs: {
-    tiers: ['edge'],
+    // Reaches the network stack one CIDR a parameter (see tiers/slots.ts).
+    tiers: [],
     definition: {
       Type: 'CommaDelimitedList',
       Default: '0.0.0.0/0',
       Description: `Up to ${MAX_INGRESS_CIDRS} IPv4 CIDRs allowed to reach the load balancer on 80/443.`,
+    },
+  },
+  DataSourcePorts: {
+    tiers: [],
+    definition: {
+      Type: 'CommaDelimitedList',
+      Default: '',
+      Description: `Up to ${MAX_DATA_SOURCE_PORTS} TCP ports Metabase may open to your data sources through the NAT (e.g. 5432,3306,5439). HTTPS (443) is always open; nothing else is.`,
     },
   },
   CertificateArn: {

@@ -36,9 +36,9 @@ t.test('the connections drawn are exactly these, with their ports', async (t) =>
   const connections = model.edges.filter((e) => e.kind === 'connection').map((e) => `${e.from} -> ${e.to}: ${e.label}`);
   t.same(connections.sort(), [
     'app_Service -> data_Database: 5432/tcp',
-    'app_Service -> network_NatGatewayA: 443/tcp',
-    'app_Service -> network_NatGatewayB: 443/tcp',
-    'app_Service -> network_NatInstance: 443/tcp',
+    'app_Service -> network_NatGatewayA: 443/tcp, DataSourcePorts/tcp if DataSourcePorts set',
+    'app_Service -> network_NatGatewayB: 443/tcp, DataSourcePorts/tcp if DataSourcePorts set',
+    'app_Service -> network_NatInstance: 443/tcp, DataSourcePorts/tcp if DataSourcePorts set',
     'edge_LoadBalancer -> app_Service: 3000/tcp',
     'internet -> edge_LoadBalancer: 80/tcp, 443/tcp if CertificateArn set',
   ]);
@@ -84,12 +84,16 @@ t.test('every security-group edge is backed by rules in the templates', async (t
     for (const rule of edge.rules) {
       t.equal(rule.group.stack, 'network', 'all security groups live in the network stack');
       const key = rule.direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress';
-      const found = rulesOf(rule.group.id, key).some((r) => r['FromPort'] === rule.fromPort && r['ToPort'] === rule.toPort && r['IpProtocol'] === rule.protocol);
+      // A parameter port (DataSourcePorts) is a Ref in the template; a literal port is a number.
+      const samePorts = (r: Record<string, unknown>): boolean =>
+        rule.portParameter === undefined ? r['FromPort'] === rule.fromPort && r['ToPort'] === rule.toPort : typeof r['FromPort'] === 'object' && r['FromPort'] !== null;
+      const found = rulesOf(rule.group.id, key).some((r) => samePorts(r) && r['IpProtocol'] === rule.protocol);
       t.ok(found, `${rule.group.id} ${rule.direction} ${rule.fromPort}-${rule.toPort}/${rule.protocol} is in network.yaml`);
     }
     for (const port of edge.ports) {
       const number = Number.parseInt(port.text, 10);
-      t.ok(edge.rules.some((r) => r.fromPort <= number && number <= r.toPort), `${edge.from} -> ${edge.to} ${port.text} comes from a rule`);
+      const fromRule = edge.rules.some((r) => (r.portParameter !== undefined ? port.text.startsWith(`${r.portParameter}/`) : r.fromPort <= number && number <= r.toPort));
+      t.ok(fromRule, `${edge.from} -> ${edge.to} ${port.text} comes from a rule`);
     }
   }
 });

@@ -46,7 +46,7 @@ t.test('$comment keys are notes, not parameters', async (t) => {
 t.test('wrong types, both ways, with the fix in the message', async (t) => {
   t.match(problemsOf({ DesiredCount: '2' }), [{ key: 'DesiredCount', message: 'expected a number, got the string "2" (write 2 without quotes)' }]);
   t.match(problemsOf({ TaskCpu: 1024 }), [{ key: 'TaskCpu', message: 'expected a string, got number 1024 (write "1024" in quotes)' }]);
-  t.match(problemsOf({ AllowedIngressCidrs: 5 }), [{ key: 'AllowedIngressCidrs', message: /expected a list of strings/ }]);
+  t.match(problemsOf({ AllowedIngressCidrs: 5 }), [{ key: 'AllowedIngressCidrs', message: /expected a list/ }]);
   t.same(problemsOf({ DbMultiAz: false }), [], 'a JSON boolean is fine for a true/false parameter');
 });
 
@@ -64,6 +64,15 @@ t.test('CIDRs: syntax, host bits, VPC size and range, ingress count and overlap'
   t.match(problemsOf({ AllowedIngressCidrs: ['203.0.113.0/24', '203.0.113.128/25'] }), [{ key: 'AllowedIngressCidrs', message: /overlaps/ }]);
   t.match(problemsOf({ AllowedIngressCidrs: ['1.0.0.0/8', '2.0.0.0/8', '3.0.0.0/8', '4.0.0.0/8', '5.0.0.0/8'] }), [{ message: /at most 4/ }]);
   t.same(problemsOf({ AllowedIngressCidrs: '203.0.113.0/24,198.51.100.7/32' }), [], 'a comma string works too');
+});
+
+t.test('data-source ports: numbers or strings, at most four, real ports, 443 already open, no repeats', async (t) => {
+  t.match(validateParams({ ...dev, DataSourcePorts: [5432, '3306'] }), { ok: true, values: { DataSourcePorts: '5432,3306' } });
+  t.match(validateParams(dev), { ok: true, values: { DataSourcePorts: '' } }, 'none by default');
+  t.match(problemsOf({ DataSourcePorts: [1, 2, 3, 4, 5] }), [{ key: 'DataSourcePorts', message: '5 ports given; at most 4 fit' }]);
+  t.match(problemsOf({ DataSourcePorts: ['70000'] }), [{ key: 'DataSourcePorts', message: '"70000" is not a TCP port (1–65535)' }]);
+  t.match(problemsOf({ DataSourcePorts: [443] }), [{ key: 'DataSourcePorts', message: /443 is always open/ }]);
+  t.match(problemsOf({ DataSourcePorts: '5432,5432' }), [{ key: 'DataSourcePorts', message: '5432 is listed twice' }]);
 });
 
 t.test('Fargate CPU/memory pairs AWS rejects', async (t) => {

@@ -38,9 +38,23 @@ t.test('tasks reach the database on 5432 only and the database talks to nothing 
   t.same(dbIngress.map((r) => [r.FromPort, r.ToPort, r.SourceSecurityGroupId]), [[5432, 5432, { Ref: 'TaskSecurityGroup' }]]);
   const dbEgress = rules(group('DbSecurityGroup').SecurityGroupEgress);
   t.same(dbEgress.map((r) => r.CidrIp), ['255.255.255.255/32'], 'the only egress rule matches no packet');
-  const taskEgress = rules(group('TaskSecurityGroup').SecurityGroupEgress);
-  const ports = taskEgress.map((r) => `${String(r.FromPort)}-${String(r.ToPort)}`).sort();
+  const taskEgressList = group('TaskSecurityGroup').SecurityGroupEgress as unknown[];
+  const taskEgress = rules(taskEgressList);
+  const literal = taskEgress.filter((r) => typeof r.FromPort === 'number');
+  const ports = literal.map((r) => `${String(r.FromPort)}-${String(r.ToPort)}`).sort();
   t.same(ports, ['443-443', '5432-5432', '5432-5432'], 'tasks send HTTPS out and PostgreSQL to the isolated subnets only');
+  // Beyond those, only the data-source ports the params name, each rule present only when its slot is set.
+  const slots = taskEgressList.filter((r) => typeof (r as Record<string, unknown>)['Fn::If'] === 'object');
+  t.same(
+    slots,
+    [1, 2, 3, 4].map((n) => ({
+      'Fn::If': [
+        `HasDataSourcePort${n}`,
+        { IpProtocol: 'tcp', FromPort: { Ref: `DataSourcePort${n}` }, ToPort: { Ref: `DataSourcePort${n}` }, CidrIp: '0.0.0.0/0', Description: 'Data source port (DataSourcePorts)' },
+        { Ref: 'AWS::NoValue' },
+      ],
+    })),
+  );
   for (const rule of taskEgress.filter((r) => r.FromPort === 5432)) {
     t.match(rule.CidrIp, { 'Fn::GetAtt': [/^IsolatedSubnet[AB]$/, 'CidrBlock'] });
   }
@@ -89,7 +103,8 @@ t.test('the NAT instance option is hardened: IMDSv2, no SSH key, no role, encryp
   t.notOk('IamInstanceProfile' in launch);
   t.match(launch.BlockDeviceMappings, [{ Ebs: { Encrypted: true } }]);
   const ingress = rules(group('NatInstanceSecurityGroup').SecurityGroupIngress);
-  t.ok(ingress.every((r) => r.FromPort === 443 && r.ToPort === 443), 'HTTPS in only, no port 22');
+  const allowedPort = (port: unknown): boolean => port === 443 || JSON.stringify(port).startsWith('{"Ref":"DataSourcePort');
+  t.ok(ingress.every((r) => allowedPort(r.FromPort) && allowedPort(r.ToPort)), 'HTTPS and the data-source ports in only, no port 22');
   t.equal(network.Resources.NatInstance!.Properties!.SourceDestCheck, false);
   for (const name of ['NatInstanceSecurityGroup', 'NatInstanceLaunchTemplate', 'NatInstance', 'NatInstanceEipAssociation']) {
     t.equal(network.Resources[name]!.Condition, 'NatInstanceMode', `${name} exists only in instance mode`);

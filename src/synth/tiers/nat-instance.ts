@@ -1,10 +1,11 @@
 // The cheap egress option (NatGateways = instance): one t4g.nano doing NAT instead of a NAT gateway,
 // about $3/month against $33. Hardened: IMDSv2 only, no SSH key, no instance role, no inbound port but
-// HTTPS from the private subnets, encrypted root volume. It is a single instance in AZ A: if it stops,
+// HTTPS (and the DataSourcePorts) from the private subnets, encrypted root volume. It is a single instance in AZ A: if it stops,
 // Metabase loses outbound HTTPS (image pulls, secrets, logs) until EC2 auto-recovery brings it back.
 import { EC2 } from 'cloudform-types/types/ec2/index.namespace.js';
 import { base64, getAtt, ref, type IntrinsicFunction } from '../intrinsics.js';
 import { AZ_SUFFIXES, nameTag } from './common.js';
+import { dataSourcePortRules } from './slots.js';
 
 export const NAT_INSTANCE_TYPE = 't4g.nano';
 /** AWS's public SSM parameter for the current Amazon Linux 2023 arm64 AMI. */
@@ -29,14 +30,15 @@ export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES
     NatInstanceSecurityGroup: new EC2.SecurityGroup({
       GroupDescription: 'NAT instance: HTTPS from the private subnets in, HTTPS out; no SSH',
       VpcId: ref('Vpc'),
-      SecurityGroupIngress: AZ_SUFFIXES.map((az) => ({
-        IpProtocol: 'tcp',
-        FromPort: 443,
-        ToPort: 443,
-        CidrIp: privateSubnetCidr(az),
-        Description: `HTTPS from private subnet ${az}`,
-      })),
-      SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to the internet' }],
+      // The same ports the task group may use: HTTPS and the data-source ports, nothing else.
+      SecurityGroupIngress: AZ_SUFFIXES.flatMap((az) => [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: privateSubnetCidr(az), Description: `HTTPS from private subnet ${az}` },
+        ...dataSourcePortRules(privateSubnetCidr(az), `Data source port from private subnet ${az}`),
+      ]),
+      SecurityGroupEgress: [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to the internet' },
+        ...dataSourcePortRules('0.0.0.0/0', 'Data source port to the internet'),
+      ],
       Tags: [nameTag('nat-instance')],
     }).condition(condition),
     NatInstanceLaunchTemplate: new EC2.LaunchTemplate({

@@ -2,7 +2,7 @@
 // (RDS, no route out) subnets. All security groups live here too: each rule then sits in the same stack as
 // its group (drift detection sees every rule) and groups can name each other without a cross-stack cycle.
 import { EC2 } from 'cloudform-types/types/ec2/index.namespace.js';
-import { CONTAINER_PORT, MAX_INGRESS_CIDRS, POSTGRES_PORT, SUBNET_CIDR_BITS } from '../config.js';
+import { CONTAINER_PORT, POSTGRES_PORT, SUBNET_CIDR_BITS } from '../config.js';
 import {
   and,
   cidr,
@@ -21,12 +21,14 @@ import {
 } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { natInstanceResources } from './nat-instance.js';
+import { DATA_SOURCE_PORT_SLOTS, dataSourcePortRules, INGRESS_CIDR_SLOTS, slotCondition, slotNames } from './slots.js';
 import { AZ_SUFFIXES, nameTag, output, passedParameter, stringInput, type AzSuffix } from './common.js';
 
 const SUBNET_KINDS = ['Public', 'Private', 'Isolated'] as const;
 type SubnetKind = (typeof SUBNET_KINDS)[number];
 
-export const ingressCidrParameterNames = Array.from({ length: MAX_INGRESS_CIDRS }, (_, i) => `IngressCidr${i + 1}`);
+const ingressCidrParameterNames = slotNames(INGRESS_CIDR_SLOTS);
+const dataSourcePortParameterNames = slotNames(DATA_SOURCE_PORT_SLOTS);
 
 const subnetName = (kind: SubnetKind, az: AzSuffix): string => `${kind}Subnet${az}`;
 
@@ -108,7 +110,7 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
   const albIngress = ingressCidrParameterNames.flatMap((cidrParameter, index) =>
     listenerPorts.map(({ port, condition }) => {
       const rule = { IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: ref(cidrParameter), Description: `HTTP${port === 443 ? 'S' : ''} from allowed CIDR ${index + 1}` };
-      const conditions = [index === 0 ? undefined : `HasIngressCidr${index + 1}`, condition].filter((c): c is string => c !== undefined);
+      const conditions = [index === 0 ? undefined : slotCondition(cidrParameter), condition].filter((c): c is string => c !== undefined);
       if (conditions.length === 0) return rule;
       return onlyIf(conditions.length === 1 ? conditions[0]! : conditions.join('And'), rule);
     }),
@@ -130,7 +132,7 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
       Tags: [nameTag('alb')],
     }),
     TaskSecurityGroup: new EC2.SecurityGroup({
-      GroupDescription: 'Metabase tasks: port 3000 from the load balancer only; out to HTTPS and the database',
+      GroupDescription: 'Metabase tasks: port 3000 from the load balancer only; out to HTTPS, the database and the data-source ports',
       VpcId: ref('Vpc'),
       SecurityGroupIngress: [
         {
@@ -151,6 +153,8 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
           CidrIp: subnetCidr('Isolated', az),
           Description: `PostgreSQL in isolated subnet ${az}`,
         })),
+        // Metabase's own data sources (a warehouse, a database): only the ports the params name.
+        ...dataSourcePortRules('0.0.0.0/0', 'Data source port (DataSourcePorts)'),
       ],
       Tags: [nameTag('tasks')],
     }),
@@ -182,11 +186,12 @@ function conditions(): CfnTemplate['Conditions'] {
     NatGatewayMode: not(equals(ref('NatGateways'), 'instance')),
     HasCertificate: not(equals(ref('CertificateArn'), '')),
   };
-  ingressCidrParameterNames.slice(1).forEach((name, index) => {
-    const condition = `HasIngressCidr${index + 2}`;
+  for (const name of ingressCidrParameterNames.slice(1)) {
+    const condition = slotCondition(name);
     result[condition] = not(equals(ref(name), ''));
     result[`${condition}AndHasCertificate`] = and([conditionRef(condition), conditionRef('HasCertificate')]);
-  });
+  }
+  for (const name of dataSourcePortParameterNames) result[slotCondition(name)] = not(equals(ref(name), ''));
   return result;
 }
 
@@ -208,6 +213,12 @@ export function networkTemplate(): CfnTemplate {
       NatGateways: passedParameter('NatGateways'),
       CertificateArn: passedParameter('CertificateArn'),
       ...ingressParameters,
+      ...Object.fromEntries(
+        dataSourcePortParameterNames.map((name, index) => [
+          name,
+          { ...stringInput(`Data-source TCP port ${index + 1} Metabase may reach, or empty`), AllowedPattern: '^([0-9]{1,5})?$' },
+        ]),
+      ),
     },
     Conditions: conditions(),
     Resources: {

@@ -2,12 +2,12 @@
 // tier outputs into tier parameters. Wiring is derived from each tier's declared parameters, so a tier
 // parameter with no source fails synth instead of failing a deploy.
 import { CloudFormation } from 'cloudform-types/types/cloudFormation/index.namespace.js';
-import { FARGATE_MEMORY_BY_CPU, MAX_INGRESS_CIDRS } from '../config.js';
-import { contains, equals, join, ref, select, split, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
+import { FARGATE_MEMORY_BY_CPU } from '../config.js';
+import { contains, equals, join, ref, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
 import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '../template.js';
 import { output } from './common.js';
-import { ingressCidrParameterNames } from './network.js';
+import { slotSource } from './slots.js';
 
 export const stackLogicalId = (tier: TierName): string => `${tier[0]!.toUpperCase()}${tier.slice(1)}Stack`;
 
@@ -36,12 +36,8 @@ function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): Intr
     const isList = ROOT_PARAMETERS[parameter as keyof typeof ROOT_PARAMETERS].definition.Type === 'CommaDelimitedList';
     return isList ? join(',', ref(parameter)) : ref(parameter);
   }
-  const ingressIndex = ingressCidrParameterNames.indexOf(parameter);
-  if (ingressIndex >= 0) {
-    // Pad with empty entries so Fn::Select never runs past the end of a short list.
-    const padded = split(',', join(',', [join(',', ref('AllowedIngressCidrs')), ...Array(MAX_INGRESS_CIDRS).fill('')]));
-    return select(ingressIndex, padded);
-  }
+  const slot = slotSource(parameter);
+  if (slot) return slot;
   const sourceTier = OUTPUT_SOURCES[parameter];
   if (sourceTier === undefined || tiers[sourceTier].Outputs?.[parameter] === undefined) {
     throw new Error(`synth: nested parameter ${parameter} has no source in the root stack`);
@@ -83,7 +79,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
     Metadata: {
       'AWS::CloudFormation::Interface': {
         ParameterGroups: [
-          { Label: { default: 'Network' }, Parameters: ['VpcCidr', 'NatGateways', 'AllowedIngressCidrs', 'CertificateArn'] },
+          { Label: { default: 'Network' }, Parameters: ['VpcCidr', 'NatGateways', 'AllowedIngressCidrs', 'CertificateArn', 'DataSourcePorts'] },
           {
             Label: { default: 'Metabase' },
             Parameters: ['MetabaseVersion', 'TaskCpu', 'TaskMemory', 'CapacityProvider', 'DesiredCount', 'AutoScaling', 'MinTasks', 'MaxTasks', 'ContainerInsights', 'LogRetentionDays', 'DockerHubSecretArn'],
