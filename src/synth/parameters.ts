@@ -10,7 +10,6 @@ import {
   MAX_INGRESS_CIDRS,
   POSTGRES_VERSIONS,
 } from './config.js';
-import type { TierName } from './template.js';
 
 type Parameter = ParameterModule.default;
 
@@ -23,8 +22,6 @@ export interface RootParameter extends Parameter {
 
 export interface RootParameterSpec {
   definition: RootParameter;
-  /** The nested stacks that receive this value (under the same name). */
-  tiers: readonly TierName[];
   /**
    * Must be written in every params file. Versions are: if the template default moved with a new release
    * of this tool, a deploy would otherwise upgrade Metabase or PostgreSQL (and migrate data) unasked.
@@ -37,7 +34,6 @@ const BOOLEAN = ['true', 'false'];
 
 export const ROOT_PARAMETERS = {
   VpcCidr: {
-    tiers: ['network'],
     definition: {
       Type: 'String',
       Default: '10.0.0.0/16',
@@ -47,7 +43,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   NatGateways: {
-    tiers: ['network'],
     definition: {
       Type: 'String',
       Default: 'single',
@@ -57,8 +52,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   AllowedIngressCidrs: {
-    // Reaches the network stack one CIDR a parameter (see tiers/slots.ts).
-    tiers: [],
     definition: {
       Type: 'CommaDelimitedList',
       Default: '0.0.0.0/0',
@@ -66,7 +59,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   DataSourcePorts: {
-    tiers: [],
     definition: {
       Type: 'CommaDelimitedList',
       Default: '',
@@ -74,7 +66,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   CertificateArn: {
-    tiers: ['edge'],
     definition: {
       Type: 'String',
       Default: '',
@@ -84,7 +75,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   MetabaseVersion: {
-    tiers: ['app'],
     requiredInParamsFile: true,
     definition: {
       Type: 'String',
@@ -95,7 +85,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   TaskCpu: {
-    tiers: ['app'],
     definition: {
       Type: 'String',
       Default: '1024',
@@ -104,7 +93,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   TaskMemory: {
-    tiers: ['app'],
     definition: {
       Type: 'String',
       Default: '2048',
@@ -113,7 +101,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   CapacityProvider: {
-    tiers: ['app'],
     definition: {
       Type: 'String',
       Default: 'FARGATE',
@@ -123,7 +110,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   DesiredCount: {
-    tiers: ['app'],
     definition: {
       Type: 'Number',
       Default: 1,
@@ -133,7 +119,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   AutoScaling: {
-    tiers: ['app'],
     definition: {
       Type: 'String',
       Default: 'false',
@@ -142,15 +127,12 @@ export const ROOT_PARAMETERS = {
     },
   },
   MinTasks: {
-    tiers: ['app'],
     definition: { Type: 'Number', Default: 1, MinValue: 1, MaxValue: 10, Description: 'Autoscaling floor (never zero).' },
   },
   MaxTasks: {
-    tiers: ['app'],
     definition: { Type: 'Number', Default: 2, MinValue: 1, MaxValue: 10, Description: 'Autoscaling ceiling.' },
   },
   ContainerInsights: {
-    tiers: ['app'],
     definition: {
       Type: 'String',
       Default: 'disabled',
@@ -159,7 +141,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   LogRetentionDays: {
-    tiers: ['app'],
     definition: {
       Type: 'Number',
       Default: 14,
@@ -168,7 +149,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   DockerHubSecretArn: {
-    tiers: ['app'],
     definition: {
       Type: 'String',
       Default: '',
@@ -179,7 +159,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   DbInstanceClass: {
-    tiers: ['data'],
     definition: {
       Type: 'String',
       Default: 'db.t4g.micro',
@@ -188,7 +167,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   DbEngineVersion: {
-    tiers: ['data'],
     requiredInParamsFile: true,
     definition: {
       Type: 'String',
@@ -198,7 +176,6 @@ export const ROOT_PARAMETERS = {
     },
   },
   DbAllocatedStorage: {
-    tiers: ['data'],
     definition: {
       Type: 'Number',
       Default: 20,
@@ -208,22 +185,15 @@ export const ROOT_PARAMETERS = {
     },
   },
   DbMultiAz: {
-    tiers: ['data'],
     definition: { Type: 'String', Default: 'false', AllowedValues: BOOLEAN, Description: 'Standby replica in the second AZ (doubles the instance price).' },
   },
   DbDeletionProtection: {
-    tiers: ['data'],
     definition: { Type: 'String', Default: 'false', AllowedValues: BOOLEAN, Description: 'RDS deletion protection; destroy refuses while it is on.' },
   },
   DbBackupRetentionDays: {
-    tiers: ['data'],
     definition: { Type: 'Number', Default: 7, MinValue: 1, MaxValue: 35, Description: 'Days of automated RDS backups (point-in-time restore window).' },
   },
 } as const satisfies Record<string, RootParameterSpec>;
 
 export type RootParameterName = keyof typeof ROOT_PARAMETERS;
 export const ROOT_PARAMETER_NAMES = Object.keys(ROOT_PARAMETERS) as RootParameterName[];
-
-export function parametersOfTier(tier: TierName): RootParameterName[] {
-  return ROOT_PARAMETER_NAMES.filter((name) => (ROOT_PARAMETERS[name].tiers as readonly TierName[]).includes(tier));
-}
