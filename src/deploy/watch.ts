@@ -6,6 +6,7 @@
 // more at the end so that rollback events are complete for the root-cause search.
 import type { CloudFormationApi, StackEvent } from '../aws/cloudformation.js';
 import type { Clock } from './clock.js';
+import { OperationError } from './errors.js';
 
 export interface WatchEvent extends StackEvent {
   /** Logical id of the stack in its parent (NetworkStack), or the root stack's name. */
@@ -23,6 +24,8 @@ export interface WatchOptions {
   /** Called once per polling round, e.g. to refresh elapsed times in a live view. */
   onRound?: (() => void) | undefined;
   minDelayMs?: number;
+  /** Give up following after this long (default 4 h): a stuck poller must not hang the CLI forever. */
+  timeoutMs?: number;
   rootMaxDelayMs?: number;
   nestedMaxDelayMs?: number;
 }
@@ -96,7 +99,8 @@ export async function watchStack(cf: CloudFormationApi, rootStackId: string, opt
       const self = e.resourceType === STACK_TYPE && e.physicalId === stack.stackId;
       if (self) {
         stack.status = e.status;
-        if (isFinal(e.status)) stack.done = true;
+        // A later in-progress event of the stack itself (e.g. UPDATE_COMPLETE_CLEANUP_IN_PROGRESS) means it is not done yet.
+        stack.done = isFinal(e.status);
       } else if (e.resourceType === STACK_TYPE && e.physicalId !== '') {
         // AWS names a nested stack by ARN (empty in its first event); moto by name. Both work as StackName.
         track(e.physicalId, e.logicalId, stack.depth + 1);
@@ -114,8 +118,18 @@ export async function watchStack(cf: CloudFormationApi, rootStackId: string, opt
     rootDone = isFinal(status);
   };
 
+  const timeoutMs = options.timeoutMs ?? 4 * 60 * 60_000;
+  const deadline = clock.now() + timeoutMs;
   while (!rootDone) {
     if (options.signal?.aborted) break;
+    if (clock.now() >= deadline) {
+      const root = tracked.get(rootStackId);
+      const last = root?.status ?? (rootStatus || 'unknown');
+      throw new OperationError(
+        `watch ${root?.label || rootStackId}: gave up following after ${Math.round(timeoutMs / 60_000)} min (last status ${last}${root?.done ? ', though its final event was seen' : ''})`,
+        'Look at the stack in the CloudFormation console; the operation may still be running there.',
+      );
+    }
     const active = [...tracked.values()].filter((s) => !s.done || s.depth === 0);
     const next = Math.min(...active.map((s) => s.nextPollAt));
     if (next > clock.now()) await clock.sleep(next - clock.now(), options.signal);
@@ -127,9 +141,10 @@ export async function watchStack(cf: CloudFormationApi, rootStackId: string, opt
       stack.nextPollAt = clock.now() + stack.delay;
     }
     options.onRound?.();
-    const root = tracked.get(rootStackId);
-    if (root?.done) await confirmRootFinal();
-    if (root && !rootDone) root.done = false;
+    // The root's final event was seen: DescribeStacks must agree before the watch ends. It can lag behind
+    // the events for a while (eventual consistency), so ask again every round until it does; root.done
+    // stays set, or the next round would never ask again and the watch would hang.
+    if (tracked.get(rootStackId)?.done) await confirmRootFinal();
   }
 
   if (rootDone) {

@@ -272,3 +272,23 @@ t.test('an unchanged nested template is not uploaded again and keeps its URL', a
   t.equal(again.s3.calls.filter((c) => c.name === 'putObject').length, 0);
   t.equal((again.cf.calls.find((c) => c.name === 'createChangeSet')?.arg as { templateUrl: string }).templateUrl, first);
 });
+
+t.test('DescribeStacks lagging behind the final event: asked again every round until it agrees (no hang)', async (t) => {
+  const world = fakeWorld();
+  world.cf.timeline = createTimeline();
+  world.cf.describeLagMs = 15_000;
+  const controller = new AbortController();
+  let rounds = 0;
+  // A guard: before the fix the watch never asked again and would spin until this stops it.
+  const result = await run(world, { signal: controller.signal }, { onRound: () => void (++rounds > 500 && controller.abort()) }).promise;
+  t.equal(result.outcome, 'created');
+  t.ok(rounds < 100, `${rounds} rounds`);
+});
+
+t.test('the watch gives up after its safety timeout with a clear message', async (t) => {
+  const { watchStack } = await import('../../src/deploy/watch.js');
+  const world = fakeWorld();
+  world.cf.timeline = [{ after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' }];
+  await world.cf.executeChangeSet('x');
+  await t.rejects(watchStack(world.cf, ROOT_ID, { clock: world.clock, timeoutMs: 60 * 60_000 }), { message: /gave up following after 60 min \(last status CREATE_IN_PROGRESS\)/ });
+});

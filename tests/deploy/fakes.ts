@@ -90,15 +90,20 @@ export class FakeCloudFormation implements CloudFormationApi {
     return this.timeline.filter((e) => e.after <= elapsed);
   }
 
-  private finished(): boolean {
-    return this.started() && this.visible().length === this.timeline.length;
+  /** How long DescribeStacks keeps saying *_IN_PROGRESS after the last event (eventual consistency). */
+  describeLagMs = 0;
+
+  private finished(lagMs = 0): boolean {
+    if (!this.started() || this.visible().length !== this.timeline.length) return false;
+    const last = Math.max(0, ...this.timeline.map((e) => e.after));
+    return this.clock.now() - (this.startedAt ?? 0) >= last + lagMs;
   }
 
   async describeStack(nameOrId: string): Promise<StackInfo | undefined> {
     this.record('describeStack', nameOrId);
     const stack = [...this.stacks.values()].find((s) => s.stackName === nameOrId || s.stackId === nameOrId);
     if (!stack) return undefined;
-    if (this.finished()) return { ...stack, status: this.finalStatus, outputs: this.finalOutputs };
+    if (this.finished(this.describeLagMs)) return { ...stack, status: this.finalStatus, outputs: this.finalOutputs };
     if (this.started()) return { ...stack, status: stack.status.replace(/_COMPLETE$|_FAILED$/, '_IN_PROGRESS') };
     return stack;
   }
