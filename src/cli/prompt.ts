@@ -12,6 +12,17 @@ export const terminalPrompt: Prompt = async (question) => {
   }
 };
 
+/**
+ * Ctrl-C at a prompt: readline closes and rl.question rejects with an AbortError (code ABORT_ERR). The
+ * SIGINT handler of withInterrupt never sees it (the terminal is in raw mode), so callers must treat this
+ * rejection as the interruption it is, not as a bug.
+ */
+export function isPromptAbort(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: unknown; code?: unknown };
+  return e.name === 'AbortError' || e.code === 'ABORT_ERR';
+}
+
 /** An AbortSignal that fires on Ctrl-C / SIGTERM while `run` is in flight; the handlers are removed after. */
 export async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();

@@ -60,9 +60,11 @@ export interface WaitOptions {
   delayMs?: number;
   maxDelayMs?: number;
   timeoutMs?: number;
+  /** Ctrl-C: stop waiting so the caller can discard the change set instead of executing it. */
+  signal?: AbortSignal | undefined;
 }
 
-export type ChangeSetOutcome = { kind: 'ready'; info: ChangeSetInfo } | { kind: 'empty' } | { kind: 'failed'; reason: string };
+export type ChangeSetOutcome = { kind: 'ready'; info: ChangeSetInfo } | { kind: 'empty' } | { kind: 'failed'; reason: string } | { kind: 'interrupted' };
 
 /** Polls until the change set is computed. ≤ 1 call/s, backing off to 5 s; CloudFormation usually needs 5–30 s. */
 export async function waitForChangeSet(cf: CloudFormationApi, id: string, options: WaitOptions): Promise<ChangeSetOutcome> {
@@ -70,6 +72,7 @@ export async function waitForChangeSet(cf: CloudFormationApi, id: string, option
   const deadline = clock.now() + (options.timeoutMs ?? 10 * 60_000);
   let delay = options.delayMs ?? 1000;
   for (;;) {
+    if (options.signal?.aborted) return { kind: 'interrupted' };
     const info = await cf.describeChangeSet(id);
     if (info.status === 'CREATE_COMPLETE') return { kind: 'ready', info };
     if (info.status === 'FAILED') {
@@ -78,7 +81,7 @@ export async function waitForChangeSet(cf: CloudFormationApi, id: string, option
     if (clock.now() >= deadline) {
       throw new OperationError(`deploy change set: still ${info.status} after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`, 'Look at the change set in the CloudFormation console, then run deploy again.');
     }
-    await clock.sleep(delay);
+    await clock.sleep(delay, options.signal);
     delay = Math.min(delay * 2, options.maxDelayMs ?? 5000);
   }
 }

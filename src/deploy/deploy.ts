@@ -54,12 +54,18 @@ export interface DeployHooks {
   onEvent?: ((event: WatchEvent) => void) | undefined;
   onRound?: (() => void) | undefined;
   onHealth?: ((probe: HealthProbe) => void) | undefined;
+  /** The watch is over (finished, interrupted or failed): a live view must end before anything else prints. */
+  onWatchEnd?: (() => void) | undefined;
 }
 
 export type DeployOutcome = 'created' | 'updated' | 'no-changes' | 'preview' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface DeployResult {
   outcome: DeployOutcome;
+  /** For 'cancelled': the user said no, or Ctrl-C came before anything was executed. */
+  cancelledBy?: 'user' | 'interrupt' | undefined;
+  /** For 'interrupted': the error that ended the watch (throttling, network), when it was not Ctrl-C. */
+  watchError?: unknown;
   stackName: string;
   stackId?: string | undefined;
   account: string;
@@ -86,19 +92,23 @@ export function planFor(stackName: string, stack: StackInfo | undefined): 'CREAT
       'Wait until it finishes (watch it in the CloudFormation console), then run deploy again.',
     );
   }
-  if (stack.status === 'UPDATE_ROLLBACK_FAILED') {
-    throw new OperationError(
-      `${subject}: the stack is UPDATE_ROLLBACK_FAILED: an update failed and its rollback could not restore some resources`,
-      `Fix what the stack events name, run \`aws cloudformation continue-update-rollback --stack-name ${stackName}\` (with --resources-to-skip for resources that cannot be restored), wait for UPDATE_ROLLBACK_COMPLETE, then deploy again.`,
-    );
+  const stuck = wayOut(stackName, stack.status);
+  if (stack.status === 'UPDATE_ROLLBACK_FAILED' && stuck) {
+    throw new OperationError(`${subject}: the stack is UPDATE_ROLLBACK_FAILED: an update failed and its rollback could not restore some resources`, stuck);
   }
-  if (stack.status === 'ROLLBACK_FAILED' || stack.status === 'DELETE_FAILED') {
-    throw new OperationError(
-      `${subject}: the stack is ${stack.status} and cannot be updated`,
-      `Run \`metabase-aws destroy --stack-name ${stackName}\` to finish removing it, then deploy again.`,
-    );
-  }
+  if (stuck) throw new OperationError(`${subject}: the stack is ${stack.status} and cannot be updated`, stuck);
   return 'UPDATE';
+}
+
+/** The way out of a state no deploy can start from; also said after a deploy that ends in one. */
+export function wayOut(stackName: string, status: string): string | undefined {
+  if (status === 'UPDATE_ROLLBACK_FAILED') {
+    return `Fix what the stack events name, run \`aws cloudformation continue-update-rollback --stack-name ${stackName}\` (with --resources-to-skip for resources that cannot be restored), wait for UPDATE_ROLLBACK_COMPLETE, then deploy again.`;
+  }
+  if (status === 'ROLLBACK_FAILED' || status === 'DELETE_FAILED') {
+    return `Run \`metabase-aws destroy --stack-name ${stackName}\` to finish removing it, then deploy again.`;
+  }
+  return undefined;
 }
 
 function outcomeOf(status: string, type: 'CREATE' | 'UPDATE'): 'created' | 'updated' | 'failed' {
@@ -128,20 +138,30 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
   hooks.onStep?.({ step: 'packaged', result: packaged });
   const base = { stackName, account: identity.account, bucket, outputs: {} as Record<string, string> };
 
+  // Ctrl-C only aborts the signal (withInterrupt keeps the process alive), so every step that changes the
+  // stack checks it first: after Ctrl-C nothing new may start, and a change set made so far is discarded.
+  const interrupted = (): boolean => request.signal?.aborted === true;
+  if (interrupted()) return { ...base, outcome: 'cancelled', cancelledBy: 'interrupt' };
+  const type = plan === 'UPDATE' ? 'UPDATE' : 'CREATE';
+  const recreatedFrom = plan === 'RECREATE' ? existing?.status : undefined;
   if (plan === 'RECREATE' && existing) {
     hooks.onStep?.({ step: 'recreate', status: existing.status });
     await cf.deleteStack(existing.stackId);
-    await waitUntilGone(cf, existing.stackId, clock, stackName);
+    await waitUntilGone(cf, existing.stackId, clock, {
+      subject: `deploy ${stackName}`,
+      what: 'the failed stack before recreating it',
+      ifStuck: `Run \`metabase-aws destroy --stack-name ${stackName}\` to see what is stuck, then deploy again.`,
+      then: 'deploy again',
+    });
+    if (interrupted()) return { ...base, outcome: 'cancelled', cancelledBy: 'interrupt', recreatedFrom };
   }
-  const type = plan === 'UPDATE' ? 'UPDATE' : 'CREATE';
-  const recreatedFrom = plan === 'RECREATE' ? existing?.status : undefined;
 
   const declared = new Set(rootParameterNames(request.templates.root.bytes));
   const parameters = Object.fromEntries(Object.entries(request.parameters).filter(([name]) => declared.has(name)));
   const name = changeSetName(clock.now());
   hooks.onStep?.({ step: 'change-set', type, name });
   const changeSet = await cf.createChangeSet({ stackName, changeSetName: name, type, templateUrl: packaged.rootUrl, parameters, tags: { 'managed-by': 'metabase-aws' }, roleArn: request.roleArn });
-  const outcome = await waitForChangeSet(cf, changeSet.id, { clock });
+  const outcome = await waitForChangeSet(cf, changeSet.id, { clock, signal: request.signal });
 
   const discard = async (): Promise<void> => {
     await cf.deleteChangeSet(changeSet.id);
@@ -149,6 +169,10 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
     if (type === 'CREATE') await cf.deleteStack(changeSet.stackId);
   };
 
+  if (outcome.kind === 'interrupted') {
+    await discard();
+    return { ...base, outcome: 'cancelled', cancelledBy: 'interrupt', recreatedFrom };
+  }
   if (outcome.kind === 'empty') {
     await cf.deleteChangeSet(changeSet.id);
     const result: DeployResult = { ...base, outcome: 'no-changes', stackId: existing?.stackId, status: existing?.status, outputs: existing?.outputs ?? {} };
@@ -166,15 +190,28 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
     await discard();
     return { ...base, outcome: 'preview', preview, recreatedFrom };
   }
-  if (!(await hooks.confirm(preview, risks))) {
+  const cancel = async (cancelledBy: 'user' | 'interrupt'): Promise<DeployResult> => {
     await discard();
-    return { ...base, outcome: 'cancelled', preview, recreatedFrom };
-  }
+    return { ...base, outcome: 'cancelled', cancelledBy, preview, recreatedFrom };
+  };
+  if (interrupted()) return cancel('interrupt');
+  if (!(await hooks.confirm(preview, risks))) return cancel('user');
 
   const afterEventId = type === 'UPDATE' ? await latestEventId(cf, changeSet.stackId) : undefined;
+  // The last moment Ctrl-C can still mean "do not deploy" (with --yes there was no prompt to say no at).
+  if (interrupted()) return cancel('interrupt');
   await cf.executeChangeSet(changeSet.id);
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
-  const watched = await watchStack(cf, changeSet.stackId, { clock, signal: request.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+  let watched: Awaited<ReturnType<typeof watchStack>>;
+  try {
+    watched = await watchStack(cf, changeSet.stackId, { clock, signal: request.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+  } catch (error) {
+    // Throttling retries exhausted, the network gone: the operation runs on in AWS, so this is an
+    // interruption of the watch, not a failed deploy; the caller says both.
+    hooks.onWatchEnd?.();
+    return { ...base, stackId: changeSet.stackId, preview, recreatedFrom, outcome: 'interrupted', watchError: error };
+  }
+  hooks.onWatchEnd?.();
   const common = { ...base, stackId: changeSet.stackId, preview, recreatedFrom, status: watched.status };
   if (watched.interrupted) return { ...common, outcome: 'interrupted' };
 

@@ -180,7 +180,12 @@ export async function executeDestroy(
       for (const [nestedId, events] of groupBy(failedEvents.filter((e) => e.depth > 0 && e.resourceType !== STACK_TYPE), (e) => e.stackId)) {
         hooks.onStep?.(`Deleting ${events[0]?.stackLabel} without ${events.map((e) => e.logicalId).join(', ')}`);
         await cf.deleteStack(nestedId, events.map((e) => e.logicalId));
-        await waitUntilGone(cf, nestedId, clock, name);
+        await waitUntilGone(cf, nestedId, clock, {
+          subject: `destroy ${name}`,
+          what: `the nested stack ${events[0]?.stackLabel ?? nestedId} (keeping ${events.map((e) => e.logicalId).join(', ')})`,
+          ifStuck: `Look at the events of that nested stack in the CloudFormation console, fix what they name, then run destroy again.`,
+          then: 'run destroy again',
+        });
       }
       retain = failedEvents.filter((e) => e.depth === 0 && e.resourceType !== STACK_TYPE).map((e) => e.logicalId);
       leftBehind.push(...failures);

@@ -4,20 +4,29 @@ import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 
-export async function waitUntilGone(cf: CloudFormationApi, stackId: string, clock: Clock, stackName: string, timeoutMs = 30 * 60_000): Promise<void> {
+/** Who waits and why, for the messages: deploy (recreating a failed stack) and destroy (a nested stack) both wait. */
+export interface GoneWait {
+  /** `deploy metabase-dev` */
+  subject: string;
+  /** `the failed stack before recreating it` */
+  what: string;
+  /** the hint when the deletion fails */
+  ifStuck: string;
+  /** `deploy again`: what to do once the deletion has finished */
+  then: string;
+}
+
+export async function waitUntilGone(cf: CloudFormationApi, stackId: string, clock: Clock, purpose: GoneWait, timeoutMs = 30 * 60_000): Promise<void> {
   const deadline = clock.now() + timeoutMs;
   let delay = 1000;
   for (;;) {
     const stack = await cf.describeStack(stackId);
     if (!stack || stack.status === 'DELETE_COMPLETE') return;
     if (stack.status === 'DELETE_FAILED') {
-      throw new OperationError(
-        `deploy ${stackName}: could not delete the failed stack before recreating it (${stack.statusReason ?? 'DELETE_FAILED'})`,
-        `Run \`metabase-aws destroy --stack-name ${stackName}\` to see what is stuck, then deploy again.`,
-      );
+      throw new OperationError(`${purpose.subject}: could not delete ${purpose.what} (${stack.statusReason ?? 'DELETE_FAILED'})`, purpose.ifStuck);
     }
     if (clock.now() >= deadline) {
-      throw new OperationError(`deploy ${stackName}: the old stack is still ${stack.status}`, 'Wait for the deletion to finish in the CloudFormation console, then deploy again.');
+      throw new OperationError(`${purpose.subject}: still ${stack.status} while deleting ${purpose.what}`, `Wait for the deletion to finish in the CloudFormation console, then ${purpose.then}.`);
     }
     await clock.sleep(delay);
     delay = Math.min(delay * 2, 5000);

@@ -71,6 +71,12 @@ export function liveTierView(write: (text: string) => void, style: Style, now: (
       }
     },
     onRound: draw,
-    finish: draw,
+    // Draw the final state once and let go of the block: whatever prints next (health probes, the
+    // DELETE_FAILED list, a retry's fresh view) goes below it and must not be moved up over. A second
+    // finish() draws nothing.
+    finish() {
+      if (drawn > 0) draw();
+      drawn = 0;
+    },
   };
 }

@@ -145,7 +145,12 @@ t.test('Ctrl-C: says the operation continues in AWS and how to follow it', async
   const world = fakeWorld();
   world.cf.timeline = createTimeline();
   const controller = new AbortController();
-  controller.abort();
+  // Ctrl-C once the change set runs: only then is there an operation in AWS to leave running.
+  const execute = world.cf.executeChangeSet.bind(world.cf);
+  world.cf.executeChangeSet = async (id) => {
+    await execute(id);
+    controller.abort();
+  };
   const { io: cli, out } = io();
   const code = await deployCommand(options(), cli, { session: world.session, clock: world.clock, signal: controller.signal });
   t.equal(code, 130);
@@ -173,4 +178,78 @@ t.test('no changes: exit 0 with the outputs', async (t) => {
   const { io: cli, out } = io();
   t.equal(await deployCommand(options(), cli, { session: world.session, clock: world.clock }), 0);
   t.match(out.stdout, /no changes; the stack is up to date/);
+});
+
+t.test('Ctrl-C while the change set is being created, with --yes: nothing executes, exit 130, "nothing was changed"', async (t) => {
+  const world = fakeWorld();
+  world.cf.timeline = createTimeline();
+  world.cf.changeSetSequence = [{ status: 'CREATE_PENDING' }, { status: 'CREATE_IN_PROGRESS' }, { status: 'CREATE_COMPLETE', changes: [] }];
+  const controller = new AbortController();
+  const describe = world.cf.describeChangeSet.bind(world.cf);
+  world.cf.describeChangeSet = async (id) => {
+    controller.abort();
+    return describe(id);
+  };
+  const { io: cli, out } = io();
+  const code = await deployCommand(options(), cli, { session: world.session, clock: world.clock, signal: controller.signal });
+  t.equal(code, 130);
+  t.match(out.stderr, /interrupted before executing; nothing was changed/);
+  t.notOk(world.cf.callNames().includes('executeChangeSet'));
+  t.ok(world.cf.callNames().includes('deleteChangeSet'), 'the change set is discarded');
+  t.ok(world.cf.callNames().includes('deleteStack'), 'and the empty REVIEW_IN_PROGRESS stack of the create');
+});
+
+t.test('Ctrl-C at the deploy prompt (readline rejects with AbortError): exit 130, change set discarded, no "bug" report', async (t) => {
+  const world = fakeWorld();
+  world.cf.timeline = createTimeline();
+  const { io: cli, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  const abort = Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+  const code = await deployCommand(options({ yes: false }), cli, { session: world.session, clock: world.clock, prompt: async () => Promise.reject(abort) });
+  t.equal(code, 130);
+  t.match(out.stderr, /interrupted before executing; nothing was changed/);
+  t.notOk(world.cf.callNames().includes('executeChangeSet'));
+  t.ok(world.cf.callNames().includes('deleteChangeSet'));
+});
+
+t.test('an AWS error during the watch: reported like an interruption plus the cause, exit 1', async (t) => {
+  const world = fakeWorld();
+  world.cf.timeline = createTimeline();
+  const events = world.cf.stackEvents.bind(world.cf);
+  let polls = 0;
+  world.cf.stackEvents = async (id, stop) => {
+    if (++polls > 3) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400, attempts: 10 } });
+    return events(id, stop);
+  };
+  const { io: cli, out } = io();
+  const code = await deployCommand(options(), cli, { session: world.session, clock: world.clock });
+  t.equal(code, 1);
+  t.match(out.stderr, /deploy metabase-dev: lost track of the stack operation: AWS kept throttling the requests \(gave up after 10 attempts\)/);
+  t.match(out.stderr, /continues in AWS/);
+  t.notMatch(out.stderr, /unexpected error/);
+});
+
+t.test('a deploy ending UPDATE_ROLLBACK_FAILED: the continue-update-rollback way out, not "rolled back"', async (t) => {
+  const world = fakeWorld();
+  existingStack(world, 'UPDATE_COMPLETE');
+  world.cf.timeline = [
+    { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'UPDATE_IN_PROGRESS' },
+    { after: 3000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'UPDATE_ROLLBACK_FAILED', reason: 'The following resource(s) failed to update' },
+  ];
+  world.cf.finalStatus = 'UPDATE_ROLLBACK_FAILED';
+  const { io: cli, out } = io();
+  t.equal(await deployCommand(options(), cli, { session: world.session, clock: world.clock }), 1);
+  t.match(out.stderr, /continue-update-rollback --stack-name metabase-dev/);
+  t.notMatch(out.stderr, /has rolled back/);
+});
+
+t.test('TTY: the live view ends when the watch ends; the health lines below it are not drawn over', async (t) => {
+  const world = fakeWorld();
+  world.cf.timeline = createTimeline();
+  world.cf.finalOutputs = { MetabaseUrl: 'http://mb.example' };
+  let n = 0;
+  const fetch: FetchLike = async () => (++n < 3 ? { status: 503, text: async () => '{"status":"initializing"}' } : { status: 200, text: async () => '{"status":"ok"}' });
+  const { io: cli, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  t.equal(await deployCommand(options({ waitHealthy: true }), cli, { session: world.session, clock: world.clock, fetch }), 0);
+  const afterHealth = out.stdout.slice(out.stdout.indexOf('Waiting for'));
+  t.notMatch(afterHealth, /\u001b\[\d+A/, 'no cursor-up after the health probe lines');
 });

@@ -292,3 +292,24 @@ t.test('the watch gives up after its safety timeout with a clear message', async
   await world.cf.executeChangeSet('x');
   await t.rejects(watchStack(world.cf, ROOT_ID, { clock: world.clock, timeoutMs: 60 * 60_000 }), { message: /gave up following after 60 min \(last status CREATE_IN_PROGRESS\)/ });
 });
+
+t.test('Ctrl-C before a recreate: the failed stack is not deleted, nothing is created', async (t) => {
+  const world = fakeWorld();
+  existingStack(world, 'ROLLBACK_COMPLETE');
+  const controller = new AbortController();
+  const result = await run(world, { signal: controller.signal }, { onStep: (s) => void (s.step === 'packaged' && controller.abort()) }).promise;
+  t.match(result, { outcome: 'cancelled', cancelledBy: 'interrupt' });
+  t.notOk(world.cf.callNames().includes('deleteStack'));
+  t.notOk(world.cf.callNames().includes('createChangeSet'));
+});
+
+t.test('Ctrl-C at the confirmation of an update: the change set is discarded, the stack left alone', async (t) => {
+  const world = fakeWorld();
+  existingStack(world, 'UPDATE_COMPLETE');
+  const controller = new AbortController();
+  const result = await run(world, { signal: controller.signal }, { confirm: async () => (controller.abort(), true) }).promise;
+  t.match(result, { outcome: 'cancelled', cancelledBy: 'interrupt' });
+  t.notOk(world.cf.callNames().includes('executeChangeSet'));
+  t.ok(world.cf.callNames().includes('deleteChangeSet'));
+  t.notOk(world.cf.callNames().includes('deleteStack'), 'an existing stack is never deleted');
+});

@@ -215,3 +215,14 @@ t.test('emptying the bucket: every version and delete marker, across pages, in b
   t.same(batches, [1000, 1000, 500]);
   t.equal(s3.calls.filter((c) => c.name === 'listVersions').length, 4, 'three pages and one empty listing');
 });
+
+t.test('--retain-failed, and the nested stack cannot be deleted either: the message speaks of destroy, not deploy', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  failingOnce(world);
+  world.cf.stacks.set('metabase-dev-DataStack', { stackId: DATA, stackName: 'metabase-dev-DataStack', status: 'DELETE_FAILED', outputs: {}, parameters: {}, terminationProtection: false });
+  const { io: cli } = io();
+  const error = (await destroyCommand(options({ retainFailed: true }), cli, { session: world.session, clock: world.clock }).catch((e: unknown) => e)) as { message: string; hint: string };
+  t.match(error.message, /^destroy metabase-dev: could not delete the nested stack DataStack \(keeping DbSubnetGroup\)/);
+  t.notMatch(`${error.message} ${error.hint}`, /deploy|recreat/);
+});

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
-import { deploy, type DeployResult, type DeployStep } from '../../deploy/deploy.js';
+import { deploy, wayOut, type DeployResult, type DeployStep } from '../../deploy/deploy.js';
 import { OperationError } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
@@ -16,7 +16,8 @@ import { EXIT_ERROR, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { defaultStackName } from '../main.js';
 import { loadParamsOrExplain } from '../params.js';
-import { terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+import { explainAwsError } from '../../aws/errors.js';
+import { isPromptAbort, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -93,6 +94,18 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
   const info = options.json ? io.stderr : io.stdout;
   const printer = io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
   let refusal: UserError | undefined;
+  let promptInterrupted = false;
+  // Ctrl-C at the prompt answers "no": the change set is discarded as for a declined deploy.
+  const ask = async (question: string): Promise<string> => {
+    try {
+      return await prompt(question);
+    } catch (error) {
+      if (!isPromptAbort(error)) throw error;
+      promptInterrupted = true;
+      io.stderr('\n');
+      return '';
+    }
+  };
 
   const confirm = async (_preview: ChangePreview, risks: DatabaseRisk[]): Promise<boolean> => {
     if (risks.length > 0 && !options.allowReplacement) {
@@ -103,11 +116,11 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
         );
         return false;
       }
-      const typed = await prompt(style.red(`Type the stack name (${stackName}) to replace the database anyway: `));
+      const typed = await ask(style.red(`Type the stack name (${stackName}) to replace the database anyway: `));
       return typed === stackName;
     }
     if (options.yes) return true;
-    return /^y(es)?$/i.test(await prompt(`Deploy these changes to ${stackName}? [y/N] `));
+    return /^y(es)?$/i.test(await ask(`Deploy these changes to ${stackName}? [y/N] `));
   };
 
   const region = await session.region();
@@ -125,6 +138,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
         onEvent: printer.onEvent,
         onRound: printer.onRound,
         onHealth: (probe) => info(`  ${formatDuration(probe.elapsedMs).padStart(6)}  ${probe.last}\n`),
+        onWatchEnd: () => printer.finish(),
       },
     );
 
@@ -138,14 +152,24 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
     printer.finish();
   }
   if (refusal) throw refusal;
+  if (promptInterrupted && result.outcome === 'cancelled') result = { ...result, cancelledBy: 'interrupt' };
   const elapsed = formatDuration(clock.now() - started);
   const exitCode = report(result, options, io, region, elapsed, style);
   if (options.json) {
-    const { preview: _preview, ...rest } = result;
-    const document = { command: 'deploy', region, ...rest, changes: changeCounts(result.preview), apiCalls: session.calls.summary(), elapsedMs: clock.now() - started, exitCode };
+    const { preview: _preview, watchError, ...rest } = result;
+    const lost = watchError === undefined ? {} : { watchError: explainAwsError(watchError)?.cause ?? String(watchError instanceof Error ? watchError.message : watchError) };
+    const document = { command: 'deploy', region, ...rest, ...lost, changes: changeCounts(result.preview), apiCalls: session.calls.summary(), elapsedMs: clock.now() - started, exitCode };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
   }
   return exitCode;
+}
+
+/** An AWS error in its friendly form (with what to do), anything else by its message. */
+export function describeError(error: unknown): string {
+  const explained = explainAwsError(error);
+  if (explained) return `${explained.cause}. ${explained.hint}`;
+  if (error instanceof OperationError) return `${error.message}. ${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function report(result: DeployResult, options: DeployOptions, io: CliIo, region: string, elapsed: string, style: ReturnType<typeof makeStyle>): number {
@@ -156,18 +180,33 @@ function report(result: DeployResult, options: DeployOptions, io: CliIo, region:
       info(`deploy ${name}: preview only (--no-execute); nothing changed.\n`);
       return 0;
     case 'cancelled':
+      if (result.cancelledBy === 'interrupt') {
+        const recreated = result.recreatedFrom ? ` apart from removing the empty ${result.recreatedFrom} stack` : '';
+        io.stderr(`deploy ${name}: interrupted before executing; nothing was changed${recreated} (the change set was discarded).\n`);
+        return EXIT_INTERRUPTED;
+      }
       io.stderr(`deploy ${name}: cancelled; nothing changed.\n`);
       return EXIT_ERROR;
-    case 'interrupted':
-      io.stderr(
-        `deploy ${name}: stopped watching. The CloudFormation operation continues in AWS (last status ${result.status ?? 'unknown'}).\n` +
-          `Follow it with \`aws cloudformation describe-stack-events --stack-name ${name} --region ${region}\` or in the CloudFormation console; run deploy again once it has finished.\n`,
-      );
+    case 'interrupted': {
+      const follow =
+        `The CloudFormation operation continues in AWS (last status ${result.status ?? 'unknown'}).\n` +
+        `Follow it with \`aws cloudformation describe-stack-events --stack-name ${name} --region ${region}\` or in the CloudFormation console; run deploy again once it has finished.\n`;
+      if (result.watchError !== undefined) {
+        io.stderr(`deploy ${name}: lost track of the stack operation: ${describeError(result.watchError)}\n${follow}`);
+        return EXIT_ERROR;
+      }
+      io.stderr(`deploy ${name}: stopped watching. ${follow}`);
       return EXIT_INTERRUPTED;
-    case 'failed':
+    }
+    case 'failed': {
       io.stderr(`deploy ${name}: failed (${result.status ?? 'unknown'}) after ${elapsed}\n${renderRootCause(result.rootCause, style)}`);
-      io.stderr('Fix the cause above and run deploy again; CloudFormation has rolled back what this deploy changed.\n');
+      // Only a completed rollback undid the change; a failed one left the stack half-way and needs a hand.
+      const stuck = wayOut(name, result.status ?? '');
+      if (stuck) io.stderr(`The rollback did not complete, so the stack is stuck in ${result.status}. ${stuck}\n`);
+      else if (result.status?.endsWith('ROLLBACK_COMPLETE')) io.stderr('Fix the cause above and run deploy again; CloudFormation has rolled back what this deploy changed.\n');
+      else io.stderr('Fix the cause above and run deploy again; look at the stack in the CloudFormation console for what was left as it was.\n');
       return EXIT_ERROR;
+    }
     default:
       break;
   }
