@@ -104,7 +104,7 @@ function buildNodes(set: TemplateSet): DiagramNode[] {
   for (const { stack, id, resource } of allResources(set)) {
     const placedKind = PLACED_KINDS[resource.Type];
     if (placedKind && isPlaced(resource)) nodes.push(base(stack, id, resource, placedKind));
-    else if (resource.Type === 'AWS::EC2::Instance' && resource.Properties?.['SourceDestCheck'] === false) nodes.push(base(stack, id, resource, 'nat'));
+    else if (resource.Type === 'AWS::EC2::Instance' && forwardsPackets(set, stack, resource)) nodes.push(base(stack, id, resource, 'nat'));
     else if (resource.Type === 'AWS::EC2::InternetGateway') nodes.push(base(stack, id, resource, 'internet-gateway', true));
     else if (resource.Type === 'AWS::Logs::LogGroup') nodes.push(base(stack, id, resource, 'logs'));
     else if (resource.Type === 'AWS::SecretsManager::Secret') secretsByStack.set(stack, [...(secretsByStack.get(stack) ?? []), { stack, id }]);
@@ -157,6 +157,15 @@ function containerImages(set: TemplateSet): string[] {
     .flatMap((r) => containerDefinitions(r.resource))
     .map((container) => imageText(container['Image']))
     .filter((image): image is string => image !== undefined);
+}
+
+/** An instance with source/dest check off (on itself or on the interface it boots on) is a NAT. */
+function forwardsPackets(set: TemplateSet, stack: string, instance: CfnResource): boolean {
+  if (instance.Properties?.['SourceDestCheck'] === false) return true;
+  const attachments = instance.Properties?.['NetworkInterfaces'];
+  return (Array.isArray(attachments) ? (attachments as Record<string, unknown>[]) : []).some((attachment) =>
+    resolveResources(set, stack, attachment['NetworkInterfaceId']).some((eni) => resourceAt(set, eni)?.Properties?.['SourceDestCheck'] === false),
+  );
 }
 
 function containerDefinitions(resource: CfnResource | undefined): Record<string, unknown>[] {

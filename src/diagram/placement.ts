@@ -37,7 +37,15 @@ const PLACEMENT: Record<string, (set: TemplateSet, stack: string, properties: Pr
     const fromLaunchTemplate = resolveResources(set, stack, path(p, 'LaunchTemplate', 'LaunchTemplateId')).flatMap((template) =>
       resolveResources(set, template.stack, path(resourceAt(set, template)?.Properties ?? {}, 'LaunchTemplateData', 'SecurityGroupIds')),
     );
-    return { subnets: resolveResources(set, stack, p['SubnetId']), securityGroups: [...own, ...fromLaunchTemplate] };
+    // An instance launched on a pre-made network interface sits where that interface does.
+    const interfaces = (Array.isArray(p['NetworkInterfaces']) ? (p['NetworkInterfaces'] as Properties[]) : []).flatMap((attachment) =>
+      resolveResources(set, stack, attachment['NetworkInterfaceId']),
+    );
+    const interfaceProperties = interfaces.map((eni) => resourceAt(set, eni)?.Properties ?? {});
+    return {
+      subnets: [...resolveResources(set, stack, p['SubnetId']), ...interfaceProperties.flatMap((eni) => resolveResources(set, stack, eni['SubnetId']))],
+      securityGroups: [...own, ...fromLaunchTemplate, ...interfaceProperties.flatMap((eni) => resolveResources(set, stack, eni['GroupSet']))],
+    };
   },
 };
 

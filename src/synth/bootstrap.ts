@@ -4,7 +4,12 @@
 //   pass exactly one role to CloudFormation.
 // - CloudFormationExecutionRole, which CloudFormation uses to create the Metabase resources. Its rights
 //   are limited to the services the templates use, and IAM changes to roles named <StackPrefix>*.
+// - RoleBoundary, a managed policy every role the stacks create must carry as its permissions boundary
+//   (params: "RolePermissionsBoundary": "<StackPrefix>role-boundary"). Without it, whoever can run a
+//   workflow could have the execution role create an all-powerful role; with it, any such role is capped
+//   at what Metabase's tasks need.
 // Deploy passes the execution role (--role-arn); the stack remembers it for drift and destroy.
+// Only jobs that run in a GitHub Environment can assume the deploy role: protect them there.
 import { IAM } from 'cloudform-types/types/iam/index.namespace.js';
 import { equals, fnIf, getAtt, ref, sub } from './intrinsics.js';
 import type { CfnTemplate } from './template.js';
@@ -12,6 +17,7 @@ import type { CfnTemplate } from './template.js';
 const STACKS = 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/${StackPrefix}*/*';
 const ARTIFACTS_BUCKET = 'arn:${AWS::Partition}:s3:::metabase-aws-artifacts-${AWS::AccountId}-*';
 const PREFIXED_ROLES = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackPrefix}*';
+const BOUNDARY = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${StackPrefix}role-boundary';
 
 function statement(sid: string, actions: string[], resources: unknown, condition?: Record<string, unknown>) {
   return { Sid: sid, Effect: 'Allow', Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) };
@@ -93,11 +99,16 @@ function executionRolePolicy() {
       statement('NestedStacks', ['cloudformation:*'], sub(STACKS)),
       statement('NestedTemplates', ['s3:GetObject'], sub(`${ARTIFACTS_BUCKET}/*`)),
       statement('NatInstanceAmi', ['ssm:GetParameters', 'ssm:GetParameter'], sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/ami-amazon-linux-latest/*')),
+      // Creating a role or changing what it may do only with the boundary attached.
+      statement('BoundedRoleChanges', ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'], sub(PREFIXED_ROLES), {
+        StringEquals: { 'iam:PermissionsBoundary': sub(BOUNDARY) },
+      }),
       statement(
         'MetabaseRoles',
-        ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:GetRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
+        ['iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:GetRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
         sub(PREFIXED_ROLES),
       ),
+      statement('PassTaskRoles', ['iam:PassRole'], sub(PREFIXED_ROLES), { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }),
       statement('ServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], '*', {
         StringLike: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'rds.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com'] },
       }),
@@ -145,12 +156,35 @@ export function bootstrapTemplate(): CfnTemplate {
               Action: 'sts:AssumeRoleWithWebIdentity',
               Condition: {
                 StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-                StringLike: { 'token.actions.githubusercontent.com:sub': sub('repo:${GitHubRepository}:*') },
+                // Jobs that run in a GitHub Environment (preview, deploy, drift, teardown all do), where
+                // protection rules and required reviewers apply; not any workflow on any branch.
+                StringLike: { 'token.actions.githubusercontent.com:sub': sub('repo:${GitHubRepository}:environment:*') },
               },
             },
           ],
         },
         Policies: [{ PolicyName: 'metabase-deploy', PolicyDocument: deployRolePolicy() }],
+      }),
+      RoleBoundary: new IAM.ManagedPolicy({
+        ManagedPolicyName: sub('${StackPrefix}role-boundary'),
+        Description: 'Ceiling for every role the Metabase stacks create: read secrets, write logs, nothing else',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [statement('MetabaseTaskNeeds', ['secretsmanager:GetSecretValue', 'logs:CreateLogStream', 'logs:PutLogEvents'], '*')],
+        },
+      }),
+      // CloudFormation passes the execution role to itself for each nested stack.
+      ExecutionRoleSelfPass: new IAM.Policy({
+        PolicyName: 'pass-self-to-nested-stacks',
+        Roles: [ref('CloudFormationExecutionRole')],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            statement('PassSelfToCloudFormation', ['iam:PassRole'], getAtt('CloudFormationExecutionRole', 'Arn'), {
+              StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+            }),
+          ],
+        },
       }),
       CloudFormationExecutionRole: new IAM.Role({
         Description: 'Used by CloudFormation to create and delete the Metabase stacks',
@@ -163,6 +197,7 @@ export function bootstrapTemplate(): CfnTemplate {
     },
     Outputs: {
       DeployRoleArn: { Description: 'role-to-assume for aws-actions/configure-aws-credentials', Value: getAtt('GitHubDeployRole', 'Arn') },
+      RolePermissionsBoundary: { Description: 'set "RolePermissionsBoundary" to this in the params files CI deploys', Value: sub('${StackPrefix}role-boundary') },
       ExecutionRoleArn: { Description: 'pass to deploy as --role-arn (the CFN_ROLE_ARN variable)', Value: getAtt('CloudFormationExecutionRole', 'Arn') },
       OidcProvider: { Description: 'The OIDC provider created here', Value: ref('GitHubOidcProvider'), Condition: 'CreateOidcProvider' },
     },

@@ -29,7 +29,8 @@ export interface RootParameterSpec {
   requiredInParamsFile?: true;
 }
 
-const CIDR_PATTERN = String.raw`^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$`;
+/** The six /24 subnets need a /16 to /21 VPC; Fn::Cidr fails on anything smaller. */
+const VPC_CIDR_PATTERN = String.raw`^(\d{1,3}\.){3}\d{1,3}/(1[6-9]|2[01])$`;
 const BOOLEAN = ['true', 'false'];
 
 export const ROOT_PARAMETERS = {
@@ -37,7 +38,7 @@ export const ROOT_PARAMETERS = {
     definition: {
       Type: 'String',
       Default: '10.0.0.0/16',
-      AllowedPattern: CIDR_PATTERN,
+      AllowedPattern: VPC_CIDR_PATTERN,
       ConstraintDescription: 'must be an IPv4 CIDR from /16 to /21',
       Description: 'IPv4 range of the VPC (/16 to /21); six /24 subnets are carved from its start.',
     },
@@ -156,6 +157,16 @@ export const ROOT_PARAMETERS = {
       ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
       Description:
         'Optional Secrets Manager secret ({"username","password"}) for Docker Hub pulls, to avoid the anonymous rate limit shared through the NAT IP.',
+    },
+  },
+  RolePermissionsBoundary: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^[\w+=,.@-]{0,128}$`,
+      ConstraintDescription: 'must be empty or an IAM policy name',
+      Description:
+        'Name of a managed policy to attach as permissions boundary to the roles the stack creates. Required when deploying through the bootstrap roles (templates/bootstrap/): metabase-role-boundary.',
     },
   },
   DbInstanceClass: {

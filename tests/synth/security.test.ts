@@ -97,6 +97,7 @@ t.test('isolated subnets have no route out; private subnets go out through NAT o
 });
 
 t.test('the NAT instance option is hardened: IMDSv2, no SSH key, no role, encrypted disk, HTTPS only', async (t) => {
+  t.equal(network.Resources.NatEipA!.Condition, 'NatGatewayMode', 'a NAT gateway address is never the NAT instance address (mode switches)');
   const launch = network.Resources.NatInstanceLaunchTemplate!.Properties!.LaunchTemplateData as Record<string, unknown>;
   t.match(launch.MetadataOptions, { HttpTokens: 'required' });
   t.notOk('KeyName' in launch);
@@ -105,8 +106,10 @@ t.test('the NAT instance option is hardened: IMDSv2, no SSH key, no role, encryp
   const ingress = rules(group('NatInstanceSecurityGroup').SecurityGroupIngress);
   const allowedPort = (port: unknown): boolean => port === 443 || JSON.stringify(port).startsWith('{"Ref":"DataSourcePort');
   t.ok(ingress.every((r) => allowedPort(r.FromPort) && allowedPort(r.ToPort)), 'HTTPS and the data-source ports in only, no port 22');
-  t.equal(network.Resources.NatInstance!.Properties!.SourceDestCheck, false);
-  for (const name of ['NatInstanceSecurityGroup', 'NatInstanceLaunchTemplate', 'NatInstance', 'NatInstanceEipAssociation']) {
+  t.equal(network.Resources.NatInstanceNetworkInterface!.Properties!.SourceDestCheck, false);
+  t.same(network.Resources.NatInstance!.Properties!.NetworkInterfaces, [{ DeviceIndex: '0', NetworkInterfaceId: { Ref: 'NatInstanceNetworkInterface' } }]);
+  t.match(network.Resources.NatInstance!.DependsOn, ['NatInstanceEipAssociation', 'PublicDefaultRoute'], 'boots with its public address and route in place');
+  for (const name of ['NatInstanceSecurityGroup', 'NatInstanceLaunchTemplate', 'NatInstance', 'NatInstanceEipAssociation', 'NatInstanceEip', 'NatInstanceNetworkInterface']) {
     t.equal(network.Resources[name]!.Condition, 'NatInstanceMode', `${name} exists only in instance mode`);
   }
 });

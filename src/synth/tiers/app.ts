@@ -41,11 +41,17 @@ function roles(): Record<string, IAM.Role> {
       },
     ],
   };
+  const boundary = fnIf(
+    'HasPermissionsBoundary',
+    sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${RolePermissionsBoundary}'),
+    noValue(),
+  );
   return {
     // Used by the ECS agent, not by Metabase: pull credentials, the two secrets, the one log group.
     ExecutionRole: new IAM.Role({
       Description: 'ECS agent for Metabase: read its secrets, write its log group',
       AssumeRolePolicyDocument: assumedByEcsTasks,
+      PermissionsBoundary: boundary,
       Policies: [
         {
           PolicyName: 'metabase-execution',
@@ -69,6 +75,7 @@ function roles(): Record<string, IAM.Role> {
     TaskRole: new IAM.Role({
       Description: 'Metabase container: no AWS permissions',
       AssumeRolePolicyDocument: assumedByEcsTasks,
+      PermissionsBoundary: boundary,
       Tags: [nameTag('task')],
     }),
   };
@@ -129,7 +136,9 @@ function service(): Record<string, ECS.Service | ApplicationAutoScaling.Scalable
       // A strategy rather than LaunchType, so switching FARGATE ↔ FARGATE_SPOT is an update, not a replacement.
       CapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1, Base: 0 }],
       PlatformVersion: 'LATEST',
-      DesiredCount: ref('DesiredCount'),
+      // With autoscaling, CloudFormation would reset the scaled count to this on every service update:
+      // leave it to the scalable target (a new service starts with 1, then scales to MinTasks).
+      DesiredCount: fnIf('AutoScalingEnabled', noValue(), ref('DesiredCount')),
       // Stop, then start: Metabase's migrations must never run from two versions at once.
       DeploymentConfiguration: {
         MinimumHealthyPercent: 0,
@@ -150,7 +159,7 @@ function service(): Record<string, ECS.Service | ApplicationAutoScaling.Scalable
       PropagateTags: 'SERVICE',
       EnableExecuteCommand: false,
       Tags: [nameTag('metabase')],
-    }),
+    }).dependsOn('CapacityProviders'),
     ScalableTarget: new ApplicationAutoScaling.ScalableTarget({
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
@@ -189,6 +198,7 @@ export function appTemplate(): CfnTemplate {
       ContainerInsights: passedParameter('ContainerInsights'),
       LogRetentionDays: passedParameter('LogRetentionDays'),
       DockerHubSecretArn: passedParameter('DockerHubSecretArn'),
+      RolePermissionsBoundary: passedParameter('RolePermissionsBoundary'),
       PrivateSubnetIds: stringInput('Comma-separated private subnets for the tasks (network tier output)'),
       TaskSecurityGroupId: stringInput('Task security group (network tier output)'),
       TargetGroupArn: stringInput('Target group of the load balancer (edge tier output)'),
@@ -201,6 +211,7 @@ export function appTemplate(): CfnTemplate {
     Conditions: {
       HasDockerHubCredentials: not(equals(ref('DockerHubSecretArn'), '')),
       AutoScalingEnabled: equals(ref('AutoScaling'), 'true'),
+      HasPermissionsBoundary: not(equals(ref('RolePermissionsBoundary'), '')),
     },
     Resources: {
       LogGroup: new Logs.LogGroup({ RetentionInDays: ref('LogRetentionDays'), Tags: [nameTag('metabase')] }).deletionPolicy(
@@ -208,9 +219,14 @@ export function appTemplate(): CfnTemplate {
       ),
       Cluster: new ECS.Cluster({
         ClusterSettings: [{ Name: 'containerInsights', Value: ref('ContainerInsights') }],
+        Tags: [nameTag('cluster')],
+      }),
+      // Separate from the cluster: in an account where ECS never ran, a cluster created with capacity
+      // providers races ECS's own creation of its service-linked role and fails the first deploy.
+      CapacityProviders: new ECS.ClusterCapacityProviderAssociations({
+        Cluster: ref('Cluster'),
         CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
         DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1, Base: 0 }],
-        Tags: [nameTag('cluster')],
       }),
       ...roles(),
       TaskDefinition: taskDefinition(),

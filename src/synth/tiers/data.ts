@@ -14,6 +14,10 @@ function withUpdateReplacePolicy<T extends object>(resource: T, policy: Deletion
   return Object.assign(resource, { UpdateReplacePolicy: policy });
 }
 
+function retained<T extends { deletionPolicy(policy: DeletionPolicy): T }>(resource: T): T {
+  return withUpdateReplacePolicy(resource.deletionPolicy(DeletionPolicy.Retain), DeletionPolicy.Retain);
+}
+
 export function dataTemplate(): CfnTemplate {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -29,7 +33,9 @@ export function dataTemplate(): CfnTemplate {
       DbSecurityGroupId: stringInput('Database security group (network tier output)'),
     },
     Resources: {
-      DbMasterSecret: new SecretsManager.Secret({
+      // Both secrets are kept when the stack goes (and when a change would replace them): the final DB
+      // snapshot needs its master password and, for saved connections, Metabase's encryption key.
+      DbMasterSecret: retained(new SecretsManager.Secret({
         Description: sub('Master credentials of the Metabase application database (${AWS::StackName})'),
         GenerateSecretString: {
           SecretStringTemplate: JSON.stringify({ username: DATABASE_USER }),
@@ -39,12 +45,12 @@ export function dataTemplate(): CfnTemplate {
           ExcludeCharacters: '"@/\\\'` :?#[]%&+=',
         },
         Tags: [nameTag('db-master')],
-      }),
-      EncryptionKeySecret: new SecretsManager.Secret({
+      })),
+      EncryptionKeySecret: retained(new SecretsManager.Secret({
         Description: sub('MB_ENCRYPTION_SECRET_KEY: encrypts connection details in the Metabase database (${AWS::StackName})'),
         GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
         Tags: [nameTag('mb-encryption-key')],
-      }),
+      })),
       DbSubnetGroup: new RDS.DBSubnetGroup({
         DBSubnetGroupDescription: 'Isolated subnets of the Metabase application database',
         SubnetIds: split(',', ref('IsolatedSubnetIds')),

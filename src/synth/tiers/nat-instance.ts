@@ -11,10 +11,15 @@ export const NAT_INSTANCE_TYPE = 't4g.nano';
 /** AWS's public SSM parameter for the current Amazon Linux 2023 arm64 AMI. */
 export const NAT_INSTANCE_AMI = '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}';
 
-// iptables-services ships a FORWARD chain that rejects everything, hence the flush before saving.
+// iptables-services ships a FORWARD chain that rejects everything, hence the flush before saving. The
+// package comes from the internet through this very instance's address: retry while that settles.
 const USER_DATA = `#!/bin/bash
 set -euo pipefail
-dnf install -y iptables-services
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  dnf install -y iptables-services && break
+  [ "$attempt" = 10 ] && exit 1
+  sleep 15
+done
 systemctl enable --now iptables
 echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
 sysctl --system
@@ -28,7 +33,7 @@ export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES
   const condition = 'NatInstanceMode';
   return {
     NatInstanceSecurityGroup: new EC2.SecurityGroup({
-      GroupDescription: 'NAT instance: HTTPS from the private subnets in, HTTPS out; no SSH',
+      GroupDescription: 'NAT instance: HTTPS and the data-source ports from the private subnets, out to the internet; no SSH',
       VpcId: ref('Vpc'),
       // The same ports the task group may use: HTTPS and the data-source ports, nothing else.
       SecurityGroupIngress: AZ_SUFFIXES.flatMap((az) => [
@@ -45,7 +50,6 @@ export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES
       LaunchTemplateData: {
         ImageId: NAT_INSTANCE_AMI,
         InstanceType: NAT_INSTANCE_TYPE,
-        SecurityGroupIds: [ref('NatInstanceSecurityGroup')],
         MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
         Monitoring: { Enabled: false },
@@ -53,16 +57,28 @@ export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES
         TagSpecifications: [{ ResourceType: 'instance', Tags: [nameTag('nat-instance')] }],
       },
     }).condition(condition),
-    NatInstance: new EC2.Instance({
-      LaunchTemplate: { LaunchTemplateId: ref('NatInstanceLaunchTemplate'), Version: getAtt('NatInstanceLaunchTemplate', 'LatestVersionNumber') },
+    // Its own address, not the NAT gateway's: switching NatGateways between modes creates the new NAT
+    // before deleting the old one, and one Elastic IP cannot be held by both.
+    NatInstanceEip: new EC2.EIP({ Domain: 'vpc', Tags: [nameTag('nat-instance')] }).dependsOn('InternetGatewayAttachment').condition(condition),
+    // The interface exists, with its public address, before the instance boots: the user data downloads
+    // iptables through it. A NAT forwards packets that are neither from nor to itself: no source/dest check.
+    NatInstanceNetworkInterface: new EC2.NetworkInterface({
       SubnetId: ref('PublicSubnetA'),
-      // A NAT forwards packets that are neither from nor to itself.
+      GroupSet: [ref('NatInstanceSecurityGroup')],
       SourceDestCheck: false,
+      Description: 'Metabase NAT instance',
       Tags: [nameTag('nat-instance')],
     }).condition(condition),
     NatInstanceEipAssociation: new EC2.EIPAssociation({
-      AllocationId: getAtt('NatEipA', 'AllocationId'),
-      InstanceId: ref('NatInstance'),
+      AllocationId: getAtt('NatInstanceEip', 'AllocationId'),
+      NetworkInterfaceId: ref('NatInstanceNetworkInterface'),
     }).condition(condition),
+    NatInstance: new EC2.Instance({
+      LaunchTemplate: { LaunchTemplateId: ref('NatInstanceLaunchTemplate'), Version: getAtt('NatInstanceLaunchTemplate', 'LatestVersionNumber') },
+      NetworkInterfaces: [{ DeviceIndex: '0', NetworkInterfaceId: ref('NatInstanceNetworkInterface') }],
+      Tags: [nameTag('nat-instance')],
+    })
+      .dependsOn(['NatInstanceEipAssociation', 'PublicDefaultRoute', 'PublicSubnetARouteTableAssociation'])
+      .condition(condition),
   };
 }

@@ -72,12 +72,9 @@ function routing(): Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteT
       ConnectivityType: 'public',
       Tags: [nameTag(`nat-${az.toLowerCase()}`)],
     });
-    if (perAzOnly) {
-      resources[`NatEip${az}`]!.condition('NatPerAz');
-      resources[`NatGateway${az}`]!.condition('NatPerAz');
-    } else {
-      resources[`NatGateway${az}`]!.condition('NatGatewayMode');
-    }
+    // Each NAT gateway has its own address; the NAT instance has another (nat-instance.ts).
+    resources[`NatEip${az}`]!.condition(perAzOnly ? 'NatPerAz' : 'NatGatewayMode');
+    resources[`NatGateway${az}`]!.condition(perAzOnly ? 'NatPerAz' : 'NatGatewayMode');
     resources[`PrivateRouteTable${az}`] = new EC2.RouteTable({ VpcId: ref('Vpc'), Tags: [nameTag(`private-${az.toLowerCase()}`)] });
     resources[`PrivateDefaultRoute${az}`] = new EC2.Route({
       RouteTableId: ref(`PrivateRouteTable${az}`),
@@ -246,7 +243,7 @@ export function networkTemplate(): CfnTemplate {
       DbSecurityGroupId: output('Database security group', ref('DbSecurityGroup')),
       NatPublicIps: output(
         'Public IPs Metabase connects from (allow-list these at your data sources)',
-        fnIf('NatPerAz', join(',', [ref('NatEipA'), ref('NatEipB')]), ref('NatEipA')),
+        fnIf('NatInstanceMode', ref('NatInstanceEip'), fnIf('NatPerAz', join(',', [ref('NatEipA'), ref('NatEipB')]), ref('NatEipA'))),
       ),
     },
   };

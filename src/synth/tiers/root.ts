@@ -3,7 +3,7 @@
 // parameter with no source fails synth instead of failing a deploy.
 import { CloudFormation } from 'cloudform-types/types/cloudFormation/index.namespace.js';
 import { FARGATE_MEMORY_BY_CPU } from '../config.js';
-import { contains, equals, join, ref, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
+import { contains, equals, join, not, ref, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
 import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '../template.js';
 import { output } from './common.js';
@@ -82,7 +82,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
           { Label: { default: 'Network' }, Parameters: ['VpcCidr', 'NatGateways', 'AllowedIngressCidrs', 'CertificateArn', 'DataSourcePorts'] },
           {
             Label: { default: 'Metabase' },
-            Parameters: ['MetabaseVersion', 'TaskCpu', 'TaskMemory', 'CapacityProvider', 'DesiredCount', 'AutoScaling', 'MinTasks', 'MaxTasks', 'ContainerInsights', 'LogRetentionDays', 'DockerHubSecretArn'],
+            Parameters: ['MetabaseVersion', 'TaskCpu', 'TaskMemory', 'CapacityProvider', 'DesiredCount', 'AutoScaling', 'MinTasks', 'MaxTasks', 'ContainerInsights', 'LogRetentionDays', 'DockerHubSecretArn', 'RolePermissionsBoundary'],
           },
           {
             Label: { default: 'Database' },
@@ -92,7 +92,18 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
       },
     },
     Parameters: Object.fromEntries(ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }])),
-    Rules: fargateSizeRules(),
+    // The same checks validate makes offline, for whoever deploys root.yaml another way (console, CLI).
+    Rules: {
+      ...fargateSizeRules(),
+      NoDuplicateHttpsRule: {
+        Assertions: [
+          {
+            Assert: not(contains(ref('DataSourcePorts'), '443')),
+            AssertDescription: 'DataSourcePorts must not list 443: HTTPS is always open already (a duplicate rule fails the update)',
+          },
+        ],
+      },
+    },
     Resources: stacks,
     Outputs: {
       MetabaseUrl: output('Open this to use Metabase', stackOutput('EdgeStack', 'MetabaseUrl')),
