@@ -25,6 +25,16 @@ export interface StackInfo {
   terminationProtection: boolean;
 }
 
+/** One live stack of the account and region, as DescribeStacks lists it. */
+export interface StackSummary {
+  stackId: string;
+  stackName: string;
+  status: string;
+  /** set on nested stacks */
+  parentId?: string | undefined;
+  tags: Record<string, string>;
+}
+
 export interface StackEvent {
   eventId: string;
   stackId: string;
@@ -96,6 +106,8 @@ export interface CloudFormationApi {
   stackResources(stackId: string): Promise<StackResource[]>;
   templateBody(stackId: string): Promise<string>;
   setTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
+  /** Every live stack (DescribeStacks without a name, all pages): nested ones too, deleted ones not. */
+  liveStacks(): Promise<StackSummary[]>;
 }
 
 const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
@@ -230,6 +242,19 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
     },
     async setTerminationProtection(stackId, enabled) {
       await client.send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled }));
+    },
+    async liveStacks() {
+      const stacks: StackSummary[] = [];
+      let token: string | undefined;
+      do {
+        const out = await client.send(new DescribeStacksCommand({ NextToken: token }));
+        for (const s of out.Stacks ?? []) {
+          if (!s.StackId || !s.StackName || !s.StackStatus || s.StackStatus === 'DELETE_COMPLETE') continue;
+          stacks.push({ stackId: s.StackId, stackName: s.StackName, status: s.StackStatus, parentId: s.ParentId, tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) });
+        }
+        token = out.NextToken;
+      } while (token);
+      return stacks;
     },
   };
 }

@@ -1,10 +1,33 @@
 // The artifacts bucket: one per account and region, created on first deploy and tagged so that destroy
 // deletes only a bucket this tool made (never one passed with --bucket that the user owns).
+import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { S3Api } from '../aws/s3.js';
 import { OperationError } from './errors.js';
 
 export const CREATED_BY_TAG = 'metabase-aws:created-by';
 export const CREATED_BY_VALUE = 'metabase-aws';
+
+/** The tag deploy puts on every stack it creates or updates. */
+export const MANAGED_STACK_TAGS: Readonly<Record<string, string>> = { 'managed-by': 'metabase-aws' };
+
+/**
+ * The other live stacks of this tool whose templates come from `bucket`. The default bucket is one per
+ * account and region, so metabase-dev and metabase-prod share it: destroying one must not empty the
+ * other's templates (its next update or rollback would fail to read them). A stack counts when it is a
+ * root stack tagged by deploy and its packaged root template names the bucket; one whose template cannot
+ * be read (e.g. a create still in review) counts too, since keeping a bucket is the safe mistake.
+ */
+export async function stacksSharingBucket(cf: CloudFormationApi, bucket: string, exceptStackId: string | undefined): Promise<string[]> {
+  const candidates = (await cf.liveStacks()).filter(
+    (s) => !s.parentId && s.stackId !== exceptStackId && Object.entries(MANAGED_STACK_TAGS).every(([k, v]) => s.tags[k] === v),
+  );
+  const sharing: string[] = [];
+  for (const stack of candidates) {
+    const body = await cf.templateBody(stack.stackId).catch(() => undefined);
+    if (body === undefined || body.includes(bucket)) sharing.push(stack.stackName);
+  }
+  return sharing;
+}
 
 export function defaultBucketName(account: string, region: string): string {
   return `metabase-aws-artifacts-${account}-${region}`;

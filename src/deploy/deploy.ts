@@ -4,7 +4,7 @@
 import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
 import type { S3Api } from '../aws/s3.js';
 import type { Identity, StsApi } from '../aws/sts.js';
-import { ensureArtifactsBucket } from './bucket.js';
+import { ensureArtifactsBucket, MANAGED_STACK_TAGS } from './bucket.js';
 import { changeSetName, databaseRisks, readPreview, waitForChangeSet, type ChangePreview, type DatabaseRisk } from './changeset.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
@@ -160,7 +160,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
   const parameters = Object.fromEntries(Object.entries(request.parameters).filter(([name]) => declared.has(name)));
   const name = changeSetName(clock.now());
   hooks.onStep?.({ step: 'change-set', type, name });
-  const changeSet = await cf.createChangeSet({ stackName, changeSetName: name, type, templateUrl: packaged.rootUrl, parameters, tags: { 'managed-by': 'metabase-aws' }, roleArn: request.roleArn });
+  const changeSet = await cf.createChangeSet({ stackName, changeSetName: name, type, templateUrl: packaged.rootUrl, parameters, tags: { ...MANAGED_STACK_TAGS }, roleArn: request.roleArn });
   const outcome = await waitForChangeSet(cf, changeSet.id, { clock, signal: request.signal });
 
   const discard = async (): Promise<void> => {

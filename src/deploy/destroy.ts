@@ -6,7 +6,7 @@ import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
 import type { RdsApi } from '../aws/rds.js';
 import type { S3Api } from '../aws/s3.js';
 import type { StsApi } from '../aws/sts.js';
-import { createdByThisTool, defaultBucketName, emptyAndDeleteBucket } from './bucket.js';
+import { createdByThisTool, defaultBucketName, emptyAndDeleteBucket, stacksSharingBucket } from './bucket.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 import { deleteFailures } from './root-cause.js';
@@ -42,7 +42,15 @@ export interface DestroyPlan {
   /** Resources with DeletionPolicy Retain or Snapshot: they (or their snapshot) outlive the stack. */
   kept: KeptResource[];
   database?: { instanceId: string; deletionProtection: boolean } | undefined;
-  bucket: { name: string; exists: boolean; createdByTool: boolean };
+  bucket: BucketPlan;
+  /** The stack is already DELETE_IN_PROGRESS (an earlier destroy was interrupted): follow it, do not start one. */
+  following: boolean;
+}
+
+export interface BucketPlan {
+  name: string;
+  exists: boolean;
+  createdByTool: boolean;
 }
 
 const STACK_TYPE = 'AWS::CloudFormation::Stack';
@@ -64,7 +72,8 @@ export async function planDestroy(deps: DestroyDeps, request: { stackName: strin
   const identity = await deps.sts.callerIdentity();
   const stack = await cf.describeStack(request.stackName);
   if (!stack || stack.status === 'DELETE_COMPLETE') return undefined;
-  if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') {
+  const following = stack.status === 'DELETE_IN_PROGRESS';
+  if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS' && !following) {
     throw new OperationError(`destroy ${request.stackName}: the stack is busy (${stack.status})`, 'Wait until the current operation finishes, then run destroy again.');
   }
   const tiers: TierPlan[] = [];
@@ -88,12 +97,37 @@ export async function planDestroy(deps: DestroyDeps, request: { stackName: strin
       await visit(nested.physicalId, nested.logicalId, `${prefix}${nested.logicalId}/`);
     }
   };
-  await visit(stack.stackId, stack.stackName, '');
+  try {
+    await visit(stack.stackId, stack.stackName, '');
+  } catch (error) {
+    // A deletion under way removes nested stacks as we read them: the plan is only for show then.
+    if (!following) throw error;
+  }
+  const bucket = await planBucket(deps, identity.account, request.bucket);
+  return { stack, account: identity.account, tiers, kept, database, bucket, following };
+}
 
-  const name = request.bucket ?? defaultBucketName(identity.account, deps.region);
-  const state = await deps.s3.bucketState(name, identity.account);
-  const createdByTool = state === 'ours' && (await createdByThisTool(deps.s3, name, identity.account));
-  return { stack, account: identity.account, tiers, kept, database, bucket: { name, exists: state === 'ours', createdByTool } };
+async function planBucket(deps: DestroyDeps, account: string, bucket: string | undefined): Promise<BucketPlan> {
+  const name = bucket ?? defaultBucketName(account, deps.region);
+  const state = await deps.s3.bucketState(name, account);
+  const createdByTool = state === 'ours' && (await createdByThisTool(deps.s3, name, account));
+  return { name, exists: state === 'ours', createdByTool };
+}
+
+/**
+ * Refuses a deletion that protection would stop half-way, unless --disable-protection. The one place this
+ * is decided: the command calls it before asking, executeDestroy again before deleting.
+ */
+export function refuseIfProtected(plan: DestroyPlan, disableProtection: boolean): void {
+  const blocking = protections(plan);
+  if (blocking.length === 0 || disableProtection) return;
+  const name = plan.stack.stackName;
+  throw new OperationError(
+    `destroy ${name}: ${blocking.join(' and ')} is on, so the deletion would stop half-way`,
+    plan.database?.deletionProtection
+      ? `Deploy with "DbDeletionProtection": "false" in the params file first, or pass --disable-protection to turn it off now.`
+      : `Run \`aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${name}\`, or pass --disable-protection.`,
+  );
 }
 
 /** What stops a deletion half-way unless switched off first. */
@@ -119,6 +153,8 @@ export interface DestroyHooks {
   onStep?: ((text: string) => void) | undefined;
   /** DELETE_FAILED: what next. */
   onDeleteFailed: (failures: LeftBehind[], attempt: number) => Promise<FailureDecision>;
+  /** A watch is over: a live view must end before anything else prints. */
+  onWatchEnd?: (() => void) | undefined;
 }
 
 export interface DestroyResult {
@@ -128,7 +164,16 @@ export interface DestroyResult {
   kept: KeptResource[];
   leftBehind: LeftBehind[];
   failures: LeftBehind[];
-  bucket: { name: string; deleted: boolean; objectsRemoved: number; keptBecause?: string | undefined };
+  bucket: BucketResult;
+  /** For 'interrupted': the error that ended the watch (throttling, network), when it was not Ctrl-C. */
+  watchError?: unknown;
+}
+
+export interface BucketResult {
+  name: string;
+  deleted: boolean;
+  objectsRemoved: number;
+  keptBecause?: string | undefined;
 }
 
 const asLeftBehind = (e: WatchEvent): LeftBehind => ({
@@ -147,8 +192,9 @@ export async function executeDestroy(
   const { cf, clock } = deps;
   const stackId = plan.stack.stackId;
   const name = plan.stack.stackName;
-  if (protections(plan).length > 0) {
-    if (!options.disableProtection) throw new OperationError(`destroy ${name}: ${protections(plan).join(' and ')} is on`, 'Pass --disable-protection to turn it off first.');
+  // A deletion already running is past any protection; only a new one is checked.
+  if (!plan.following) refuseIfProtected(plan, options.disableProtection);
+  if (!plan.following && protections(plan).length > 0) {
     if (plan.stack.terminationProtection) {
       hooks.onStep?.('Turning off termination protection');
       await cf.setTerminationProtection(stackId, false);
@@ -160,13 +206,21 @@ export async function executeDestroy(
   }
   const started = clock.now();
   const leftBehind: LeftBehind[] = [];
-  const bucketResult: DestroyResult['bucket'] = { name: plan.bucket.name, deleted: false, objectsRemoved: 0 };
+  const bucketResult: BucketResult = { name: plan.bucket.name, deleted: false, objectsRemoved: 0 };
   let retain: string[] = [];
   let status = plan.stack.status;
   for (let attempt = 1; ; attempt++) {
     const afterEventId = await latestEventId(cf, stackId);
-    await cf.deleteStack(stackId, retain);
-    const watched = await watchStack(cf, stackId, { clock, signal: options.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+    if (!(plan.following && attempt === 1)) await cf.deleteStack(stackId, retain);
+    let watched: Awaited<ReturnType<typeof watchStack>>;
+    try {
+      watched = await watchStack(cf, stackId, { clock, signal: options.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+    } catch (error) {
+      // Throttling or the network ended the watch, not the deletion: report it as an interruption.
+      hooks.onWatchEnd?.();
+      return { outcome: 'interrupted', status, kept: plan.kept, leftBehind, failures: [], bucket: { ...bucketResult, keptBecause: 'destroy lost track of the deletion' }, watchError: error };
+    }
+    hooks.onWatchEnd?.();
     status = watched.status;
     if (watched.interrupted) return { outcome: 'interrupted', status, kept: plan.kept, leftBehind, failures: [], bucket: { ...bucketResult, keptBecause: 'destroy was interrupted' } };
     if (status === 'DELETE_COMPLETE') break;
@@ -195,17 +249,44 @@ export async function executeDestroy(
   let snapshotId: string | undefined;
   if (plan.database) {
     const snapshots = await deps.rds.snapshotsOf(plan.database.instanceId);
-    snapshotId = (snapshots.find((s) => (s.created?.getTime() ?? 0) >= started - 60_000) ?? snapshots[0])?.id;
+    // Only a snapshot taken during this destroy is the final one; an older manual one is not (and
+    // calling it final would send a restore to stale data). None found is said as such.
+    snapshotId = snapshots.find((s) => (s.created?.getTime() ?? 0) >= started - 60_000)?.id;
   }
-  if (!plan.bucket.exists) bucketResult.keptBecause = 'it does not exist';
-  else if (options.keepArtifacts) bucketResult.keptBecause = '--keep-artifacts';
-  else if (!plan.bucket.createdByTool) bucketResult.keptBecause = 'this tool did not create it';
-  else {
-    hooks.onStep?.(`Emptying and deleting s3://${plan.bucket.name}`);
-    bucketResult.objectsRemoved = await emptyAndDeleteBucket(deps.s3, plan.bucket.name, plan.account);
-    bucketResult.deleted = true;
-  }
-  return { outcome: 'deleted', status, snapshotId, kept: plan.kept, leftBehind, failures: [], bucket: bucketResult };
+  const bucket = await removeArtifactsBucket(deps, plan.account, plan.bucket, { keepArtifacts: options.keepArtifacts, stackId }, hooks);
+  return { outcome: 'deleted', status, snapshotId, kept: plan.kept, leftBehind, failures: [], bucket };
+}
+
+/** Empties and deletes the artifacts bucket, unless told to keep it, it is not ours, or another stack uses it. */
+async function removeArtifactsBucket(
+  deps: DestroyDeps,
+  account: string,
+  bucket: BucketPlan,
+  options: { keepArtifacts: boolean; stackId?: string | undefined },
+  hooks: Pick<DestroyHooks, 'onStep'>,
+): Promise<BucketResult> {
+  const result: BucketResult = { name: bucket.name, deleted: false, objectsRemoved: 0 };
+  if (!bucket.exists) return { ...result, keptBecause: 'it does not exist' };
+  if (options.keepArtifacts) return { ...result, keptBecause: '--keep-artifacts' };
+  if (!bucket.createdByTool) return { ...result, keptBecause: 'this tool did not create it' };
+  const sharing = await stacksSharingBucket(deps.cf, bucket.name, options.stackId);
+  if (sharing.length > 0) return { ...result, keptBecause: `shared with ${sharing.join(', ')}` };
+  hooks.onStep?.(`Emptying and deleting s3://${bucket.name}`);
+  return { ...result, deleted: true, objectsRemoved: await emptyAndDeleteBucket(deps.s3, bucket.name, account) };
+}
+
+/**
+ * The stack is already gone (deleted by hand, or by a destroy interrupted after the stack went): the
+ * artifacts bucket may still be there, and removing it is the step that destroy did not get to.
+ */
+export async function cleanUpAfterGone(
+  deps: DestroyDeps,
+  request: { bucket?: string | undefined; keepArtifacts: boolean },
+  hooks: Pick<DestroyHooks, 'onStep'> = {},
+): Promise<BucketResult> {
+  const identity = await deps.sts.callerIdentity();
+  const bucket = await planBucket(deps, identity.account, request.bucket);
+  return removeArtifactsBucket(deps, identity.account, bucket, { keepArtifacts: request.keepArtifacts }, hooks);
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -13,7 +13,7 @@ export function renderPlan(plan: DestroyPlan, options: { disableProtection: bool
   if (!plan.bucket.exists) lines.push(`  (no artifacts bucket ${plan.bucket.name})`);
   else if (options.keepArtifacts) lines.push(`  * s3://${plan.bucket.name} (--keep-artifacts)`);
   else if (!plan.bucket.createdByTool) lines.push(`  * s3://${plan.bucket.name} (not created by this tool)`);
-  else lines.push(`  and then empty and delete the artifacts bucket s3://${plan.bucket.name}`);
+  else lines.push(`  and then empty and delete the artifacts bucket s3://${plan.bucket.name}, unless another stack of this tool still uses it`);
   if (plan.kept.length === 0) lines.push('  nothing else');
   if (options.disableProtection) {
     const what = [plan.stack.terminationProtection ? 'termination protection' : '', plan.database?.deletionProtection ? `deletion protection on ${plan.database.instanceId}` : ''].filter(Boolean);
@@ -26,7 +26,7 @@ export function renderSummary(stackName: string, result: DestroyResult, style: S
   const lines: string[] = [];
   lines.push(result.outcome === 'deleted' ? style.green(`destroy ${stackName}: deleted (${result.status})`) : style.red(`destroy ${stackName}: not finished (${result.status})`));
   if (result.snapshotId) lines.push(`  kept: DB final snapshot ${style.bold(result.snapshotId)} (restore with \`aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${result.snapshotId} ...\`)`);
-  else if (result.outcome === 'deleted' && result.kept.some((k) => k.policy === 'Snapshot')) lines.push('  kept: the DB final snapshot (not listed yet; see RDS > Snapshots)');
+  else if (result.outcome === 'deleted' && result.kept.some((k) => k.policy === 'Snapshot')) lines.push(style.yellow('  no final snapshot of the DB found from this destroy (it may not be listed yet): check RDS > Snapshots before relying on one'));
   for (const k of result.kept.filter((k) => k.policy !== 'Snapshot')) lines.push(`  kept: ${k.path} ${k.physicalId} (DeletionPolicy ${k.policy})`);
   if (result.bucket.deleted) lines.push(`  deleted: s3://${result.bucket.name} (${result.bucket.objectsRemoved} objects)`);
   else lines.push(`  kept: s3://${result.bucket.name}${result.bucket.keptBecause ? ` (${result.bucket.keptBecause})` : ''}`);

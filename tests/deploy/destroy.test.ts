@@ -226,3 +226,112 @@ t.test('--retain-failed, and the nested stack cannot be deleted either: the mess
   t.match(error.message, /^destroy metabase-dev: could not delete the nested stack DataStack \(keeping DbSubnetGroup\)/);
   t.notMatch(`${error.message} ${error.hint}`, /deploy|recreat/);
 });
+
+const prodStack = { stackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/metabase-prod/prod-1', stackName: 'metabase-prod', status: 'UPDATE_COMPLETE', tags: { 'managed-by': 'metabase-aws' } };
+
+t.test('the default bucket shared with metabase-prod: kept, and the summary says why', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  world.cf.otherStacks = [prodStack];
+  world.cf.templates.set(prodStack.stackId, `Resources:\n  DataStack:\n    Properties:\n      TemplateURL: https://${BUCKET}.s3.eu-west-1.amazonaws.com/templates/data-abc.yaml\n`);
+  const { io: cli, out } = io();
+  t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 0, out.stderr);
+  t.ok(world.s3.buckets.get(BUCKET)?.objects.has('templates/a.yaml'), "prod's templates are still there");
+  t.match(out.stdout, /kept: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(shared with metabase-prod\)/);
+});
+
+t.test('stacks that do not use the bucket (nested ones, untagged ones, another bucket) do not keep it', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  world.cf.otherStacks = [
+    { ...prodStack, stackName: 'metabase-prod-DataStack-X', stackId: 'nested-prod', parentId: prodStack.stackId },
+    { stackId: 'other', stackName: 'someone-elses', status: 'CREATE_COMPLETE', tags: {} },
+    { ...prodStack, stackId: 'own-bucket', stackName: 'metabase-staging' },
+  ];
+  world.cf.templates.set('nested-prod', BUCKET);
+  world.cf.templates.set('other', BUCKET);
+  world.cf.templates.set('own-bucket', 'TemplateURL: https://my-own-bucket.s3.eu-west-1.amazonaws.com/templates/data-abc.yaml');
+  const { io: cli, out } = io();
+  t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 0, out.stderr);
+  t.notOk(world.s3.buckets.has(BUCKET));
+});
+
+t.test('after an interrupted destroy: a stack DELETE_IN_PROGRESS is followed to the end, then the bucket removed', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  existingStack(world, 'DELETE_IN_PROGRESS');
+  world.cf.begin();
+  const { io: cli, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  const code = await destroyCommand(options({ yes: false }), cli, { session: world.session, clock: world.clock, prompt: async () => t.fail('no prompt: the deletion is under way') as never });
+  t.equal(code, 0, out.stderr);
+  t.match(out.stdout, /already in progress.*following it/);
+  t.equal(deleteCalls(world).length, 0, 'no second DeleteStack');
+  t.match(out.stdout, /destroy metabase-dev: deleted \(DELETE_COMPLETE\)/);
+  t.notOk(world.s3.buckets.has(BUCKET));
+});
+
+t.test('after an interrupted destroy: the stack is gone but the bucket is not; destroy removes it', async (t) => {
+  const world = fakeWorld();
+  world.s3.buckets.set(BUCKET, { tags: { 'metabase-aws:created-by': 'metabase-aws' }, objects: new Map([['templates/a.yaml', Buffer.from('x')]]), versions: [{ key: 'templates/a.yaml', versionId: 'v0' }] });
+  const { io: cli, out } = io();
+  t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 0);
+  t.match(out.stdout, /does not exist \(already deleted\)\.\n {2}deleted: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(1 objects\)/);
+  t.notOk(world.s3.buckets.has(BUCKET));
+
+  const shared = fakeWorld();
+  shared.s3.buckets.set(BUCKET, { tags: { 'metabase-aws:created-by': 'metabase-aws' }, objects: new Map(), versions: [] });
+  shared.cf.otherStacks = [prodStack];
+  shared.cf.templates.set(prodStack.stackId, BUCKET);
+  const { io: cli2, out: out2 } = io();
+  t.equal(await destroyCommand(options(), cli2, { session: shared.session, clock: shared.clock }), 0);
+  t.match(out2.stdout, /kept: s3:\/\/\S+ \(shared with metabase-prod\)/);
+  t.ok(shared.s3.buckets.has(BUCKET));
+});
+
+t.test('Ctrl-C at the typed-name prompt (AbortError): exit 130, nothing deleted, no "bug" report', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  const { io: cli, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  const abort = Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+  const code = await destroyCommand(options({ yes: false }), cli, { session: world.session, clock: world.clock, prompt: async () => Promise.reject(abort) });
+  t.equal(code, 130);
+  t.match(out.stderr, /interrupted at the prompt; nothing deleted/);
+  t.equal(deleteCalls(world).length, 0);
+});
+
+t.test('an AWS error during the watch: the deletion goes on, destroy says so and exits 1', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  const events = world.cf.stackEvents.bind(world.cf);
+  let polls = 0;
+  world.cf.stackEvents = async (id, stop) => {
+    if (++polls > 2) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    return events(id, stop);
+  };
+  const { io: cli, out } = io();
+  t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 1);
+  t.match(out.stderr, /lost track of the deletion: cannot reach the AWS endpoint \(ECONNRESET\).*\nThe deletion continues in AWS/);
+  t.ok(world.s3.buckets.has(BUCKET));
+});
+
+t.test('only an older manual snapshot: not called the final one', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  world.rds.snapshots.set('metabase-dev-db', [{ id: 'manual-2025', created: new Date(world.clock.now() - 30 * 86_400_000), status: 'available' }]);
+  const { io: cli, out } = io();
+  t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 0);
+  t.notMatch(out.stdout, /manual-2025/);
+  t.match(out.stdout, /no final snapshot of the DB found/);
+});
+
+t.test('TTY: a retry after DELETE_FAILED starts a fresh live view below the failure list', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  failingOnce(world);
+  const { io: cli, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  const answers = ['metabase-dev', 'r'];
+  t.equal(await destroyCommand(options({ yes: false }), cli, { session: world.session, clock: world.clock, prompt: async () => answers.shift() ?? 'q' }), 0);
+  const afterFailure = out.stdout.slice(out.stdout.indexOf('DELETE_FAILED (attempt 1)'));
+  t.match(afterFailure, /\u001b\[2K/, 'the retry is drawn');
+  t.equal(/\u001b\[(\d+A|2K)/.exec(afterFailure)?.[1], '2K', 'without moving up over the failure list first');
+});

@@ -1,7 +1,7 @@
 // In-memory AWS for the deploy and destroy tests. CloudFormation is scripted: a test says which change
 // set statuses describe returns and which events appear how long after execute/delete, and the fake
 // reveals them as the fake clock advances. Every call is recorded (name + argument) for assertions.
-import type { ChangeSetInfo, CloudFormationApi, CreateChangeSetInput, StackEvent, StackInfo, StackResource } from '../../src/aws/cloudformation.js';
+import type { ChangeSetInfo, CloudFormationApi, CreateChangeSetInput, StackEvent, StackInfo, StackResource, StackSummary } from '../../src/aws/cloudformation.js';
 import type { DbInstanceInfo, DbSnapshotInfo, RdsApi } from '../../src/aws/rds.js';
 import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../src/aws/s3.js';
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
@@ -197,6 +197,21 @@ export class FakeCloudFormation implements CloudFormationApi {
   async templateBody(stackId: string): Promise<string> {
     this.record('templateBody', stackId);
     return this.templates.get(stackId) ?? '{}';
+  }
+
+  /** Other live stacks of the account (metabase-prod...); the stacks above are listed too, as tagged by deploy. */
+  otherStacks: StackSummary[] = [];
+
+  async liveStacks(): Promise<StackSummary[]> {
+    this.record('liveStacks');
+    const ours = [...this.stacks.values()].map((s) => ({ stackId: s.stackId, stackName: s.stackName, status: s.status, tags: { 'managed-by': 'metabase-aws' } }));
+    return [...ours, ...this.otherStacks];
+  }
+
+  /** An operation already under way when the tool starts (a destroy that was interrupted): its timeline plays from now. */
+  begin(): void {
+    this.startedAt = this.clock.now();
+    this.deleteCount = 1;
   }
 
   async setTerminationProtection(stackId: string, enabled: boolean): Promise<void> {

@@ -44,3 +44,20 @@ t.test('stackEvents pages only until the stop condition', async (t) => {
   t.same(events.map((e) => e.eventId), ['e3', 'e2']);
   t.equal(mock.commandCalls(DescribeStackEventsCommand).length, 2);
 });
+
+t.test('liveStacks: every page of DescribeStacks, deleted stacks left out, tags and parent kept', async (t) => {
+  const mock = mockClient(CloudFormationClient);
+  t.teardown(() => mock.restore());
+  const cf = sdkCloudFormation(new CloudFormationClient({ region: 'eu-west-1', credentials }));
+  const when = new Date();
+  mock
+    .on(DescribeStacksCommand)
+    .resolvesOnce({ Stacks: [{ StackId: 'a', StackName: 'metabase-prod', StackStatus: 'UPDATE_COMPLETE', CreationTime: when, Tags: [{ Key: 'managed-by', Value: 'metabase-aws' }] }], NextToken: 't' })
+    .resolvesOnce({ Stacks: [{ StackId: 'b', StackName: 'gone', StackStatus: 'DELETE_COMPLETE', CreationTime: when }, { StackId: 'c', StackName: 'metabase-prod-Data', StackStatus: 'CREATE_COMPLETE', CreationTime: when, ParentId: 'a' }] });
+  const stacks = await cf.liveStacks();
+  t.same(stacks, [
+    { stackId: 'a', stackName: 'metabase-prod', status: 'UPDATE_COMPLETE', parentId: undefined, tags: { 'managed-by': 'metabase-aws' } },
+    { stackId: 'c', stackName: 'metabase-prod-Data', status: 'CREATE_COMPLETE', parentId: 'a', tags: {} },
+  ]);
+  t.equal(mock.commandCalls(DescribeStacksCommand)[1]?.args[0].input.NextToken, 't');
+});

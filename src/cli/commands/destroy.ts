@@ -2,7 +2,7 @@
 // follows the stack, handles DELETE_FAILED, removes the artifacts bucket, and prints what is left.
 import type { AwsSession } from '../../aws/session.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
-import { executeDestroy, planDestroy, protections, type DestroyResult, type FailureDecision, type LeftBehind } from '../../deploy/destroy.js';
+import { cleanUpAfterGone, executeDestroy, planDestroy, refuseIfProtected, type DestroyResult, type FailureDecision, type LeftBehind } from '../../deploy/destroy.js';
 import { OperationError } from '../../deploy/errors.js';
 import { renderPlan, renderSummary } from '../../ui/destroy-view.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
@@ -10,8 +10,8 @@ import { makeStyle } from '../../ui/style.js';
 import { EXIT_ERROR, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { defaultStackName } from '../main.js';
-import { terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
-import { EXIT_INTERRUPTED } from './deploy.js';
+import { isPromptAbort, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+import { describeError, EXIT_INTERRUPTED } from './deploy.js';
 
 export interface DestroyOptions {
   env?: string | undefined;
@@ -57,24 +57,47 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
     return code;
   };
 
+  // Ctrl-C at a prompt rejects it with an AbortError: an interruption, not a bug.
+  let promptInterrupted = false;
+  const ask = async (question: string): Promise<string | undefined> => {
+    try {
+      return await prompt(question);
+    } catch (error) {
+      if (!isPromptAbort(error)) throw error;
+      promptInterrupted = true;
+      io.stderr('\n');
+      return undefined;
+    }
+  };
+
   const plan = await wrap(planDestroy(destroyDeps, { stackName, bucket: options.bucket }));
   if (!plan) {
-    info(`destroy ${stackName}: the stack does not exist (already deleted); nothing to do.\n`);
-    return finish({ outcome: 'gone' }, 0);
+    // Gone already, perhaps by a destroy interrupted after the stack went: the bucket step may be left.
+    const bucket = await wrap(cleanUpAfterGone(destroyDeps, { bucket: options.bucket, keepArtifacts: options.keepArtifacts }, { onStep: (text) => info(`${text}\n`) }));
+    if (!bucket.deleted && bucket.keptBecause === 'it does not exist') {
+      info(`destroy ${stackName}: the stack does not exist (already deleted); nothing to do.\n`);
+    } else {
+      info(`destroy ${stackName}: the stack does not exist (already deleted).\n`);
+      info(bucket.deleted ? `  deleted: s3://${bucket.name} (${bucket.objectsRemoved} objects)\n` : `  kept: s3://${bucket.name} (${bucket.keptBecause ?? 'kept'})\n`);
+    }
+    return finish({ outcome: 'gone', bucket }, 0);
   }
-  const blocking = protections(plan);
-  if (blocking.length > 0 && !options.disableProtection) {
-    const db = plan.database?.deletionProtection;
-    throw new UserError(
-      `destroy ${stackName}: ${blocking.join(' and ')} is on, so the deletion would stop half-way`,
-      db
-        ? `Deploy with "DbDeletionProtection": "false" in the params file first, or pass --disable-protection to turn it off now.`
-        : `Run \`aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${stackName}\`, or pass --disable-protection.`,
-    );
+  if (plan.following) {
+    info(`destroy ${stackName}: a deletion is already in progress (an earlier destroy was interrupted?); following it.\n`);
+  } else {
+    try {
+      refuseIfProtected(plan, options.disableProtection);
+    } catch (error) {
+      throw error instanceof OperationError ? new UserError(error.message, error.hint) : error;
+    }
+    info(renderPlan(plan, options, style));
   }
-  info(renderPlan(plan, options, style));
-  if (!options.yes) {
-    const typed = await prompt(`Type the stack name (${stackName}) to delete it${options.disableProtection ? ' with --disable-protection' : ''}: `);
+  if (!options.yes && !plan.following) {
+    const typed = await ask(`Type the stack name (${stackName}) to delete it${options.disableProtection ? ' with --disable-protection' : ''}: `);
+    if (typed === undefined) {
+      io.stderr(`destroy ${stackName}: interrupted at the prompt; nothing deleted.\n`);
+      return finish({ outcome: 'cancelled' }, EXIT_INTERRUPTED);
+    }
     if (typed !== stackName) {
       io.stderr(`destroy ${stackName}: cancelled (the name did not match); nothing deleted.\n`);
       return finish({ outcome: 'cancelled' }, EXIT_ERROR);
@@ -86,12 +109,13 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
     printer.finish();
     info(style.red(`DELETE_FAILED (attempt ${attempt}):\n`) + failures.map((f) => `  ${f.path} ${f.resourceType} ${f.physicalId}: ${f.reason}\n`).join(''));
     if (!io.isTty) return 'stop';
-    const answer = await prompt('[r]etry, [k]eep the failed resources and finish, or [q]uit? ');
+    const answer = await ask('[r]etry, [k]eep the failed resources and finish, or [q]uit? ');
+    if (answer === undefined) return 'stop';
     return /^r/i.test(answer) ? 'retry' : /^k/i.test(answer) ? 'retain' : 'stop';
   };
   const run = (signal: AbortSignal): Promise<DestroyResult> =>
     wrap(
-      executeDestroy(destroyDeps, plan, { ...options, signal }, { onEvent: printer.onEvent, onRound: printer.onRound, onStep: (text) => info(`${text}\n`), onDeleteFailed }),
+      executeDestroy(destroyDeps, plan, { ...options, signal }, { onEvent: printer.onEvent, onRound: printer.onRound, onWatchEnd: () => printer.finish(), onStep: (text) => info(`${text}\n`), onDeleteFailed }),
     );
   let result: DestroyResult;
   try {
@@ -100,10 +124,20 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
     printer.finish();
   }
   if (result.outcome === 'interrupted') {
-    io.stderr(`destroy ${stackName}: stopped watching. The deletion continues in AWS (last status ${result.status}); run destroy again to follow it and clean up the bucket.\n`);
-    return finish({ ...result }, EXIT_INTERRUPTED);
+    const { watchError, ...rest } = result;
+    const follow = `The deletion continues in AWS (last status ${result.status}); run destroy again to follow it and clean up the bucket.\n`;
+    if (watchError !== undefined) {
+      io.stderr(`destroy ${stackName}: lost track of the deletion: ${describeError(watchError)}\n${follow}`);
+      return finish({ ...rest, watchError: describeError(watchError) }, EXIT_ERROR);
+    }
+    io.stderr(`destroy ${stackName}: stopped watching. ${follow}`);
+    return finish({ ...rest }, EXIT_INTERRUPTED);
   }
   info(renderSummary(stackName, result, style));
+  if (result.outcome === 'failed' && promptInterrupted) {
+    io.stderr(`destroy ${stackName}: interrupted at the prompt; the stack is ${result.status}. Run destroy again (with --retain-failed to keep what failed).\n`);
+    return finish({ ...result }, EXIT_INTERRUPTED);
+  }
   if (result.outcome === 'failed') {
     io.stderr(`destroy ${stackName}: the stack is ${result.status}. Fix the resources above (or run again with --retain-failed to keep them) and destroy again.\n`);
     return finish({ ...result }, EXIT_ERROR);
