@@ -14,6 +14,7 @@ import {
   UpdateTerminationProtectionCommand,
   type Change,
 } from '@aws-sdk/client-cloudformation';
+import { CAPABILITIES } from './capabilities.js';
 
 export interface StackInfo {
   stackId: string;
@@ -110,7 +111,6 @@ export interface CloudFormationApi {
   liveStacks(): Promise<StackSummary[]>;
 }
 
-const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
 function isMissingStack(error: unknown): boolean {
   const e = error as { name?: string; message?: string };

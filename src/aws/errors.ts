@@ -1,4 +1,5 @@
 // AWS SDK errors → what a user can do about them. Used by every command that talks to AWS.
+import { CAPABILITIES } from './capabilities.js';
 
 export interface ExplainedAwsError {
   /** the cause, for `<verb> <object>: <cause>` */
@@ -25,7 +26,8 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
       hint: 'Run `aws configure` or `aws sso login`, or set AWS_PROFILE / AWS_ACCESS_KEY_ID, then try again.',
     };
   }
-  if (/ExpiredToken|RequestExpired|TokenRefreshRequired/i.test(name) || /expired/i.test(message)) {
+  // By error name only: "expired" turns up in unrelated messages (an expired certificate, a presigned URL).
+  if (/^(ExpiredToken|ExpiredTokenException|RequestExpired|TokenRefreshRequired)$/.test(name)) {
     return { cause: 'your AWS session token has expired', hint: 'Refresh your credentials (e.g. `aws sso login`) and run the command again.' };
   }
   if (/InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch/.test(name)) {
@@ -49,7 +51,7 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
     return { cause: message, hint: 'Check --stack-name, --region and --profile; `deploy` creates the stack.' };
   }
   if (/InsufficientCapabilities/.test(name) || /Requires capabilities/.test(message)) {
-    return { cause: message, hint: 'This tool passes CAPABILITY_IAM; if you call CloudFormation yourself, add it.' };
+    return { cause: message, hint: `This tool passes ${CAPABILITIES.join(', ')}; if you call CloudFormation yourself, pass the ones the message names.` };
   }
   const networkCode = (error as { code?: string }).code;
   if (networkCode && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH/.test(networkCode)) {

@@ -112,7 +112,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           .option('execute', { type: 'boolean', default: true, describe: 'Execute the change set (--no-execute: preview only)' })
           .option('wait-healthy', { type: 'boolean', default: true, describe: 'Wait for Metabase to answer /api/health' })
           .option('allow-replacement', { type: 'boolean', default: false, describe: 'Allow a change that replaces the database' })
-          .option('role-arn', { type: 'string', describe: 'IAM role CloudFormation assumes for this stack (kept for later updates and destroy)' })
+          .option('role-arn', { type: 'string', requiresArg: true, describe: 'IAM role CloudFormation assumes for this stack (kept for later updates and destroy)' })
           .option('templates', { type: 'string', requiresArg: true, describe: 'Directory with root.yaml and the nested templates (default: the shipped templates/)' }),
       async (args) => {
         const { deployCommand } = await import('./commands/deploy.js');
@@ -131,7 +131,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Delete the stack and its nested stacks, then the artifacts bucket; keeps the DB final snapshot',
       (y) =>
         stackFlags(y)
-          .option('bucket', { type: 'string', describe: 'Artifacts bucket deploy used (default metabase-aws-artifacts-<account>-<region>)' })
+          .option('bucket', { type: 'string', requiresArg: true, describe: 'Artifacts bucket deploy used (default metabase-aws-artifacts-<account>-<region>)' })
           .option('yes', { type: 'boolean', default: false, describe: 'Delete without asking for the stack name (CI)' })
           .option('disable-protection', { type: 'boolean', default: false, describe: 'Turn off DB deletion protection and stack termination protection first' })
           .option('retain-failed', { type: 'boolean', default: false, describe: 'On DELETE_FAILED, retry keeping the resources that failed' })
@@ -183,6 +183,12 @@ async function reportError(error: unknown, verb: string, io: CliIo): Promise<num
   if (error instanceof UserError) {
     io.stderr(`${error.message}\n${error.hint}\n`);
     return error.exitCode;
+  }
+  // Ctrl-C at a prompt the command did not handle itself: an interruption, not a bug.
+  const { isPromptAbort } = await import('./prompt.js');
+  if (isPromptAbort(error)) {
+    io.stderr(`${verb}: interrupted.\n`);
+    return 130;
   }
   const { explainAwsError } = await import('../aws/errors.js');
   const explained = explainAwsError(error);

@@ -62,6 +62,26 @@ for (const { title, error, cause, hint } of cases) {
   });
 }
 
+t.test('"expired" in an unrelated message is not a session token problem; each expired-token name is', async (t) => {
+  const cert = explainAwsError(stsError('ValidationError', 'The certificate arn:aws:acm:... has expired'));
+  t.notMatch(cert?.cause, /session token/);
+  for (const name of ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']) {
+    t.match(explainAwsError(stsError(name, 'x'))?.cause, /session token has expired/, name);
+  }
+});
+
+t.test('the capabilities hint names every capability the tool passes', async (t) => {
+  t.match(explainAwsError(stsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_AUTO_EXPAND]'))?.hint, /CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND/);
+});
+
+t.test('--role-arn and destroy --bucket need a value', async (t) => {
+  for (const argv of [['deploy', '--env', 'dev', '--role-arn'], ['destroy', '--env', 'dev', '--bucket']]) {
+    const result = await runCli(argv);
+    t.equal(result.code, 1, argv.join(' '));
+    t.match(result.stderr, /Not enough arguments following: (role-arn|bucket)/);
+  }
+});
+
 t.test('an error that is not from AWS is not dressed up as one', async (t) => {
   t.equal(explainAwsError(new TypeError('x is undefined')), undefined);
   t.equal(explainAwsError('a string'), undefined);
