@@ -269,7 +269,15 @@ async function removeArtifactsBucket(
   if (!bucket.exists) return { ...result, keptBecause: 'it does not exist' };
   if (options.keepArtifacts) return { ...result, keptBecause: '--keep-artifacts' };
   if (!bucket.createdByTool) return { ...result, keptBecause: 'this tool did not create it' };
-  const sharing = await stacksSharingBucket(deps.cf, bucket.name, options.stackId);
+  let sharing: string[];
+  try {
+    sharing = await stacksSharingBucket(deps.cf, bucket.name, options.stackId);
+  } catch (error) {
+    // Listing stacks needs cloudformation:DescribeStacks on "*", which a role scoped to metabase-* may lack:
+    // unable to tell whether another stack reads the bucket, keep it (the safe side) and say so.
+    const why = error instanceof Error ? error.name : 'error';
+    return { ...result, keptBecause: `could not list the stacks to check that none uses it (${why}); delete it by hand once none does` };
+  }
   if (sharing.length > 0) return { ...result, keptBecause: `shared with ${sharing.join(', ')}` };
   hooks.onStep?.(`Emptying and deleting s3://${bucket.name}`);
   return { ...result, deleted: true, objectsRemoved: await emptyAndDeleteBucket(deps.s3, bucket.name, account) };

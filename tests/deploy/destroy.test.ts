@@ -335,3 +335,13 @@ t.test('TTY: a retry after DELETE_FAILED starts a fresh live view below the fail
   t.match(afterFailure, /\u001b\[2K/, 'the retry is drawn');
   t.equal(/\u001b\[(\d+A|2K)/.exec(afterFailure)?.[1], '2K', 'without moving up over the failure list first');
 });
+
+t.test('listing the stacks is denied: the bucket is kept, the destroy still succeeds and says why', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  world.cf.liveStacks = async () => Promise.reject(Object.assign(new Error('not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
+  const { io: cli, out } = io();
+  t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 0, out.stderr);
+  t.ok(world.s3.buckets.has(BUCKET));
+  t.match(out.stdout, /kept: s3:\/\/\S+ \(could not list the stacks to check that none uses it \(AccessDenied\)/);
+});
