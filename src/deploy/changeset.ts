@@ -27,10 +27,14 @@ export interface DatabaseRisk {
   /** e.g. DataStack/Database */
   path: string;
   kind: 'replace' | 'remove';
+  /** 'secret': a generated secret (DB password, MB_ENCRYPTION_SECRET_KEY) would be generated anew. */
+  resource: 'database' | 'secret';
   causes: string[];
 }
 
 const DATABASE_TYPES = new Set(['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster']);
+// A replaced MB_ENCRYPTION_SECRET_KEY makes every saved data-source connection unreadable.
+const SECRET_TYPES = new Set(['AWS::SecretsManager::Secret']);
 
 /** CloudFormation's two phrasings of "nothing to do". */
 export function isNoChangeReason(reason: string | undefined): boolean {
@@ -47,11 +51,19 @@ export function flatten(changes: PlannedChange[], prefix = ''): { path: string; 
   });
 }
 
-/** Databases the change set would replace or remove: data loss unless restored from a snapshot. */
+/**
+ * Databases the change set would replace or remove (data loss unless restored from a snapshot), and
+ * generated secrets it would replace (removal keeps them: they are retained).
+ */
 export function databaseRisks(preview: ChangePreview): DatabaseRisk[] {
-  return flatten(preview.changes)
-    .filter(({ change }) => DATABASE_TYPES.has(change.resourceType) && (isReplacement(change) || change.action === 'Remove'))
-    .map(({ path, change }) => ({ path, kind: change.action === 'Remove' ? 'remove' : 'replace', causes: change.recreationCauses }));
+  return flatten(preview.changes).flatMap(({ path, change }): DatabaseRisk[] => {
+    const kind = change.action === 'Remove' ? 'remove' : 'replace';
+    if (DATABASE_TYPES.has(change.resourceType) && (isReplacement(change) || change.action === 'Remove')) {
+      return [{ path, kind, resource: 'database', causes: change.recreationCauses }];
+    }
+    if (SECRET_TYPES.has(change.resourceType) && isReplacement(change)) return [{ path, kind, resource: 'secret', causes: change.recreationCauses }];
+    return [];
+  });
 }
 
 export interface WaitOptions {

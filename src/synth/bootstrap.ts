@@ -49,8 +49,8 @@ function deployRolePolicy() {
         ],
         sub(STACKS),
       ),
-      // These two take no stack ARN.
-      statement('StackWideReads', ['cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:ValidateTemplate'], '*'),
+      // These take no stack ARN; DescribeStacks on * lets destroy see which other stacks share the bucket.
+      statement('StackWideReads', ['cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:ValidateTemplate', 'cloudformation:DescribeStacks'], '*'),
       statement(
         'ArtifactsBucket',
         ['s3:CreateBucket', 's3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketTagging', 's3:GetBucketTagging', 's3:PutEncryptionConfiguration', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],

@@ -38,6 +38,15 @@ export function renderPreview(stackName: string, preview: ChangePreview, risks: 
   for (const risk of risks) {
     const what = risk.kind === 'remove' ? 'REMOVED' : 'REPLACED';
     const why = risk.causes.length ? ` because ${risk.causes.join(', ')} changed` : '';
+    if (risk.resource === 'secret') {
+      out.push(
+        '',
+        style.red(style.bold(`!! The secret ${risk.path} will be ${what}${why}: a new value is generated.`)),
+        style.red('!! If it is MB_ENCRYPTION_SECRET_KEY, every saved data-source connection must be entered again. The old'),
+        style.red('!! secret is retained (DeletionPolicy Retain). Undo the change unless you mean this.'),
+      );
+      continue;
+    }
     out.push(
       '',
       style.red(style.bold(`!! The database ${risk.path} will be ${what}${why}.`)),

@@ -58,7 +58,7 @@ t.test('DB replacement with --yes and no TTY: refused, nothing executed', async 
   const world = fakeWorld();
   dbReplacement(world);
   const { io: cli, out } = io();
-  await t.rejects(deployCommand(options(), cli, { session: world.session, clock: world.clock }), { message: /replace or remove the database \(DataStack\/Database\)/ });
+  await t.rejects(deployCommand(options(), cli, { session: world.session, clock: world.clock }), { message: /replace or remove the database or its secrets \(DataStack\/Database\)/ });
   t.match(out.stdout, /!! The database DataStack\/Database will be REPLACED because DBName changed/);
   t.match(out.stdout, /~ Database {2}AWS::RDS::DBInstance {2}REPLACE \(DBName\)/);
   t.notOk(world.cf.callNames().includes('executeChangeSet'));

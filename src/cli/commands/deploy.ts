@@ -111,12 +111,12 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
     if (risks.length > 0 && !options.allowReplacement) {
       if (!io.isTty) {
         refusal = new UserError(
-          `deploy ${stackName}: the change set would replace or remove the database (${risks.map((r) => r.path).join(', ')})`,
-          'Undo the parameter change, or pass --allow-replacement if you really want a new, empty database.',
+          `deploy ${stackName}: the change set would replace or remove the database or its secrets (${risks.map((r) => r.path).join(', ')})`,
+          'Undo the change, or pass --allow-replacement if you really want new ones (an old database is kept as a snapshot, old secrets are retained).',
         );
         return false;
       }
-      const typed = await ask(style.red(`Type the stack name (${stackName}) to replace the database anyway: `));
+      const typed = await ask(style.red(`Type the stack name (${stackName}) to go ahead anyway: `));
       return typed === stackName;
     }
     if (options.yes) return true;
