@@ -212,7 +212,7 @@ t.test('nested change sets are read into the preview, and a DB replacement is fo
   let risksSeen: unknown;
   const result = await run(world, { execute: false }, { onPreview: (_p, risks) => (risksSeen = risks) }).promise;
   t.match(result.preview?.changes[0]?.children[0], { logicalId: 'Database', replacement: 'True' });
-  t.same(risksSeen, [{ path: 'DataStack/Database', kind: 'replace', causes: ['DBSubnetGroupName'] }]);
+  t.same(risksSeen, [{ path: 'DataStack/Database', kind: 'replace', resource: 'database', causes: ['DBSubnetGroupName'] }]);
 });
 
 t.test('Ctrl-C while watching: returns interrupted, the operation is left running', async (t) => {
