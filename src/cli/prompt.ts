@@ -23,6 +23,33 @@ export function isPromptAbort(error: unknown): boolean {
   return e.name === 'AbortError' || e.code === 'ABORT_ERR';
 }
 
+export interface InterruptiblePrompt {
+  /** The answer, or undefined when the user pressed Ctrl-C at the prompt. */
+  ask(question: string): Promise<string | undefined>;
+  /** Whether any question was answered with Ctrl-C. */
+  readonly interrupted: boolean;
+}
+
+/** A prompt on which Ctrl-C is an answer ("stop"), with a line break so the next message starts clean. */
+export function interruptiblePrompt(prompt: Prompt, stderr: (text: string) => void): InterruptiblePrompt {
+  let interrupted = false;
+  return {
+    async ask(question) {
+      try {
+        return await prompt(question);
+      } catch (error) {
+        if (!isPromptAbort(error)) throw error;
+        interrupted = true;
+        stderr('\n');
+        return undefined;
+      }
+    },
+    get interrupted() {
+      return interrupted;
+    },
+  };
+}
+
 /** An AbortSignal that fires on Ctrl-C / SIGTERM while `run` is in flight; the handlers are removed after. */
 export async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();

@@ -17,7 +17,7 @@ import type { CliIo } from '../io.js';
 import { defaultStackName } from '../main.js';
 import { loadParamsOrExplain } from '../params.js';
 import { explainAwsError } from '../../aws/errors.js';
-import { isPromptAbort, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -94,18 +94,9 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
   const info = options.json ? io.stderr : io.stdout;
   const printer = io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
   let refusal: UserError | undefined;
-  let promptInterrupted = false;
   // Ctrl-C at the prompt answers "no": the change set is discarded as for a declined deploy.
-  const ask = async (question: string): Promise<string> => {
-    try {
-      return await prompt(question);
-    } catch (error) {
-      if (!isPromptAbort(error)) throw error;
-      promptInterrupted = true;
-      io.stderr('\n');
-      return '';
-    }
-  };
+  const questions = interruptiblePrompt(prompt, io.stderr);
+  const ask = async (question: string): Promise<string> => (await questions.ask(question)) ?? '';
 
   const confirm = async (_preview: ChangePreview, risks: DatabaseRisk[]): Promise<boolean> => {
     if (risks.length > 0 && !options.allowReplacement) {
@@ -152,7 +143,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
     printer.finish();
   }
   if (refusal) throw refusal;
-  if (promptInterrupted && result.outcome === 'cancelled') result = { ...result, cancelledBy: 'interrupt' };
+  if (questions.interrupted && result.outcome === 'cancelled') result = { ...result, cancelledBy: 'interrupt' };
   const elapsed = formatDuration(clock.now() - started);
   const exitCode = report(result, options, io, region, elapsed, style);
   if (options.json) {

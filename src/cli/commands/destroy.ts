@@ -10,7 +10,7 @@ import { makeStyle } from '../../ui/style.js';
 import { EXIT_ERROR, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { defaultStackName } from '../main.js';
-import { isPromptAbort, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 import { describeError, EXIT_INTERRUPTED } from './deploy.js';
 
 export interface DestroyOptions {
@@ -58,17 +58,8 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
   };
 
   // Ctrl-C at a prompt rejects it with an AbortError: an interruption, not a bug.
-  let promptInterrupted = false;
-  const ask = async (question: string): Promise<string | undefined> => {
-    try {
-      return await prompt(question);
-    } catch (error) {
-      if (!isPromptAbort(error)) throw error;
-      promptInterrupted = true;
-      io.stderr('\n');
-      return undefined;
-    }
-  };
+  const questions = interruptiblePrompt(prompt, io.stderr);
+  const ask = questions.ask;
 
   const plan = await wrap(planDestroy(destroyDeps, { stackName, bucket: options.bucket }));
   if (!plan) {
@@ -134,7 +125,7 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
     return finish({ ...rest }, EXIT_INTERRUPTED);
   }
   info(renderSummary(stackName, result, style));
-  if (result.outcome === 'failed' && promptInterrupted) {
+  if (result.outcome === 'failed' && questions.interrupted) {
     io.stderr(`destroy ${stackName}: interrupted at the prompt; the stack is ${result.status}. Run destroy again (with --retain-failed to keep what failed).\n`);
     return finish({ ...result }, EXIT_INTERRUPTED);
   }
