@@ -10,7 +10,7 @@ import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 import { waitHealthy, type FetchLike, type HealthProbe, type HealthResult } from './health.js';
 import { packageTemplates, rootParameterNames, type PackageResult, type TemplateSet } from './package.js';
-import { findRootCause, type RootCause } from './root-cause.js';
+import { operationRootCause, type RootCause } from './root-cause.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, watchStack, type WatchEvent } from './watch.js';
 
@@ -217,7 +217,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
 
   const result = outcomeOf(watched.status, type);
   if (result === 'failed') {
-    const rootCause = findRootCause(watched.events) ?? (watched.statusReason ? { path: stackName, logicalId: stackName, resourceType: 'AWS::CloudFormation::Stack', physicalId: changeSet.stackId, status: watched.status, reason: watched.statusReason } : undefined);
+    const rootCause = operationRootCause(watched.events, { stackName, stackId: changeSet.stackId, status: watched.status, statusReason: watched.statusReason });
     return { ...common, outcome: 'failed', rootCause };
   }
   const after = await cf.describeStack(changeSet.stackId);

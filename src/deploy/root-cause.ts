@@ -40,6 +40,17 @@ export function findRootCause(events: WatchEvent[]): RootCause | undefined {
   };
 }
 
+/**
+ * The cause of a failed operation: the first real failure among its events, else the root stack's own
+ * status reason (a failure no resource event explains, e.g. a template the stack could not read).
+ * Shared by deploy and watch so both explain a failure the same way.
+ */
+export function operationRootCause(events: WatchEvent[], root: { stackName: string; stackId: string; status: string; statusReason?: string | undefined }): RootCause | undefined {
+  const found = findRootCause(events);
+  if (found || !root.statusReason) return found;
+  return { path: root.stackName, logicalId: root.stackName, resourceType: 'AWS::CloudFormation::Stack', physicalId: root.stackId, status: root.status, reason: root.statusReason };
+}
+
 /** Resources whose deletion failed, deepest stacks first (as destroy must retain them). */
 export function deleteFailures(events: WatchEvent[]): WatchEvent[] {
   const latest = new Map<string, WatchEvent>();
