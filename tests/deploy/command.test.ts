@@ -155,7 +155,7 @@ t.test('Ctrl-C: says the operation continues in AWS and how to follow it', async
   const code = await deployCommand(options(), cli, { session: world.session, clock: world.clock, signal: controller.signal });
   t.equal(code, 130);
   t.match(out.stderr, /continues in AWS/);
-  t.match(out.stderr, /describe-stack-events --stack-name metabase-dev/);
+  t.match(out.stderr, /Follow it again with: metabase-aws watch --stack-name metabase-dev\n/, 'names the resume command, no flags the user did not give');
 });
 
 t.test('health timeout: points at the ECS service events and the log group', async (t) => {
@@ -221,10 +221,11 @@ t.test('an AWS error during the watch: reported like an interruption plus the ca
     return events(id, stop);
   };
   const { io: cli, out } = io();
-  const code = await deployCommand(options(), cli, { session: world.session, clock: world.clock });
+  const code = await deployCommand(options({ region: 'eu-west-1', profile: 'my team' }), cli, { session: world.session, clock: world.clock });
   t.equal(code, 1);
   t.match(out.stderr, /deploy metabase-dev: lost track of the stack operation: AWS kept throttling the requests \(gave up after 10 attempts\)/);
   t.match(out.stderr, /continues in AWS/);
+  t.match(out.stderr, /Follow it again with: metabase-aws watch --stack-name metabase-dev --region eu-west-1 --profile 'my team'\n/, 'keeps the given region and profile (quoted for the shell)');
   t.notMatch(out.stderr, /unexpected error/);
 });
 

@@ -4,13 +4,13 @@ import { resolve } from 'node:path';
 import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
-import { deploy, wayOut, type DeployResult, type DeployStep } from '../../deploy/deploy.js';
+import { deploy, type DeployResult, type DeployStep } from '../../deploy/deploy.js';
 import { OperationError } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
 import { renderPreview } from '../../ui/changeset-view.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
-import { healthTimeoutHint, renderOutputs, renderRootCause } from '../../ui/report.js';
+import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
 import { EXIT_ERROR, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -179,9 +179,7 @@ function report(result: DeployResult, options: DeployOptions, io: CliIo, region:
       io.stderr(`deploy ${name}: cancelled; nothing changed.\n`);
       return EXIT_ERROR;
     case 'interrupted': {
-      const follow =
-        `The CloudFormation operation continues in AWS (last status ${result.status ?? 'unknown'}).\n` +
-        `Follow it with \`aws cloudformation describe-stack-events --stack-name ${name} --region ${region}\` or in the CloudFormation console; run deploy again once it has finished.\n`;
+      const follow = `${renderStillRunning('The CloudFormation operation', result.status, name, options)}Run deploy again once it has finished.\n`;
       if (result.watchError !== undefined) {
         io.stderr(`deploy ${name}: lost track of the stack operation: ${describeError(result.watchError)}\n${follow}`);
         return EXIT_ERROR;
@@ -189,15 +187,9 @@ function report(result: DeployResult, options: DeployOptions, io: CliIo, region:
       io.stderr(`deploy ${name}: stopped watching. ${follow}`);
       return EXIT_INTERRUPTED;
     }
-    case 'failed': {
-      io.stderr(`deploy ${name}: failed (${result.status ?? 'unknown'}) after ${elapsed}\n${renderRootCause(result.rootCause, style)}`);
-      // Only a completed rollback undid the change; a failed one left the stack half-way and needs a hand.
-      const stuck = wayOut(name, result.status ?? '');
-      if (stuck) io.stderr(`The rollback did not complete, so the stack is stuck in ${result.status}. ${stuck}\n`);
-      else if (result.status?.endsWith('ROLLBACK_COMPLETE')) io.stderr('Fix the cause above and run deploy again; CloudFormation has rolled back what this deploy changed.\n');
-      else io.stderr('Fix the cause above and run deploy again; look at the stack in the CloudFormation console for what was left as it was.\n');
+    case 'failed':
+      io.stderr(renderFailure('deploy', name, result.status ?? 'unknown', result.rootCause, style, { elapsed, operation: 'this deploy' }));
       return EXIT_ERROR;
-    }
     default:
       break;
   }

@@ -6,6 +6,7 @@ import { cleanUpAfterGone, executeDestroy, planDestroy, refuseIfProtected, type 
 import { OperationError } from '../../deploy/errors.js';
 import { renderPlan, renderSummary } from '../../ui/destroy-view.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
+import { renderStillRunning } from '../../ui/report.js';
 import { makeStyle } from '../../ui/style.js';
 import { EXIT_ERROR, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -116,7 +117,8 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
   }
   if (result.outcome === 'interrupted') {
     const { watchError, ...rest } = result;
-    const follow = `The deletion continues in AWS (last status ${result.status}); run destroy again to follow it and clean up the bucket.\n`;
+    // watch only follows; destroy run again also follows the deletion and then removes the bucket.
+    const follow = `${renderStillRunning('The deletion', result.status, stackName, options)}Or run destroy again: it follows the deletion too, then removes the artifacts bucket.\n`;
     if (watchError !== undefined) {
       io.stderr(`destroy ${stackName}: lost track of the deletion: ${describeError(watchError)}\n${follow}`);
       return finish({ ...rest, watchError: describeError(watchError) }, EXIT_ERROR);
