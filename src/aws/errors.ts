@@ -8,6 +8,9 @@ export interface ExplainedAwsError {
   hint: string;
 }
 
+/** What to do when the named stack does not exist; also said by commands that find it missing themselves. */
+export const MISSING_STACK_HINT = 'Check --stack-name, --region and --profile; `deploy` creates the stack.';
+
 interface SdkLikeError {
   name?: string;
   message?: string;
@@ -48,7 +51,7 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
     };
   }
   if (name === 'ValidationError' && /does not exist/.test(message)) {
-    return { cause: message, hint: 'Check --stack-name, --region and --profile; `deploy` creates the stack.' };
+    return { cause: message, hint: MISSING_STACK_HINT };
   }
   if (/InsufficientCapabilities/.test(name) || /Requires capabilities/.test(message)) {
     return { cause: message, hint: `This tool passes ${CAPABILITIES.join(', ')}; if you call CloudFormation yourself, pass the ones the message names.` };
