@@ -150,6 +150,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         );
       },
     )
+    .command(
+      'watch',
+      'Follow a running stack operation again (after Ctrl-C in deploy or destroy) to its end; changes nothing',
+      (y) => stackFlags(y),
+      async (args) => {
+        if (args.params !== undefined && args.stackName === undefined) {
+          throw new UserError('watch --params: watch does not read params files, so it cannot tell which stack to follow', 'Pass --stack-name NAME (or --env ENV for metabase-ENV).');
+        }
+        const { watchCommand } = await import('./commands/watch.js');
+        exitCode = await watchCommand({ stackName: defaultStackName(args), region: args.region, profile: args.profile, endpointUrl: args.endpointUrl, json: args.json }, io);
+      },
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .recommendCommands()
