@@ -89,7 +89,7 @@ export function planFor(stackName: string, stack: StackInfo | undefined): 'CREAT
   if (stack.status.endsWith('_IN_PROGRESS')) {
     throw new OperationError(
       `${subject}: the stack is busy (${stack.status}); CloudFormation runs one operation at a time`,
-      'Wait until it finishes (watch it in the CloudFormation console), then run deploy again.',
+      `Follow it to its end with \`metabase-aws watch --stack-name ${stackName}\`, then run deploy again.`,
     );
   }
   const stuck = wayOut(stackName, stack.status);

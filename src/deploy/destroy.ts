@@ -74,7 +74,7 @@ export async function planDestroy(deps: DestroyDeps, request: { stackName: strin
   if (!stack || stack.status === 'DELETE_COMPLETE') return undefined;
   const following = stack.status === 'DELETE_IN_PROGRESS';
   if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS' && !following) {
-    throw new OperationError(`destroy ${request.stackName}: the stack is busy (${stack.status})`, 'Wait until the current operation finishes, then run destroy again.');
+    throw new OperationError(`destroy ${request.stackName}: the stack is busy (${stack.status})`, `Follow it to its end with \`metabase-aws watch --stack-name ${request.stackName}\`, then run destroy again.`);
   }
   const tiers: TierPlan[] = [];
   const kept: KeptResource[] = [];

@@ -133,7 +133,7 @@ for (const status of ['UPDATE_IN_PROGRESS', 'CREATE_IN_PROGRESS', 'DELETE_IN_PRO
   t.test(`${status}: refused before anything changes`, async (t) => {
     const world = fakeWorld();
     existingStack(world, status);
-    await t.rejects(run(world).promise, { message: new RegExp(`busy \\(${status}\\)`) });
+    await t.rejects(run(world).promise, { message: new RegExp(`busy \\(${status}\\)`), hint: /metabase-aws watch --stack-name metabase-dev/ });
     t.same(world.s3.calls, [], 'no bucket created, nothing uploaded');
     t.notOk(world.cf.callNames().includes('createChangeSet'));
   });

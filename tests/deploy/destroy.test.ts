@@ -182,7 +182,7 @@ t.test('a busy stack is refused', async (t) => {
   deployed(world);
   existingStack(world, 'UPDATE_IN_PROGRESS');
   const { io: cli } = io();
-  await t.rejects(destroyCommand(options(), cli, { session: world.session, clock: world.clock }), { message: /busy \(UPDATE_IN_PROGRESS\)/ });
+  await t.rejects(destroyCommand(options(), cli, { session: world.session, clock: world.clock }), { message: /busy \(UPDATE_IN_PROGRESS\)/, hint: /metabase-aws watch --stack-name metabase-dev/ });
   t.equal(deleteCalls(world).length, 0);
 });
 
