@@ -1,24 +1,13 @@
 // The deploy command over in-memory AWS: confirmation rules, DB replacement guard, printed output,
 // --json, exit codes. Uses the real params/dev.json and the shipped templates.
 import t from 'tap';
+import { captureIo } from '../support/cli.js';
 import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
 import { UserError } from '../../src/cli/errors.js';
-import type { CliIo } from '../../src/cli/io.js';
 import type { FetchLike } from '../../src/deploy/health.js';
 import { createTimeline, existingStack, fakeWorld, nestedId, ROOT_ID, type FakeWorld } from './fakes.js';
 
-function io(overrides: Partial<CliIo> = {}) {
-  const out = { stdout: '', stderr: '' };
-  const value: CliIo = {
-    stdout: (s) => void (out.stdout += s),
-    stderr: (s) => void (out.stderr += s),
-    isTty: false,
-    env: {},
-    cwd: process.cwd(),
-    ...overrides,
-  };
-  return { io: value, out };
-}
+const io = captureIo;
 
 const options = (o: Partial<DeployOptions> = {}): DeployOptions => ({ yes: true, execute: true, waitHealthy: false, allowReplacement: false, json: false, ...o });
 

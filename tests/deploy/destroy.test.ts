@@ -1,7 +1,7 @@
 // The destroy command over in-memory AWS: every case issue 5 names.
 import t from 'tap';
+import { captureIo } from '../support/cli.js';
 import { destroyCommand, type DestroyOptions } from '../../src/cli/commands/destroy.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { emptyAndDeleteBucket } from '../../src/deploy/bucket.js';
 import { ACCOUNT, existingStack, FakeS3, fakeWorld, nestedId, ROOT_ID, type FakeWorld } from './fakes.js';
 
@@ -9,11 +9,7 @@ const BUCKET = 'metabase-aws-artifacts-111122223333-eu-west-1';
 const DATA = nestedId('DataStack');
 const NET = nestedId('NetworkStack');
 
-function io(overrides: Partial<CliIo> = {}) {
-  const out = { stdout: '', stderr: '' };
-  const value: CliIo = { stdout: (s) => void (out.stdout += s), stderr: (s) => void (out.stderr += s), isTty: false, env: {}, cwd: process.cwd(), ...overrides };
-  return { io: value, out };
-}
+const io = captureIo;
 
 const options = (o: Partial<DestroyOptions> = {}): DestroyOptions => ({ yes: true, disableProtection: false, retainFailed: false, keepArtifacts: false, json: false, ...o });
 

@@ -4,23 +4,11 @@ import t from 'tap';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { StackEvent } from '../../src/aws/cloudformation.js';
 import { UserError } from '../../src/cli/errors.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { watchCommand, type WatchCommandOptions } from '../../src/cli/commands/watch.js';
-import { runCli } from '../support/cli.js';
+import { captureIo, runCli } from '../support/cli.js';
 import { createTimeline, existingStack, fakeWorld, nestedId, ROOT_ID, type FakeWorld, type ScheduledEvent } from './fakes.js';
 
-function io(overrides: Partial<CliIo> = {}) {
-  const out = { stdout: '', stderr: '' };
-  const value: CliIo = {
-    stdout: (s) => void (out.stdout += s),
-    stderr: (s) => void (out.stderr += s),
-    isTty: false,
-    env: {},
-    cwd: process.cwd(),
-    ...overrides,
-  };
-  return { io: value, out };
-}
+const io = captureIo;
 
 const options = (o: Partial<WatchCommandOptions> = {}): WatchCommandOptions => ({ stackName: 'metabase-dev', json: false, ...o });
 const STACK = 'AWS::CloudFormation::Stack';

@@ -10,18 +10,24 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(argv: string[], overrides: Partial<CliIo> = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+/** A CliIo that collects what a command writes (not a terminal unless overridden). */
+export function captureIo(overrides: Partial<CliIo> = {}): { io: CliIo; out: { stdout: string; stderr: string } } {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: (text) => void (out.stdout += text),
+    stderr: (text) => void (out.stderr += text),
     isTty: false,
     env: {},
     cwd: process.cwd(),
     ...overrides,
-  });
-  return { code, stdout, stderr };
+  };
+  return { io, out };
+}
+
+export async function runCli(argv: string[], overrides: Partial<CliIo> = {}): Promise<CliResult> {
+  const { io, out } = captureIo(overrides);
+  const code = await run(argv, io);
+  return { code, stdout: out.stdout, stderr: out.stderr };
 }
 
 export type PlainTemplate = {
