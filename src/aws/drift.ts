@@ -10,14 +10,10 @@ import {
   type PropertyDifference as SdkPropertyDifference,
 } from '@aws-sdk/client-cloudformation';
 import { cloudFormationClient, type AwsTarget } from './clients.js';
+import type { StackInfo as DeployedStackInfo } from './cloudformation.js';
 
-export interface StackInfo {
-  /** the full ARN: nested stacks are addressed by it, names can repeat across deleted stacks */
-  stackId: string;
-  stackName: string;
-  status: string;
-  statusReason?: string | undefined;
-}
+/** What drift needs of a stack; stackId is the full ARN (nested stacks are addressed by it). */
+export type StackInfo = Pick<DeployedStackInfo, 'stackId' | 'stackName' | 'status' | 'statusReason'>;
 
 export interface StackResourceInfo {
   logicalId: string;
