@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 import { deleteFailures } from './root-cause.js';
 import { waitUntilGone } from './stack-state.js';
-import { latestEventId, watchStack, type WatchEvent } from './watch.js';
+import { latestEventId, STACK_TYPE, watchStack, type WatchEvent } from './watch.js';
 
 export interface DestroyDeps {
   cf: CloudFormationApi;
@@ -53,7 +53,6 @@ export interface BucketPlan {
   createdByTool: boolean;
 }
 
-const STACK_TYPE = 'AWS::CloudFormation::Stack';
 const DB_TYPE = 'AWS::RDS::DBInstance';
 
 function deletionPolicies(body: string): Record<string, string> {

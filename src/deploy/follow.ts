@@ -5,7 +5,7 @@
 import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
 import type { Clock } from './clock.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
-import { isFinal, watchStack, type WatchEvent } from './watch.js';
+import { isFinal, STACK_TYPE, watchStack, type WatchEvent } from './watch.js';
 
 export interface FollowDeps {
   cf: CloudFormationApi;
@@ -45,7 +45,6 @@ export interface FollowResult {
   watchError?: unknown;
 }
 
-const STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 /** Ended well: a completed create, update, import or delete. A completed rollback undid a failure. */
 export const isSuccess = (status: string): boolean => status.endsWith('_COMPLETE') && !status.includes('ROLLBACK');

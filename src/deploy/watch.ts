@@ -54,7 +54,8 @@ interface Tracked extends WatchedStackState {
   done: boolean;
 }
 
-const STACK_TYPE = 'AWS::CloudFormation::Stack';
+/** The resource type of a nested stack, and of a stack's own events. */
+export const STACK_TYPE = 'AWS::CloudFormation::Stack';
 export const isFinal = (status: string): boolean => status !== '' && !status.endsWith('_IN_PROGRESS');
 
 /** The newest event id of a stack: taken before an operation so its history is not replayed. */

@@ -1,6 +1,6 @@
 // Two printers for the stack-activity poller. Outside a terminal: one line per event (logs, CI). In a
 // terminal: a live block with one row per tier (status, elapsed time, latest resource), redrawn in place.
-import type { WatchEvent } from '../deploy/watch.js';
+import { STACK_TYPE, type WatchEvent } from '../deploy/watch.js';
 import { formatDuration, statusColour, type Style } from './style.js';
 
 export interface ProgressPrinter {
@@ -31,8 +31,6 @@ interface Row {
   endedAt?: number | undefined;
   latest: string;
 }
-
-const STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 export function liveTierView(write: (text: string) => void, style: Style, now: () => number): ProgressPrinter {
   const rows = new Map<string, Row>();
