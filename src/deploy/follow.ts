@@ -45,7 +45,6 @@ export interface FollowResult {
   watchError?: unknown;
 }
 
-
 /** Ended well: a completed create, update, import or delete. A completed rollback undid a failure. */
 export const isSuccess = (status: string): boolean => status.endsWith('_COMPLETE') && !status.includes('ROLLBACK');
 
