@@ -5,23 +5,14 @@ import { captureIo } from '../support/cli.js';
 import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
 import { UserError } from '../../src/cli/errors.js';
 import type { FetchLike } from '../../src/deploy/health.js';
-import { createTimeline, existingStack, fakeWorld, nestedId, ROOT_ID, type FakeWorld } from './fakes.js';
+import { scriptDbReplacement, failedCreateTimeline, createTimeline, existingStack, fakeWorld, ROOT_ID, type FakeWorld } from './fakes.js';
 
 const io = captureIo;
 
 const options = (o: Partial<DeployOptions> = {}): DeployOptions => ({ yes: true, execute: true, waitHealthy: false, allowReplacement: false, json: false, ...o });
 
 function dbReplacement(world: FakeWorld): void {
-  existingStack(world, 'UPDATE_COMPLETE');
-  world.cf.changeSetSequence = [
-    { status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'DataStack', resourceType: 'AWS::CloudFormation::Stack', recreationCauses: [], nestedChangeSetId: 'arn:cs/data' }] },
-  ];
-  world.cf.nestedChangeSets.set('arn:cs/data', {
-    id: 'arn:cs/data',
-    stackId: nestedId('DataStack'),
-    status: 'CREATE_COMPLETE',
-    changes: [{ action: 'Modify', logicalId: 'Database', resourceType: 'AWS::RDS::DBInstance', replacement: 'True', recreationCauses: ['DBName'] }],
-  });
+  scriptDbReplacement(world, 'DBName');
   world.cf.timeline = [
     { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'UPDATE_IN_PROGRESS' },
     { after: 2000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'UPDATE_COMPLETE' },
@@ -114,14 +105,7 @@ t.test('--json: one document with outcome, outputs and the API call count', asyn
 
 t.test('a failed deploy prints the root cause and exits 1', async (t) => {
   const world = fakeWorld();
-  const net = nestedId('NetworkStack');
-  world.cf.timeline = [
-    { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' },
-    { after: 1000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_IN_PROGRESS', physicalId: net },
-    { after: 3000, stackId: net, logicalId: 'NatEipA', status: 'CREATE_FAILED', resourceType: 'AWS::EC2::EIP', reason: 'The maximum number of addresses has been reached.' },
-    { after: 5000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_FAILED', physicalId: net, reason: 'Embedded stack was not successfully created' },
-    { after: 9000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'ROLLBACK_COMPLETE' },
-  ];
+  world.cf.timeline = failedCreateTimeline();
   world.cf.finalStatus = 'ROLLBACK_COMPLETE';
   const { io: cli, out } = io();
   const code = await deployCommand(options(), cli, { session: world.session, clock: world.clock });

@@ -5,7 +5,7 @@ import { OperationError } from '../../src/deploy/errors.js';
 import type { FetchLike } from '../../src/deploy/health.js';
 import type { TemplateSet } from '../../src/deploy/package.js';
 import type { WatchEvent } from '../../src/deploy/watch.js';
-import { createTimeline, existingStack, fakeWorld, nestedId, REGION, ROOT_ID, type FakeWorld } from './fakes.js';
+import { scriptDbReplacement, createTimeline, existingStack, fakeWorld, nestedId, REGION, ROOT_ID, type FakeWorld } from './fakes.js';
 
 const rootYaml = `Parameters:
   DesiredCount: {Type: Number}
@@ -199,16 +199,7 @@ t.test('--no-execute: preview only, no confirmation asked', async (t) => {
 
 t.test('nested change sets are read into the preview, and a DB replacement is found', async (t) => {
   const world = fakeWorld();
-  existingStack(world, 'UPDATE_COMPLETE');
-  world.cf.changeSetSequence = [
-    { status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'DataStack', resourceType: 'AWS::CloudFormation::Stack', recreationCauses: [], nestedChangeSetId: 'arn:changeSet/data' }] },
-  ];
-  world.cf.nestedChangeSets.set('arn:changeSet/data', {
-    id: 'arn:changeSet/data',
-    stackId: nestedId('DataStack'),
-    status: 'CREATE_COMPLETE',
-    changes: [{ action: 'Modify', logicalId: 'Database', resourceType: 'AWS::RDS::DBInstance', replacement: 'True', recreationCauses: ['DBSubnetGroupName'] }],
-  });
+  scriptDbReplacement(world, 'DBSubnetGroupName');
   let risksSeen: unknown;
   const result = await run(world, { execute: false }, { onPreview: (_p, risks) => (risksSeen = risks) }).promise;
   t.match(result.preview?.changes[0]?.children[0], { logicalId: 'Database', replacement: 'True' });

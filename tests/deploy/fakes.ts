@@ -349,3 +349,29 @@ export function createTimeline(final = 'CREATE_COMPLETE'): ScheduledEvent[] {
   events.push({ after: t, stackId: ROOT_ID, logicalId: 'metabase-dev', status: final });
   return events;
 }
+
+/** A create that fails in the network stack (an EIP quota) and rolls back: the root cause is nested. */
+export function failedCreateTimeline(): ScheduledEvent[] {
+  const net = nestedId('NetworkStack');
+  return [
+    { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' },
+    { after: 1000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_IN_PROGRESS', physicalId: net },
+    { after: 3000, stackId: net, logicalId: 'NatEipA', status: 'CREATE_FAILED', resourceType: 'AWS::EC2::EIP', reason: 'The maximum number of addresses has been reached.' },
+    { after: 5000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_FAILED', physicalId: net, reason: 'Embedded stack was not successfully created' },
+    { after: 9000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'ROLLBACK_COMPLETE' },
+  ];
+}
+
+/** An update whose nested DataStack change set replaces the database because `cause` changed. */
+export function scriptDbReplacement(world: FakeWorld, cause: string): void {
+  existingStack(world, 'UPDATE_COMPLETE');
+  world.cf.changeSetSequence = [
+    { status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'DataStack', resourceType: 'AWS::CloudFormation::Stack', recreationCauses: [], nestedChangeSetId: 'arn:cs/data' }] },
+  ];
+  world.cf.nestedChangeSets.set('arn:cs/data', {
+    id: 'arn:cs/data',
+    stackId: nestedId('DataStack'),
+    status: 'CREATE_COMPLETE',
+    changes: [{ action: 'Modify', logicalId: 'Database', resourceType: 'AWS::RDS::DBInstance', replacement: 'True', recreationCauses: [cause] }],
+  });
+}

@@ -6,7 +6,7 @@ import type { StackEvent } from '../../src/aws/cloudformation.js';
 import { UserError } from '../../src/cli/errors.js';
 import { watchCommand, type WatchCommandOptions } from '../../src/cli/commands/watch.js';
 import { captureIo, runCli } from '../support/cli.js';
-import { createTimeline, existingStack, fakeWorld, nestedId, ROOT_ID, type FakeWorld, type ScheduledEvent } from './fakes.js';
+import { failedCreateTimeline, createTimeline, existingStack, fakeWorld, nestedId, ROOT_ID, type FakeWorld, type ScheduledEvent } from './fakes.js';
 
 const io = captureIo;
 
@@ -36,15 +36,8 @@ function running(world: FakeWorld, status: string, timeline: ScheduledEvent[], f
 const updateTimeline = (): ScheduledEvent[] => createTimeline('UPDATE_COMPLETE').map((e) => ({ ...e, status: e.status.replace(/^CREATE_/, 'UPDATE_') }));
 
 function failingCreate(world: FakeWorld): void {
-  const net = nestedId('NetworkStack');
   existingStack(world, 'CREATE_IN_PROGRESS');
-  world.cf.timeline = [
-    { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' },
-    { after: 1000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_IN_PROGRESS', physicalId: net },
-    { after: 3000, stackId: net, logicalId: 'NatEipA', status: 'CREATE_FAILED', resourceType: 'AWS::EC2::EIP', reason: 'The maximum number of addresses has been reached.' },
-    { after: 5000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_FAILED', physicalId: net, reason: 'Embedded stack was not successfully created' },
-    { after: 9000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'ROLLBACK_COMPLETE' },
-  ];
+  world.cf.timeline = failedCreateTimeline();
   world.cf.finalStatus = 'ROLLBACK_COMPLETE';
   world.cf.begin();
 }
