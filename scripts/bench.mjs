@@ -15,7 +15,10 @@ const out = mkdtempSync(join(tmpdir(), 'mb-bench-'));
 const cases = [
   { name: 'node -e 0 (floor)', args: ['-e', '0'] },
   { name: 'cli --help', args: ['dist/cli/bin.js', '--help'] },
-  { name: 'synth (all templates to a temp dir)', args: ['dist/cli/bin.js', 'synth', '--out', join(out, 'templates'), '--diagrams', join(out, 'diagrams')] },
+  {
+    name: 'synth (all templates to a temp dir)',
+    args: ['dist/cli/bin.js', 'synth', '--out', join(out, 'templates'), '--diagrams', join(out, 'diagrams')],
+  },
 ];
 
 function timeOnce(args) {
@@ -29,7 +32,13 @@ function timeOnce(args) {
 const results = cases.map(({ name, args }) => {
   for (let i = 0; i < warmups; i++) timeOnce(args);
   const samples = Array.from({ length: runs }, () => timeOnce(args)).sort((a, b) => a - b);
-  return { name, runs, medianMs: samples[Math.floor(samples.length / 2)], minMs: samples[0], maxMs: samples[samples.length - 1] };
+  return {
+    name,
+    runs,
+    medianMs: samples[Math.floor(samples.length / 2)],
+    minMs: samples[0],
+    maxMs: samples[samples.length - 1],
+  };
 });
 const floor = results[0].medianMs;
 for (const result of results) result.ratioToFloor = Number((result.medianMs / floor).toFixed(2));
@@ -37,7 +46,13 @@ for (const result of results) result.ratioToFloor = Number((result.medianMs / fl
 const round = (ms) => ms.toFixed(1).padStart(7);
 console.log(`node ${process.version}, ${cpus().length} cores, ${runs} runs after ${warmups} warm-ups\n`);
 console.log('case                                    median      min      max   × floor');
-for (const r of results) console.log(`${r.name.padEnd(36)} ${round(r.medianMs)} ms ${round(r.minMs)} ${round(r.maxMs)}   ${r.ratioToFloor.toFixed(2)}`);
+for (const r of results)
+  console.log(
+    `${r.name.padEnd(36)} ${round(r.medianMs)} ms ${round(r.minMs)} ${round(r.maxMs)}   ${r.ratioToFloor.toFixed(2)}`,
+  );
 mkdirSync('bench', { recursive: true });
-writeFileSync('bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+writeFileSync(
+  'bench/results.json',
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
+);
 console.log('\nwrote bench/results.json');

@@ -21,7 +21,9 @@ await build({
   // The wasm Graphviz loads its own binary at run time: leave the package as it is.
   external: ['@hpcc-js/wasm-graphviz'],
   // CommonJS packages inside an ESM bundle still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   // A light string-width for yargs' layout: see src/cli/vendor/string-width.ts (saves ~30 ms a start).
   alias: { 'string-width': './src/cli/vendor/string-width.ts' },
   legalComments: 'none',

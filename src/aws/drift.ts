@@ -73,7 +73,11 @@ function isMissingStack(error: unknown): boolean {
   return e?.name === 'ValidationError' && /does not exist/.test(e.message ?? '');
 }
 
-const DETECTION_STATES: readonly string[] = ['DETECTION_IN_PROGRESS', 'DETECTION_COMPLETE', 'DETECTION_FAILED'];
+const DETECTION_STATES: readonly string[] = [
+  'DETECTION_IN_PROGRESS',
+  'DETECTION_COMPLETE',
+  'DETECTION_FAILED',
+];
 const DIFFERENCE_TYPES: readonly string[] = ['ADD', 'REMOVE', 'NOT_EQUAL'];
 
 function toDifference(d: SdkPropertyDifference): PropertyDifference {
@@ -94,7 +98,12 @@ export class SdkDriftApi implements DriftApi {
       const out = await this.client.send(new DescribeStacksCommand({ StackName: nameOrId }));
       const stack = out.Stacks?.[0];
       if (!stack?.StackId || !stack.StackName || !stack.StackStatus) return undefined;
-      return { stackId: stack.StackId, stackName: stack.StackName, status: stack.StackStatus, statusReason: stack.StackStatusReason };
+      return {
+        stackId: stack.StackId,
+        stackName: stack.StackName,
+        status: stack.StackStatus,
+        statusReason: stack.StackStatusReason,
+      };
     } catch (error) {
       if (isMissingStack(error)) return undefined;
       throw error;
@@ -102,7 +111,9 @@ export class SdkDriftApi implements DriftApi {
   }
 
   async listStackResources(stackId: string, nextToken?: string): Promise<Page<StackResourceInfo>> {
-    const out = await this.client.send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
+    const out = await this.client.send(
+      new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }),
+    );
     const items = (out.StackResourceSummaries ?? []).map((r) => ({
       logicalId: r.LogicalResourceId ?? '',
       physicalId: r.PhysicalResourceId,
@@ -113,12 +124,15 @@ export class SdkDriftApi implements DriftApi {
 
   async detectStackDrift(stackId: string): Promise<string> {
     const out = await this.client.send(new DetectStackDriftCommand({ StackName: stackId }));
-    if (!out.StackDriftDetectionId) throw new Error(`DetectStackDrift returned no detection id for ${stackId}`);
+    if (!out.StackDriftDetectionId)
+      throw new Error(`DetectStackDrift returned no detection id for ${stackId}`);
     return out.StackDriftDetectionId;
   }
 
   async detectionStatus(detectionId: string): Promise<DetectionStatus> {
-    const out = await this.client.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }));
+    const out = await this.client.send(
+      new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
+    );
     const state = out.DetectionStatus ?? 'DETECTION_IN_PROGRESS';
     return {
       state: DETECTION_STATES.includes(state) ? (state as DetectionState) : 'DETECTION_FAILED',
@@ -128,7 +142,9 @@ export class SdkDriftApi implements DriftApi {
   }
 
   async resourceDrifts(stackId: string, nextToken?: string): Promise<Page<ResourceDrift>> {
-    const out = await this.client.send(new DescribeStackResourceDriftsCommand({ StackName: stackId, NextToken: nextToken, MaxResults: 100 }));
+    const out = await this.client.send(
+      new DescribeStackResourceDriftsCommand({ StackName: stackId, NextToken: nextToken, MaxResults: 100 }),
+    );
     const items = (out.StackResourceDrifts ?? []).map((d) => ({
       logicalId: d.LogicalResourceId ?? '',
       physicalId: d.PhysicalResourceId,

@@ -31,16 +31,29 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
   }
   // By error name only: "expired" turns up in unrelated messages (an expired certificate, a presigned URL).
   if (/^(ExpiredToken|ExpiredTokenException|RequestExpired|TokenRefreshRequired)$/.test(name)) {
-    return { cause: 'your AWS session token has expired', hint: 'Refresh your credentials (e.g. `aws sso login`) and run the command again.' };
+    return {
+      cause: 'your AWS session token has expired',
+      hint: 'Refresh your credentials (e.g. `aws sso login`) and run the command again.',
+    };
   }
   if (/InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch/.test(name)) {
-    return { cause: 'AWS does not recognise these credentials', hint: 'Check AWS_PROFILE / your access key, or log in again.' };
+    return {
+      cause: 'AWS does not recognise these credentials',
+      hint: 'Check AWS_PROFILE / your access key, or log in again.',
+    };
   }
-  if (/AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(name) || /not authorized to perform/i.test(message)) {
+  if (
+    /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(name) ||
+    /not authorized to perform/i.test(message)
+  ) {
     const action = /perform: ([\w:*-]+)/.exec(message)?.[1];
     return {
-      cause: action ? `access denied: your identity may not call ${action}` : `access denied (${message || name})`,
-      hint: action ? `Grant ${action} to the role or user you deploy with, then retry.` : 'Grant the missing permission to the role or user you deploy with, then retry.',
+      cause: action
+        ? `access denied: your identity may not call ${action}`
+        : `access denied (${message || name})`,
+      hint: action
+        ? `Grant ${action} to the role or user you deploy with, then retry.`
+        : 'Grant the missing permission to the role or user you deploy with, then retry.',
     };
   }
   if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(name)) {
@@ -54,7 +67,10 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
     return { cause: message, hint: MISSING_STACK_HINT };
   }
   if (/InsufficientCapabilities/.test(name) || /Requires capabilities/.test(message)) {
-    return { cause: message, hint: `This tool passes ${CAPABILITIES.join(', ')}; if you call CloudFormation yourself, pass the ones the message names.` };
+    return {
+      cause: message,
+      hint: `This tool passes ${CAPABILITIES.join(', ')}; if you call CloudFormation yourself, pass the ones the message names.`,
+    };
   }
   const networkCode = (error as { code?: string }).code;
   if (networkCode && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH/.test(networkCode)) {
@@ -64,7 +80,10 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
     };
   }
   if (/Region is missing|Region.*not.*(set|configured)/i.test(message)) {
-    return { cause: 'no AWS region configured', hint: 'Pass --region (e.g. --region eu-west-1) or set AWS_REGION.' };
+    return {
+      cause: 'no AWS region configured',
+      hint: 'Pass --region (e.g. --region eu-west-1) or set AWS_REGION.',
+    };
   }
   const status = e.$metadata?.httpStatusCode;
   if (/Deserialization error|XML parse error|Unexpected token/i.test(message)) {
@@ -77,7 +96,10 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
   if (e.$metadata !== undefined && name !== '') {
     return {
       cause: `AWS answered ${name}${status ? ` (HTTP ${status})` : ''}: ${message}`,
-      hint: status !== undefined && status >= 500 ? 'AWS had a problem on its side: retry in a minute.' : 'Fix what AWS names above, then run the command again.',
+      hint:
+        status !== undefined && status >= 500
+          ? 'AWS had a problem on its side: retry in a minute.'
+          : 'Fix what AWS names above, then run the command again.',
     };
   }
   return undefined;

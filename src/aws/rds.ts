@@ -1,6 +1,11 @@
 // The RDS calls destroy needs: deletion protection (which makes the stack deletion fail half-way if left
 // on) and the final snapshot CloudFormation takes because of the DB's DeletionPolicy: Snapshot.
-import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 
 export interface DbInstanceInfo {
   id: string;
@@ -30,20 +35,36 @@ export function sdkRds(client: RDSClient): RdsApi {
         const out = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
         const db = out.DBInstances?.[0];
         if (!db) return undefined;
-        return { id, deletionProtection: db.DeletionProtection === true, status: db.DBInstanceStatus ?? 'unknown' };
+        return {
+          id,
+          deletionProtection: db.DeletionProtection === true,
+          status: db.DBInstanceStatus ?? 'unknown',
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
       }
     },
     async disableDeletionProtection(id) {
-      await client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: false, ApplyImmediately: true }));
+      await client.send(
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier: id,
+          DeletionProtection: false,
+          ApplyImmediately: true,
+        }),
+      );
     },
     async snapshotsOf(instanceId) {
       try {
-        const out = await client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instanceId, SnapshotType: 'manual' }));
+        const out = await client.send(
+          new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instanceId, SnapshotType: 'manual' }),
+        );
         return (out.DBSnapshots ?? [])
-          .map((s) => ({ id: s.DBSnapshotIdentifier ?? '', created: s.SnapshotCreateTime, status: s.Status ?? 'unknown' }))
+          .map((s) => ({
+            id: s.DBSnapshotIdentifier ?? '',
+            created: s.SnapshotCreateTime,
+            status: s.Status ?? 'unknown',
+          }))
           .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
       } catch (error) {
         if (isNotFound(error)) return [];

@@ -33,7 +33,13 @@ export interface VersionPage {
 export interface S3Api {
   bucketState(bucket: string, account: string): Promise<BucketState>;
   /** Private (public access block), SSE-S3, tagged, and with a TLS-only policy when `tlsOnly`. */
-  createPrivateBucket(bucket: string, account: string, region: string, tags: Record<string, string>, tlsOnly: boolean): Promise<void>;
+  createPrivateBucket(
+    bucket: string,
+    account: string,
+    region: string,
+    tags: Record<string, string>,
+    tlsOnly: boolean,
+  ): Promise<void>;
   bucketTags(bucket: string, account: string): Promise<Record<string, string>>;
   objectExists(bucket: string, key: string, account: string): Promise<boolean>;
   putObject(bucket: string, key: string, body: Uint8Array, account: string): Promise<void>;
@@ -77,23 +83,42 @@ export function sdkS3(client: S3Client): S3Api {
       }
     },
     async createPrivateBucket(bucket, account, region, tags, tlsOnly) {
-      const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
-      await client.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: 'BucketOwnerEnforced', ...location }));
+      const location =
+        region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+      await client.send(
+        new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: 'BucketOwnerEnforced', ...location }),
+      );
       await client.send(
         new PutPublicAccessBlockCommand({
           Bucket: bucket,
           ExpectedBucketOwner: account,
-          PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+          },
         }),
       );
       await client.send(
         new PutBucketEncryptionCommand({
           Bucket: bucket,
           ExpectedBucketOwner: account,
-          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          },
         }),
       );
-      if (tlsOnly) await client.send(new PutBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: account, Policy: tlsOnlyPolicy(bucket) }));
+      if (tlsOnly)
+        await client.send(
+          new PutBucketPolicyCommand({
+            Bucket: bucket,
+            ExpectedBucketOwner: account,
+            Policy: tlsOnlyPolicy(bucket),
+          }),
+        );
       await client.send(
         new PutBucketTaggingCommand({
           Bucket: bucket,
@@ -104,7 +129,9 @@ export function sdkS3(client: S3Client): S3Api {
     },
     async bucketTags(bucket, account) {
       try {
-        const out = await client.send(new GetBucketTaggingCommand({ Bucket: bucket, ExpectedBucketOwner: account }));
+        const out = await client.send(
+          new GetBucketTaggingCommand({ Bucket: bucket, ExpectedBucketOwner: account }),
+        );
         return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
       } catch (error) {
         if ((error as { name?: string }).name === 'NoSuchTagSet' || status(error) === 404) return {};
@@ -122,7 +149,13 @@ export function sdkS3(client: S3Client): S3Api {
     },
     async putObject(bucket, key, body, account) {
       await client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/x-yaml', ExpectedBucketOwner: account }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/x-yaml',
+          ExpectedBucketOwner: account,
+        }),
       );
     },
     async listVersions(bucket, account, from) {
@@ -139,7 +172,9 @@ export function sdkS3(client: S3Client): S3Api {
         .map((v) => ({ key: v.Key ?? '', versionId: v.VersionId }));
       return {
         objects,
-        next: out.IsTruncated ? { keyMarker: out.NextKeyMarker, versionIdMarker: out.NextVersionIdMarker } : undefined,
+        next: out.IsTruncated
+          ? { keyMarker: out.NextKeyMarker, versionIdMarker: out.NextVersionIdMarker }
+          : undefined,
       };
     },
     async deleteObjects(bucket, account, objects) {
@@ -147,7 +182,13 @@ export function sdkS3(client: S3Client): S3Api {
         new DeleteObjectsCommand({
           Bucket: bucket,
           ExpectedBucketOwner: account,
-          Delete: { Objects: objects.map((o) => ({ Key: o.key, ...(o.versionId && o.versionId !== 'null' ? { VersionId: o.versionId } : {}) })), Quiet: true },
+          Delete: {
+            Objects: objects.map((o) => ({
+              Key: o.key,
+              ...(o.versionId && o.versionId !== 'null' ? { VersionId: o.versionId } : {}),
+            })),
+            Quiet: true,
+          },
         }),
       );
       return (out.Errors ?? []).map((e) => `${e.Key ?? '?'}: ${e.Message ?? e.Code ?? 'refused'}`);

@@ -3,7 +3,14 @@
 // polling-budget tests.
 import type { InitializeMiddleware } from '@smithy/types';
 import { sdkCloudFormation, type CloudFormationApi } from './cloudformation.js';
-import { cloudFormationClient, rdsClient, resolvedEndpoint, s3Client, stsClient, type AwsTarget } from './clients.js';
+import {
+  cloudFormationClient,
+  rdsClient,
+  resolvedEndpoint,
+  s3Client,
+  stsClient,
+  type AwsTarget,
+} from './clients.js';
 import { sdkRds, type RdsApi } from './rds.js';
 import { sdkS3, type S3Api } from './s3.js';
 import { sdkSts, type StsApi } from './sts.js';
@@ -37,7 +44,10 @@ export interface AwsSession {
 
 // Counted at the initialize step, before retries: one logical call is one count. Retries of throttled
 // calls are the SDK's business and show up in its own metadata.
-function counter<I extends object, O extends object>(service: string, calls: ApiCallCounter): InitializeMiddleware<I, O> {
+function counter<I extends object, O extends object>(
+  service: string,
+  calls: ApiCallCounter,
+): InitializeMiddleware<I, O> {
   return (next, context) => async (args) => {
     calls.record(service, String(context.commandName ?? 'unknown'));
     return next(args);

@@ -8,23 +8,50 @@ const PROGRAM = 'metabase-aws';
 
 export function paramsFlags<T>(argv: Argv<T>) {
   return argv
-    .option('env', { type: 'string', requiresArg: true, describe: 'Environment: reads params/<env>.json (default dev)' })
-    .option('params', { type: 'string', requiresArg: true, describe: 'Params file to use instead of params/<env>.json' })
+    .option('env', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Environment: reads params/<env>.json (default dev)',
+    })
+    .option('params', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Params file to use instead of params/<env>.json',
+    })
     .conflicts('env', 'params');
 }
 
 /** Flags of every command that talks to a deployed stack (deploy, drift, destroy, ...). */
 export function stackFlags<T>(argv: Argv<T>) {
   return paramsFlags(argv)
-    .option('stack-name', { type: 'string', requiresArg: true, describe: 'Stack name (default metabase-<env>)' })
-    .option('region', { type: 'string', requiresArg: true, describe: 'AWS region (default: AWS_REGION or your profile)' })
-    .option('profile', { type: 'string', requiresArg: true, describe: 'AWS profile (default: AWS_PROFILE or the default chain)' })
-    .option('endpoint-url', { type: 'string', requiresArg: true, describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL' })
+    .option('stack-name', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Stack name (default metabase-<env>)',
+    })
+    .option('region', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'AWS region (default: AWS_REGION or your profile)',
+    })
+    .option('profile', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'AWS profile (default: AWS_PROFILE or the default chain)',
+    })
+    .option('endpoint-url', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' });
 }
 
 /** metabase-<env> unless --stack-name says otherwise. */
-export function defaultStackName(options: { env?: string | undefined; stackName?: string | undefined }): string {
+export function defaultStackName(options: {
+  env?: string | undefined;
+  stackName?: string | undefined;
+}): string {
   return options.stackName ?? `metabase-${options.env ?? 'dev'}`;
 }
 
@@ -43,8 +70,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Write the CloudFormation templates to templates/ (no AWS call)',
       (y) =>
         y
-          .option('out', { type: 'string', requiresArg: true, default: 'templates', describe: 'Directory to write to' })
-          .option('diagrams', { type: 'string', requiresArg: true, default: 'diagrams', describe: 'Directory for the architecture diagrams drawn from them' }),
+          .option('out', {
+            type: 'string',
+            requiresArg: true,
+            default: 'templates',
+            describe: 'Directory to write to',
+          })
+          .option('diagrams', {
+            type: 'string',
+            requiresArg: true,
+            default: 'diagrams',
+            describe: 'Directory for the architecture diagrams drawn from them',
+          }),
       async (args) => {
         const { synthCommand } = await import('./commands/synth.js');
         exitCode = await synthCommand({ out: args.out, diagrams: args.diagrams }, io);
@@ -55,8 +92,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Draw diagrams/architecture.svg and .mmd from templates/ (no AWS call)',
       (y) =>
         y
-          .option('templates', { type: 'string', requiresArg: true, default: 'templates', describe: 'Directory holding root.yaml and the nested templates' })
-          .option('out', { type: 'string', requiresArg: true, default: 'diagrams', describe: 'Directory to write to' }),
+          .option('templates', {
+            type: 'string',
+            requiresArg: true,
+            default: 'templates',
+            describe: 'Directory holding root.yaml and the nested templates',
+          })
+          .option('out', {
+            type: 'string',
+            requiresArg: true,
+            default: 'diagrams',
+            describe: 'Directory to write to',
+          }),
       async (args) => {
         const { diagramCommand } = await import('./commands/diagram.js');
         exitCode = await diagramCommand({ templates: args.templates, out: args.out }, io);
@@ -67,11 +114,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Estimate the monthly AWS bill of a params file, with and without the free tier (no AWS call)',
       (y) =>
         paramsFlags(y)
-          .option('region', { type: 'string', requiresArg: true, default: 'us-east-1', describe: 'Region whose prices to use' })
-          .option('json', { type: 'boolean', default: false, describe: 'Print the estimate as JSON on stdout' }),
+          .option('region', {
+            type: 'string',
+            requiresArg: true,
+            default: 'us-east-1',
+            describe: 'Region whose prices to use',
+          })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'Print the estimate as JSON on stdout',
+          }),
       async (args) => {
         const { costCommand } = await import('./commands/cost.js');
-        exitCode = await costCommand({ env: args.env, params: args.params, region: args.region, json: args.json }, io);
+        exitCode = await costCommand(
+          { env: args.env, params: args.params, region: args.region, json: args.json },
+          io,
+        );
       },
     )
     .command(
@@ -79,25 +138,50 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Check a params file offline (no AWS call)',
       (y) =>
         paramsFlags(y)
-          .option('region', { type: 'string', requiresArg: true, describe: 'Also check that ARNs are in this region' })
-          .option('stack-name', { type: 'string', requiresArg: true, describe: 'Also check this stack name' }),
+          .option('region', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'Also check that ARNs are in this region',
+          })
+          .option('stack-name', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'Also check this stack name',
+          }),
       async (args) => {
         const { validateCommand } = await import('./commands/validate.js');
-        exitCode = await validateCommand({ env: args.env, params: args.params, region: args.region, stackName: args.stackName }, io);
+        exitCode = await validateCommand(
+          { env: args.env, params: args.params, region: args.region, stackName: args.stackName },
+          io,
+        );
       },
     )
     .command(
       'drift',
       'Check whether the deployed stack and every nested stack still match their templates (exit 2 when drifted)',
       (y) =>
-        stackFlags(y).option('timeout', { type: 'number', default: 600, describe: 'Give up waiting for drift detection after this many seconds' }),
+        stackFlags(y).option('timeout', {
+          type: 'number',
+          default: 600,
+          describe: 'Give up waiting for drift detection after this many seconds',
+        }),
       async (args) => {
         if (args.params !== undefined && args.stackName === undefined) {
-          throw new UserError('drift --params: drift does not read params files, so it cannot tell which stack to check', 'Pass --stack-name NAME (or --env ENV for metabase-ENV).');
+          throw new UserError(
+            'drift --params: drift does not read params files, so it cannot tell which stack to check',
+            'Pass --stack-name NAME (or --env ENV for metabase-ENV).',
+          );
         }
         const { driftCommand } = await import('./commands/drift.js');
         exitCode = await driftCommand(
-          { stackName: defaultStackName(args), region: args.region, profile: args.profile, endpointUrl: args.endpointUrl, json: args.json, timeout: args.timeout },
+          {
+            stackName: defaultStackName(args),
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            json: args.json,
+            timeout: args.timeout,
+          },
           io,
         );
       },
@@ -107,20 +191,56 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Create or update the stack: package templates, preview the change set, execute, wait for Metabase',
       (y) =>
         stackFlags(y)
-          .option('bucket', { type: 'string', requiresArg: true, describe: 'Artifacts bucket (default metabase-aws-artifacts-<account>-<region>, created if absent)' })
+          .option('bucket', {
+            type: 'string',
+            requiresArg: true,
+            describe:
+              'Artifacts bucket (default metabase-aws-artifacts-<account>-<region>, created if absent)',
+          })
           .option('yes', { type: 'boolean', default: false, describe: 'Execute without asking (CI)' })
-          .option('execute', { type: 'boolean', default: true, describe: 'Execute the change set (--no-execute: preview only)' })
-          .option('wait-healthy', { type: 'boolean', default: true, describe: 'Wait for Metabase to answer /api/health' })
-          .option('allow-replacement', { type: 'boolean', default: false, describe: 'Allow a change that replaces the database' })
-          .option('role-arn', { type: 'string', requiresArg: true, describe: 'IAM role CloudFormation assumes for this stack (kept for later updates and destroy)' })
-          .option('templates', { type: 'string', requiresArg: true, describe: 'Directory with root.yaml and the nested templates (default: the shipped templates/)' }),
+          .option('execute', {
+            type: 'boolean',
+            default: true,
+            describe: 'Execute the change set (--no-execute: preview only)',
+          })
+          .option('wait-healthy', {
+            type: 'boolean',
+            default: true,
+            describe: 'Wait for Metabase to answer /api/health',
+          })
+          .option('allow-replacement', {
+            type: 'boolean',
+            default: false,
+            describe: 'Allow a change that replaces the database',
+          })
+          .option('role-arn', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'IAM role CloudFormation assumes for this stack (kept for later updates and destroy)',
+          })
+          .option('templates', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'Directory with root.yaml and the nested templates (default: the shipped templates/)',
+          }),
       async (args) => {
         const { deployCommand } = await import('./commands/deploy.js');
         exitCode = await deployCommand(
           {
-            env: args.env, params: args.params, stackName: args.stackName, region: args.region, profile: args.profile, endpointUrl: args.endpointUrl,
-            bucket: args.bucket, roleArn: args.roleArn, templates: args.templates, yes: args.yes, execute: args.execute, waitHealthy: args.waitHealthy,
-            allowReplacement: args.allowReplacement, json: args.json,
+            env: args.env,
+            params: args.params,
+            stackName: args.stackName,
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            bucket: args.bucket,
+            roleArn: args.roleArn,
+            templates: args.templates,
+            yes: args.yes,
+            execute: args.execute,
+            waitHealthy: args.waitHealthy,
+            allowReplacement: args.allowReplacement,
+            json: args.json,
           },
           io,
         );
@@ -131,20 +251,52 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Delete the stack and its nested stacks, then the artifacts bucket; keeps the DB final snapshot',
       (y) =>
         stackFlags(y)
-          .option('bucket', { type: 'string', requiresArg: true, describe: 'Artifacts bucket deploy used (default metabase-aws-artifacts-<account>-<region>)' })
-          .option('yes', { type: 'boolean', default: false, describe: 'Delete without asking for the stack name (CI)' })
-          .option('disable-protection', { type: 'boolean', default: false, describe: 'Turn off DB deletion protection and stack termination protection first' })
-          .option('retain-failed', { type: 'boolean', default: false, describe: 'On DELETE_FAILED, retry keeping the resources that failed' })
-          .option('keep-artifacts', { type: 'boolean', default: false, describe: 'Keep the artifacts bucket' }),
+          .option('bucket', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'Artifacts bucket deploy used (default metabase-aws-artifacts-<account>-<region>)',
+          })
+          .option('yes', {
+            type: 'boolean',
+            default: false,
+            describe: 'Delete without asking for the stack name (CI)',
+          })
+          .option('disable-protection', {
+            type: 'boolean',
+            default: false,
+            describe: 'Turn off DB deletion protection and stack termination protection first',
+          })
+          .option('retain-failed', {
+            type: 'boolean',
+            default: false,
+            describe: 'On DELETE_FAILED, retry keeping the resources that failed',
+          })
+          .option('keep-artifacts', {
+            type: 'boolean',
+            default: false,
+            describe: 'Keep the artifacts bucket',
+          }),
       async (args) => {
         if (args.params !== undefined) {
-          throw new UserError('destroy --params: destroy does not read params files, so it cannot tell which stack to delete', 'Pass --stack-name NAME (or --env ENV for metabase-ENV).');
+          throw new UserError(
+            'destroy --params: destroy does not read params files, so it cannot tell which stack to delete',
+            'Pass --stack-name NAME (or --env ENV for metabase-ENV).',
+          );
         }
         const { destroyCommand } = await import('./commands/destroy.js');
         exitCode = await destroyCommand(
           {
-            env: args.env, stackName: args.stackName, region: args.region, profile: args.profile, endpointUrl: args.endpointUrl, bucket: args.bucket,
-            yes: args.yes, disableProtection: args.disableProtection, retainFailed: args.retainFailed, keepArtifacts: args.keepArtifacts, json: args.json,
+            env: args.env,
+            stackName: args.stackName,
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            bucket: args.bucket,
+            yes: args.yes,
+            disableProtection: args.disableProtection,
+            retainFailed: args.retainFailed,
+            keepArtifacts: args.keepArtifacts,
+            json: args.json,
           },
           io,
         );
@@ -156,10 +308,22 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       (y) => stackFlags(y),
       async (args) => {
         if (args.params !== undefined && args.stackName === undefined) {
-          throw new UserError('watch --params: watch does not read params files, so it cannot tell which stack to follow', 'Pass --stack-name NAME (or --env ENV for metabase-ENV).');
+          throw new UserError(
+            'watch --params: watch does not read params files, so it cannot tell which stack to follow',
+            'Pass --stack-name NAME (or --env ENV for metabase-ENV).',
+          );
         }
         const { watchCommand } = await import('./commands/watch.js');
-        exitCode = await watchCommand({ stackName: defaultStackName(args), region: args.region, profile: args.profile, endpointUrl: args.endpointUrl, json: args.json }, io);
+        exitCode = await watchCommand(
+          {
+            stackName: defaultStackName(args),
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            json: args.json,
+          },
+          io,
+        );
       },
     )
     .demandCommand(1, 'Name a command.')
@@ -183,7 +347,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof UsageError) {
-      const message = error.message.startsWith('Did you mean') ? `unknown command "${verb}". ${error.message}` : error.message;
+      const message = error.message.startsWith('Did you mean')
+        ? `unknown command "${verb}". ${error.message}`
+        : error.message;
       io.stderr(`${PROGRAM}: ${message}\nRun \`${PROGRAM} --help\` for usage.\n`);
       return EXIT_ERROR;
     }

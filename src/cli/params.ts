@@ -23,7 +23,8 @@ export async function loadParamsOrExplain(
   const shown = fromCwd.startsWith('..') ? file : fromCwd;
   if (options.stackName !== undefined) {
     const problem = stackNameProblem(options.stackName);
-    if (problem) throw new UserError(`${verb} --stack-name: ${problem}`, 'Pick another name, e.g. metabase-dev.');
+    if (problem)
+      throw new UserError(`${verb} --stack-name: ${problem}`, 'Pick another name, e.g. metabase-dev.');
   }
   try {
     const context = options.region === undefined ? {} : { region: options.region };
@@ -32,7 +33,11 @@ export async function loadParamsOrExplain(
     if (!(error instanceof ParamsError)) throw error;
     const lines = error.problems.map((p) => (p.key ? `  ${p.key}: ${p.message}` : `  ${p.message}`));
     const single = error.problems.length === 1 && error.problems[0];
-    const headline = single ? (single.key ? `${single.key}: ${single.message}` : single.message) : `${error.problems.length} problems`;
+    const headline = single
+      ? single.key
+        ? `${single.key}: ${single.message}`
+        : single.message
+      : `${error.problems.length} problems`;
     const detail = single ? '' : `\n${lines.join('\n')}`;
     const notFound = single && single.message === 'file not found';
     throw new UserError(

@@ -5,7 +5,20 @@ import { STACK_SHAPE, type UsageAssumptions } from './assumptions.js';
 
 /** Param values as loadParams returns them (strings). */
 export type CostParams = Record<
-  'NatGateways' | 'TaskCpu' | 'TaskMemory' | 'DesiredCount' | 'AutoScaling' | 'MinTasks' | 'MaxTasks' | 'CapacityProvider' | 'DbInstanceClass' | 'DbMultiAz' | 'DbAllocatedStorage' | 'DbBackupRetentionDays' | 'LogRetentionDays' | 'ContainerInsights',
+  | 'NatGateways'
+  | 'TaskCpu'
+  | 'TaskMemory'
+  | 'DesiredCount'
+  | 'AutoScaling'
+  | 'MinTasks'
+  | 'MaxTasks'
+  | 'CapacityProvider'
+  | 'DbInstanceClass'
+  | 'DbMultiAz'
+  | 'DbAllocatedStorage'
+  | 'DbBackupRetentionDays'
+  | 'LogRetentionDays'
+  | 'ContainerInsights',
   string
 >;
 
@@ -36,11 +49,19 @@ export interface CostEstimate {
 
 export class UnknownInstancePriceError extends Error {}
 
-export function estimateCost(params: CostParams, list: PriceList, region: string, prices: RegionPrices, usage: UsageAssumptions): CostEstimate {
+export function estimateCost(
+  params: CostParams,
+  list: PriceList,
+  region: string,
+  prices: RegionPrices,
+  usage: UsageAssumptions,
+): CostEstimate {
   const hours = list.hoursPerMonth;
   const free = list.freeTier;
   const autoscaling = params.AutoScaling === 'true';
-  const tasks = autoscaling ? Math.max(Number(params.DesiredCount), Number(params.MinTasks)) : Number(params.DesiredCount);
+  const tasks = autoscaling
+    ? Math.max(Number(params.DesiredCount), Number(params.MinTasks))
+    : Number(params.DesiredCount);
   const lines: CostLine[] = [
     ...egressLines(params, hours, prices, free, usage, tasks),
     ...loadBalancerLines(hours, prices, free, usage),
@@ -48,7 +69,13 @@ export function estimateCost(params: CostParams, list: PriceList, region: string
     ...databaseLines(params, hours, prices, free, usage),
     publicIpv4Line(params, hours, prices, free),
     ...logLines(params, hours, prices, free, usage, tasks),
-    line('secrets', 'Secrets Manager secrets', `${STACK_SHAPE.secrets} × ${usd(prices.secretsManager.secretMonth)}/month`, STACK_SHAPE.secrets * prices.secretsManager.secretMonth, 0),
+    line(
+      'secrets',
+      'Secrets Manager secrets',
+      `${STACK_SHAPE.secrets} × ${usd(prices.secretsManager.secretMonth)}/month`,
+      STACK_SHAPE.secrets * prices.secretsManager.secretMonth,
+      0,
+    ),
   ];
   const monthly = sum(lines.map((l) => l.monthly));
   const freeTier = sum(lines.map((l) => l.freeTier));
@@ -62,7 +89,10 @@ export function estimateCost(params: CostParams, list: PriceList, region: string
     tasks,
     lines,
     totals: { monthly, freeTier, firstYear: monthly - freeTier },
-    perExtraTask: fargatePerTask + usage.logsGbPerTask * prices.cloudwatch.logsIngestionGb + natGbPrice(params, prices) * usage.natGbPerTask,
+    perExtraTask:
+      fargatePerTask +
+      usage.logsGbPerTask * prices.cloudwatch.logsIngestionGb +
+      natGbPrice(params, prices) * usage.natGbPerTask,
     maxTasks: autoscaling ? Number(params.MaxTasks) : undefined,
   };
 }
@@ -80,13 +110,32 @@ function natGbPrice(params: CostParams, prices: RegionPrices): number {
   return natGatewayCount(params) > 0 ? prices.natGateway.gbProcessed : 0;
 }
 
-function egressLines(params: CostParams, hours: number, prices: RegionPrices, free: FreeTier, usage: UsageAssumptions, tasks: number): CostLine[] {
+function egressLines(
+  params: CostParams,
+  hours: number,
+  prices: RegionPrices,
+  free: FreeTier,
+  usage: UsageAssumptions,
+  tasks: number,
+): CostLine[] {
   const gateways = natGatewayCount(params);
   if (gateways > 0) {
     const gb = usage.natGbPerTask * tasks;
     return [
-      line('nat-gateway-hours', 'NAT gateway hours', `${gateways} × ${hours} h × ${usd(prices.natGateway.hour)}/h`, gateways * hours * prices.natGateway.hour, 0),
-      line('nat-gateway-data', 'NAT gateway data processed', `${gb} GB × ${usd(prices.natGateway.gbProcessed)}/GB`, gb * prices.natGateway.gbProcessed, 0),
+      line(
+        'nat-gateway-hours',
+        'NAT gateway hours',
+        `${gateways} × ${hours} h × ${usd(prices.natGateway.hour)}/h`,
+        gateways * hours * prices.natGateway.hour,
+        0,
+      ),
+      line(
+        'nat-gateway-data',
+        'NAT gateway data processed',
+        `${gb} GB × ${usd(prices.natGateway.gbProcessed)}/GB`,
+        gb * prices.natGateway.gbProcessed,
+        0,
+      ),
     ];
   }
   const type = STACK_SHAPE.natInstanceType;
@@ -95,16 +144,45 @@ function egressLines(params: CostParams, hours: number, prices: RegionPrices, fr
   const volume = STACK_SHAPE.natInstanceVolumeGb;
   const instanceFree = free.ec2InstanceTypes.includes(type) ? hours * hourly : 0;
   return [
-    line('nat-instance-hours', `NAT instance (${type}) hours`, `1 × ${hours} h × ${usd(hourly)}/h`, hours * hourly, instanceFree),
-    line('nat-instance-ebs', 'NAT instance EBS gp3 volume', `${volume} GB × ${usd(prices.ebs.gp3GbMonth)}/GB-month`, volume * prices.ebs.gp3GbMonth, Math.min(volume, free.ebsGb) * prices.ebs.gp3GbMonth),
+    line(
+      'nat-instance-hours',
+      `NAT instance (${type}) hours`,
+      `1 × ${hours} h × ${usd(hourly)}/h`,
+      hours * hourly,
+      instanceFree,
+    ),
+    line(
+      'nat-instance-ebs',
+      'NAT instance EBS gp3 volume',
+      `${volume} GB × ${usd(prices.ebs.gp3GbMonth)}/GB-month`,
+      volume * prices.ebs.gp3GbMonth,
+      Math.min(volume, free.ebsGb) * prices.ebs.gp3GbMonth,
+    ),
   ];
 }
 
-function loadBalancerLines(hours: number, prices: RegionPrices, free: FreeTier, usage: UsageAssumptions): CostLine[] {
+function loadBalancerLines(
+  hours: number,
+  prices: RegionPrices,
+  free: FreeTier,
+  usage: UsageAssumptions,
+): CostLine[] {
   const lcuHours = usage.albLcu * hours;
   return [
-    line('alb-hours', 'Load balancer hours', `1 × ${hours} h × ${usd(prices.alb.hour)}/h`, hours * prices.alb.hour, Math.min(hours, free.albHours) * prices.alb.hour),
-    line('alb-lcu', 'Load balancer capacity units', `${usage.albLcu} LCU × ${hours} h × ${usd(prices.alb.lcuHour)}/LCU-h`, lcuHours * prices.alb.lcuHour, Math.min(lcuHours, free.albLcuHours) * prices.alb.lcuHour),
+    line(
+      'alb-hours',
+      'Load balancer hours',
+      `1 × ${hours} h × ${usd(prices.alb.hour)}/h`,
+      hours * prices.alb.hour,
+      Math.min(hours, free.albHours) * prices.alb.hour,
+    ),
+    line(
+      'alb-lcu',
+      'Load balancer capacity units',
+      `${usage.albLcu} LCU × ${hours} h × ${usd(prices.alb.lcuHour)}/LCU-h`,
+      lcuHours * prices.alb.lcuHour,
+      Math.min(lcuHours, free.albLcuHours) * prices.alb.lcuHour,
+    ),
   ];
 }
 
@@ -115,12 +193,30 @@ function fargateLines(params: CostParams, hours: number, prices: RegionPrices, t
   const gb = Number(params.TaskMemory) / 1024;
   const note = spot ? ` × ${round(factor, 2)} (Spot)` : '';
   return [
-    line('fargate-vcpu', 'Fargate vCPU', `${tasks} × ${vcpu} vCPU × ${hours} h × ${usd(prices.fargate.vcpuHour)}${note}`, tasks * vcpu * hours * prices.fargate.vcpuHour * factor, 0),
-    line('fargate-memory', 'Fargate memory', `${tasks} × ${gb} GB × ${hours} h × ${usd(prices.fargate.gbHour)}${note}`, tasks * gb * hours * prices.fargate.gbHour * factor, 0),
+    line(
+      'fargate-vcpu',
+      'Fargate vCPU',
+      `${tasks} × ${vcpu} vCPU × ${hours} h × ${usd(prices.fargate.vcpuHour)}${note}`,
+      tasks * vcpu * hours * prices.fargate.vcpuHour * factor,
+      0,
+    ),
+    line(
+      'fargate-memory',
+      'Fargate memory',
+      `${tasks} × ${gb} GB × ${hours} h × ${usd(prices.fargate.gbHour)}${note}`,
+      tasks * gb * hours * prices.fargate.gbHour * factor,
+      0,
+    ),
   ];
 }
 
-function databaseLines(params: CostParams, hours: number, prices: RegionPrices, free: FreeTier, usage: UsageAssumptions): CostLine[] {
+function databaseLines(
+  params: CostParams,
+  hours: number,
+  prices: RegionPrices,
+  free: FreeTier,
+  usage: UsageAssumptions,
+): CostLine[] {
   const instanceClass = params.DbInstanceClass;
   const hourly = prices.rds.instanceHour[instanceClass];
   if (hourly === undefined) throw new UnknownInstancePriceError(`no RDS price for ${instanceClass}`);
@@ -134,9 +230,27 @@ function databaseLines(params: CostParams, hours: number, prices: RegionPrices, 
   const billableBackup = Math.max(0, backup - storage);
   const az = multiAz ? ' (Multi-AZ: primary + standby)' : '';
   return [
-    line('rds-instance', `RDS ${instanceClass}${az}`, `${copies} × ${hours} h × ${usd(hourly)}/h`, copies * hours * hourly, freeEligible ? Math.min(hours, free.rdsInstanceHours) * hourly : 0),
-    line('rds-storage', 'RDS gp3 storage', `${copies} × ${storage} GB × ${usd(prices.rds.gp3GbMonth)}/GB-month`, copies * storage * prices.rds.gp3GbMonth, freeEligible ? Math.min(storage, free.rdsStorageGb) * prices.rds.gp3GbMonth : 0),
-    line('rds-backup', 'RDS backup storage', `${round(billableBackup, 2)} GB beyond the free ${storage} GB × ${usd(prices.rds.backupGbMonth)}/GB-month (~${round(backup, 2)} GB kept)`, billableBackup * prices.rds.backupGbMonth, Math.min(billableBackup, free.rdsBackupGb) * prices.rds.backupGbMonth),
+    line(
+      'rds-instance',
+      `RDS ${instanceClass}${az}`,
+      `${copies} × ${hours} h × ${usd(hourly)}/h`,
+      copies * hours * hourly,
+      freeEligible ? Math.min(hours, free.rdsInstanceHours) * hourly : 0,
+    ),
+    line(
+      'rds-storage',
+      'RDS gp3 storage',
+      `${copies} × ${storage} GB × ${usd(prices.rds.gp3GbMonth)}/GB-month`,
+      copies * storage * prices.rds.gp3GbMonth,
+      freeEligible ? Math.min(storage, free.rdsStorageGb) * prices.rds.gp3GbMonth : 0,
+    ),
+    line(
+      'rds-backup',
+      'RDS backup storage',
+      `${round(billableBackup, 2)} GB beyond the free ${storage} GB × ${usd(prices.rds.backupGbMonth)}/GB-month (~${round(backup, 2)} GB kept)`,
+      billableBackup * prices.rds.backupGbMonth,
+      Math.min(billableBackup, free.rdsBackupGb) * prices.rds.backupGbMonth,
+    ),
   ];
 }
 
@@ -144,13 +258,29 @@ function publicIpv4Line(params: CostParams, hours: number, prices: RegionPrices,
   const gateways = natGatewayCount(params);
   const instanceIps = gateways === 0 ? 1 : 0;
   const count = STACK_SHAPE.albPublicIps + gateways + instanceIps;
-  const parts = [`${STACK_SHAPE.albPublicIps} ALB`, gateways > 0 ? `${gateways} NAT gateway` : '1 NAT instance'].join(' + ');
+  const parts = [
+    `${STACK_SHAPE.albPublicIps} ALB`,
+    gateways > 0 ? `${gateways} NAT gateway` : '1 NAT instance',
+  ].join(' + ');
   // The free tier's 750 h of public IPv4 are for EC2 instances: the NAT instance's, not the ALB's or a NAT gateway's.
   const freeHours = Math.min(instanceIps * hours, free.ec2PublicIpv4Hours);
-  return line('public-ipv4', `Public IPv4 addresses (${parts})`, `${count} × ${hours} h × ${usd(prices.publicIpv4Hour)}/h`, count * hours * prices.publicIpv4Hour, freeHours * prices.publicIpv4Hour);
+  return line(
+    'public-ipv4',
+    `Public IPv4 addresses (${parts})`,
+    `${count} × ${hours} h × ${usd(prices.publicIpv4Hour)}/h`,
+    count * hours * prices.publicIpv4Hour,
+    freeHours * prices.publicIpv4Hour,
+  );
 }
 
-function logLines(params: CostParams, hours: number, prices: RegionPrices, free: FreeTier, usage: UsageAssumptions, tasks: number): CostLine[] {
+function logLines(
+  params: CostParams,
+  hours: number,
+  prices: RegionPrices,
+  free: FreeTier,
+  usage: UsageAssumptions,
+  tasks: number,
+): CostLine[] {
   const cw = prices.cloudwatch;
   const ingested = usage.logsGbPerTask * tasks;
   // Steady state: the group holds retention-days' worth of what arrives.
@@ -159,8 +289,20 @@ function logLines(params: CostParams, hours: number, prices: RegionPrices, free:
   const freeIngest = Math.min(ingested, free.cloudwatchLogsGb);
   const freeStore = Math.min(stored, free.cloudwatchLogsGb - freeIngest);
   const lines = [
-    line('logs-ingestion', 'CloudWatch Logs ingestion', `${ingested} GB × ${usd(cw.logsIngestionGb)}/GB`, ingested * cw.logsIngestionGb, freeIngest * cw.logsIngestionGb),
-    line('logs-storage', 'CloudWatch Logs storage', `${round(stored, 2)} GB (${params.LogRetentionDays} days) × ${usd(cw.logsStorageGbMonth)}/GB-month`, stored * cw.logsStorageGbMonth, freeStore * cw.logsStorageGbMonth),
+    line(
+      'logs-ingestion',
+      'CloudWatch Logs ingestion',
+      `${ingested} GB × ${usd(cw.logsIngestionGb)}/GB`,
+      ingested * cw.logsIngestionGb,
+      freeIngest * cw.logsIngestionGb,
+    ),
+    line(
+      'logs-storage',
+      'CloudWatch Logs storage',
+      `${round(stored, 2)} GB (${params.LogRetentionDays} days) × ${usd(cw.logsStorageGbMonth)}/GB-month`,
+      stored * cw.logsStorageGbMonth,
+      freeStore * cw.logsStorageGbMonth,
+    ),
   ];
   if (params.ContainerInsights === 'enabled') {
     const events = usage.insightsGbPerTask * tasks;

@@ -6,11 +6,29 @@ export function money(value: number): string {
   return `$${value.toFixed(2)}`;
 }
 
-export function formatTable(estimate: CostEstimate, source: string, usage: UsageAssumptions = DEFAULT_ASSUMPTIONS): string {
+export function formatTable(
+  estimate: CostEstimate,
+  source: string,
+  usage: UsageAssumptions = DEFAULT_ASSUMPTIONS,
+): string {
   const header = ['item', 'quantity', 'monthly', 'free tier', 'first year'];
-  const rows = estimate.lines.map((l) => [l.item, l.quantity, money(l.monthly), l.freeTier > 0 ? `-${money(l.freeTier)}` : '', money(l.monthly - l.freeTier)]);
-  const total = ['total a month', '', money(estimate.totals.monthly), `-${money(estimate.totals.freeTier)}`, money(estimate.totals.firstYear)];
-  const widths = header.map((_, i) => Math.max(...[header, ...rows, total].map((row) => (row[i] ?? '').length)));
+  const rows = estimate.lines.map((l) => [
+    l.item,
+    l.quantity,
+    money(l.monthly),
+    l.freeTier > 0 ? `-${money(l.freeTier)}` : '',
+    money(l.monthly - l.freeTier),
+  ]);
+  const total = [
+    'total a month',
+    '',
+    money(estimate.totals.monthly),
+    `-${money(estimate.totals.freeTier)}`,
+    money(estimate.totals.firstYear),
+  ];
+  const widths = header.map((_, i) =>
+    Math.max(...[header, ...rows, total].map((row) => (row[i] ?? '').length)),
+  );
   const render = (row: string[]) =>
     row
       .map((cell, i) => (i >= 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
@@ -19,7 +37,9 @@ export function formatTable(estimate: CostEstimate, source: string, usage: Usage
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const scaling =
     estimate.maxTasks !== undefined && estimate.maxTasks > estimate.tasks
-      ? [`Autoscaling: each task above ${estimate.tasks} (up to ${estimate.maxTasks}) adds about ${money(estimate.perExtraTask)} a month.`]
+      ? [
+          `Autoscaling: each task above ${estimate.tasks} (up to ${estimate.maxTasks}) adds about ${money(estimate.perExtraTask)} a month.`,
+        ]
       : [];
   return [
     `cost ${source}: ${estimate.regionName} (${estimate.region}), ${estimate.currency} a month of ${estimate.hoursPerMonth} h, prices taken ${estimate.pricesTakenOn}`,
@@ -53,14 +73,27 @@ export function assumptionLines(usage: UsageAssumptions): string[] {
   ];
 }
 
-export function toJson(estimate: CostEstimate, source: string, usage: UsageAssumptions = DEFAULT_ASSUMPTIONS): string {
+export function toJson(
+  estimate: CostEstimate,
+  source: string,
+  usage: UsageAssumptions = DEFAULT_ASSUMPTIONS,
+): string {
   const cents = (value: number) => Math.round(value * 100) / 100;
   return `${JSON.stringify(
     {
       params: source,
       ...estimate,
-      lines: estimate.lines.map((l) => ({ ...l, monthly: cents(l.monthly), freeTier: cents(l.freeTier), firstYear: cents(l.monthly - l.freeTier) })),
-      totals: { monthly: cents(estimate.totals.monthly), freeTier: cents(estimate.totals.freeTier), firstYear: cents(estimate.totals.firstYear) },
+      lines: estimate.lines.map((l) => ({
+        ...l,
+        monthly: cents(l.monthly),
+        freeTier: cents(l.freeTier),
+        firstYear: cents(l.monthly - l.freeTier),
+      })),
+      totals: {
+        monthly: cents(estimate.totals.monthly),
+        freeTier: cents(estimate.totals.freeTier),
+        firstYear: cents(estimate.totals.firstYear),
+      },
       perExtraTask: cents(estimate.perExtraTask),
       assumptions: { ...usage, notes: assumptionLines(usage) },
       notIncluded: NOT_INCLUDED,

@@ -17,9 +17,16 @@ export const MANAGED_STACK_TAGS: Readonly<Record<string, string>> = { 'managed-b
  * root stack tagged by deploy and its packaged root template names the bucket; one whose template cannot
  * be read (e.g. a create still in review) counts too, since keeping a bucket is the safe mistake.
  */
-export async function stacksSharingBucket(cf: CloudFormationApi, bucket: string, exceptStackId: string | undefined): Promise<string[]> {
+export async function stacksSharingBucket(
+  cf: CloudFormationApi,
+  bucket: string,
+  exceptStackId: string | undefined,
+): Promise<string[]> {
   const candidates = (await cf.liveStacks()).filter(
-    (s) => !s.parentId && s.stackId !== exceptStackId && Object.entries(MANAGED_STACK_TAGS).every(([k, v]) => s.tags[k] === v),
+    (s) =>
+      !s.parentId &&
+      s.stackId !== exceptStackId &&
+      Object.entries(MANAGED_STACK_TAGS).every(([k, v]) => s.tags[k] === v),
   );
   const sharing: string[] = [];
   for (const stack of candidates) {
@@ -40,7 +47,13 @@ export interface ArtifactsBucket {
 
 export async function ensureArtifactsBucket(
   s3: S3Api,
-  options: { account: string; region: string; bucket?: string | undefined; verb: string; endpoint?: string | undefined },
+  options: {
+    account: string;
+    region: string;
+    bucket?: string | undefined;
+    verb: string;
+    endpoint?: string | undefined;
+  },
 ): Promise<ArtifactsBucket> {
   const bucket = options.bucket ?? defaultBucketName(options.account, options.region);
   const state = await s3.bucketState(bucket, options.account);
@@ -53,7 +66,13 @@ export async function ensureArtifactsBucket(
   }
   // A TLS-only policy on a plain-http local endpoint (moto) would deny every later request to the bucket.
   const tlsOnly = !options.endpoint?.startsWith('http://');
-  await s3.createPrivateBucket(bucket, options.account, options.region, { [CREATED_BY_TAG]: CREATED_BY_VALUE }, tlsOnly);
+  await s3.createPrivateBucket(
+    bucket,
+    options.account,
+    options.region,
+    { [CREATED_BY_TAG]: CREATED_BY_VALUE },
+    tlsOnly,
+  );
   return { bucket, created: true };
 }
 
@@ -73,7 +92,10 @@ export async function emptyAndDeleteBucket(s3: S3Api, bucket: string, account: s
       const batch = page.objects.slice(i, i + 1000);
       const refused = await s3.deleteObjects(bucket, account, batch);
       if (refused.length > 0) {
-        throw new OperationError(`destroy s3://${bucket}: S3 refused to delete ${refused.length} objects (${refused[0]})`, 'Check the bucket policy and object lock settings, then run destroy again.');
+        throw new OperationError(
+          `destroy s3://${bucket}: S3 refused to delete ${refused.length} objects (${refused[0]})`,
+          'Check the bucket policy and object lock settings, then run destroy again.',
+        );
       }
       removed += batch.length;
     }

@@ -1,6 +1,11 @@
 // Change sets: create one (nested change sets included), wait for it, read it back as a tree (nested
 // stacks hold their own change sets), and judge it: empty, or replacing / removing a database.
-import type { ChangeAction, ChangeSetInfo, CloudFormationApi, ResourceChange } from '../aws/cloudformation.js';
+import type {
+  ChangeAction,
+  ChangeSetInfo,
+  CloudFormationApi,
+  ResourceChange,
+} from '../aws/cloudformation.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 
@@ -61,7 +66,8 @@ export function databaseRisks(preview: ChangePreview): DatabaseRisk[] {
     if (DATABASE_TYPES.has(change.resourceType) && (isReplacement(change) || change.action === 'Remove')) {
       return [{ path, kind, resource: 'database', causes: change.recreationCauses }];
     }
-    if (SECRET_TYPES.has(change.resourceType) && isReplacement(change)) return [{ path, kind, resource: 'secret', causes: change.recreationCauses }];
+    if (SECRET_TYPES.has(change.resourceType) && isReplacement(change))
+      return [{ path, kind, resource: 'secret', causes: change.recreationCauses }];
     return [];
   });
 }
@@ -76,10 +82,18 @@ export interface WaitOptions {
   signal?: AbortSignal | undefined;
 }
 
-export type ChangeSetOutcome = { kind: 'ready'; info: ChangeSetInfo } | { kind: 'empty' } | { kind: 'failed'; reason: string } | { kind: 'interrupted' };
+export type ChangeSetOutcome =
+  | { kind: 'ready'; info: ChangeSetInfo }
+  | { kind: 'empty' }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'interrupted' };
 
 /** Polls until the change set is computed. ≤ 1 call/s, backing off to 5 s; CloudFormation usually needs 5–30 s. */
-export async function waitForChangeSet(cf: CloudFormationApi, id: string, options: WaitOptions): Promise<ChangeSetOutcome> {
+export async function waitForChangeSet(
+  cf: CloudFormationApi,
+  id: string,
+  options: WaitOptions,
+): Promise<ChangeSetOutcome> {
   const { clock } = options;
   const deadline = clock.now() + (options.timeoutMs ?? 10 * 60_000);
   let delay = options.delayMs ?? 1000;
@@ -88,17 +102,26 @@ export async function waitForChangeSet(cf: CloudFormationApi, id: string, option
     const info = await cf.describeChangeSet(id);
     if (info.status === 'CREATE_COMPLETE') return { kind: 'ready', info };
     if (info.status === 'FAILED') {
-      return isNoChangeReason(info.statusReason) ? { kind: 'empty' } : { kind: 'failed', reason: info.statusReason ?? 'no reason given' };
+      return isNoChangeReason(info.statusReason)
+        ? { kind: 'empty' }
+        : { kind: 'failed', reason: info.statusReason ?? 'no reason given' };
     }
     if (clock.now() >= deadline) {
-      throw new OperationError(`deploy change set: still ${info.status} after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`, 'Look at the change set in the CloudFormation console, then run deploy again.');
+      throw new OperationError(
+        `deploy change set: still ${info.status} after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`,
+        'Look at the change set in the CloudFormation console, then run deploy again.',
+      );
     }
     await clock.sleep(delay, options.signal);
     delay = Math.min(delay * 2, options.maxDelayMs ?? 5000);
   }
 }
 
-async function toPlanned(cf: CloudFormationApi, change: ResourceChange, depth: number): Promise<PlannedChange> {
+async function toPlanned(
+  cf: CloudFormationApi,
+  change: ResourceChange,
+  depth: number,
+): Promise<PlannedChange> {
   const children =
     change.nestedChangeSetId && depth < 5 ? await describeTree(cf, change.nestedChangeSetId, depth + 1) : [];
   return {
@@ -118,11 +141,18 @@ async function describeTree(cf: CloudFormationApi, id: string, depth: number): P
 }
 
 /** The change set as a tree; the root's description comes from the wait, nested ones are fetched. */
-export async function readPreview(cf: CloudFormationApi, info: ChangeSetInfo, type: 'CREATE' | 'UPDATE'): Promise<ChangePreview> {
+export async function readPreview(
+  cf: CloudFormationApi,
+  info: ChangeSetInfo,
+  type: 'CREATE' | 'UPDATE',
+): Promise<ChangePreview> {
   const changes = await Promise.all(info.changes.map((change) => toPlanned(cf, change, 1)));
   return { changeSetId: info.id, stackId: info.stackId, type, changes };
 }
 
 export function changeSetName(now: number): string {
-  return `metabase-aws-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `metabase-aws-${new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }

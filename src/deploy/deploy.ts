@@ -5,7 +5,14 @@ import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
 import type { S3Api } from '../aws/s3.js';
 import type { Identity, StsApi } from '../aws/sts.js';
 import { ensureArtifactsBucket, MANAGED_STACK_TAGS } from './bucket.js';
-import { changeSetName, databaseRisks, readPreview, waitForChangeSet, type ChangePreview, type DatabaseRisk } from './changeset.js';
+import {
+  changeSetName,
+  databaseRisks,
+  readPreview,
+  waitForChangeSet,
+  type ChangePreview,
+  type DatabaseRisk,
+} from './changeset.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 import { waitHealthy, type FetchLike, type HealthProbe, type HealthResult } from './health.js';
@@ -58,7 +65,8 @@ export interface DeployHooks {
   onWatchEnd?: (() => void) | undefined;
 }
 
-export type DeployOutcome = 'created' | 'updated' | 'no-changes' | 'preview' | 'cancelled' | 'failed' | 'interrupted';
+export type DeployOutcome =
+  'created' | 'updated' | 'no-changes' | 'preview' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface DeployResult {
   outcome: DeployOutcome;
@@ -94,9 +102,13 @@ export function planFor(stackName: string, stack: StackInfo | undefined): 'CREAT
   }
   const stuck = wayOut(stackName, stack.status);
   if (stack.status === 'UPDATE_ROLLBACK_FAILED' && stuck) {
-    throw new OperationError(`${subject}: the stack is UPDATE_ROLLBACK_FAILED: an update failed and its rollback could not restore some resources`, stuck);
+    throw new OperationError(
+      `${subject}: the stack is UPDATE_ROLLBACK_FAILED: an update failed and its rollback could not restore some resources`,
+      stuck,
+    );
   }
-  if (stuck) throw new OperationError(`${subject}: the stack is ${stack.status} and cannot be updated`, stuck);
+  if (stuck)
+    throw new OperationError(`${subject}: the stack is ${stack.status} and cannot be updated`, stuck);
   return 'UPDATE';
 }
 
@@ -117,7 +129,11 @@ function outcomeOf(status: string, type: 'CREATE' | 'UPDATE'): 'created' | 'upda
   return 'failed';
 }
 
-export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: DeployHooks): Promise<DeployResult> {
+export async function deploy(
+  deps: DeployDeps,
+  request: DeployRequest,
+  hooks: DeployHooks,
+): Promise<DeployResult> {
   const { cf, clock } = deps;
   const { stackName } = request;
   const identity = await deps.sts.callerIdentity();
@@ -132,9 +148,19 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
     );
   }
 
-  const { bucket, created } = await ensureArtifactsBucket(deps.s3, { account: identity.account, region: deps.region, bucket: request.bucket, verb: 'deploy', endpoint: deps.endpoint });
+  const { bucket, created } = await ensureArtifactsBucket(deps.s3, {
+    account: identity.account,
+    region: deps.region,
+    bucket: request.bucket,
+    verb: 'deploy',
+    endpoint: deps.endpoint,
+  });
   hooks.onStep?.({ step: 'bucket', bucket, created });
-  const packaged = await packageTemplates(deps.s3, { bucket, account: identity.account, region: deps.region, endpoint: deps.endpoint }, request.templates);
+  const packaged = await packageTemplates(
+    deps.s3,
+    { bucket, account: identity.account, region: deps.region, endpoint: deps.endpoint },
+    request.templates,
+  );
   hooks.onStep?.({ step: 'packaged', result: packaged });
   const base = { stackName, account: identity.account, bucket, outputs: {} as Record<string, string> };
 
@@ -157,10 +183,20 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
   }
 
   const declared = new Set(rootParameterNames(request.templates.root.bytes));
-  const parameters = Object.fromEntries(Object.entries(request.parameters).filter(([name]) => declared.has(name)));
+  const parameters = Object.fromEntries(
+    Object.entries(request.parameters).filter(([name]) => declared.has(name)),
+  );
   const name = changeSetName(clock.now());
   hooks.onStep?.({ step: 'change-set', type, name });
-  const changeSet = await cf.createChangeSet({ stackName, changeSetName: name, type, templateUrl: packaged.rootUrl, parameters, tags: { ...MANAGED_STACK_TAGS }, roleArn: request.roleArn });
+  const changeSet = await cf.createChangeSet({
+    stackName,
+    changeSetName: name,
+    type,
+    templateUrl: packaged.rootUrl,
+    parameters,
+    tags: { ...MANAGED_STACK_TAGS },
+    roleArn: request.roleArn,
+  });
   const outcome = await waitForChangeSet(cf, changeSet.id, { clock, signal: request.signal });
 
   const discard = async (): Promise<void> => {
@@ -175,12 +211,21 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
   }
   if (outcome.kind === 'empty') {
     await cf.deleteChangeSet(changeSet.id);
-    const result: DeployResult = { ...base, outcome: 'no-changes', stackId: existing?.stackId, status: existing?.status, outputs: existing?.outputs ?? {} };
+    const result: DeployResult = {
+      ...base,
+      outcome: 'no-changes',
+      stackId: existing?.stackId,
+      status: existing?.status,
+      outputs: existing?.outputs ?? {},
+    };
     return withHealth(deps, request, hooks, result);
   }
   if (outcome.kind === 'failed') {
     await discard();
-    throw new OperationError(`deploy ${stackName}: CloudFormation rejected the change set: ${outcome.reason}`, 'Fix the template or parameter it names, then run deploy again.');
+    throw new OperationError(
+      `deploy ${stackName}: CloudFormation rejected the change set: ${outcome.reason}`,
+      'Fix the template or parameter it names, then run deploy again.',
+    );
   }
 
   const preview = await readPreview(cf, outcome.info, type);
@@ -204,12 +249,25 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
   let watched: Awaited<ReturnType<typeof watchStack>>;
   try {
-    watched = await watchStack(cf, changeSet.stackId, { clock, signal: request.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+    watched = await watchStack(cf, changeSet.stackId, {
+      clock,
+      signal: request.signal,
+      afterEventId,
+      onEvent: hooks.onEvent,
+      onRound: hooks.onRound,
+    });
   } catch (error) {
     // Throttling retries exhausted, the network gone: the operation runs on in AWS, so this is an
     // interruption of the watch, not a failed deploy; the caller says both.
     hooks.onWatchEnd?.();
-    return { ...base, stackId: changeSet.stackId, preview, recreatedFrom, outcome: 'interrupted', watchError: error };
+    return {
+      ...base,
+      stackId: changeSet.stackId,
+      preview,
+      recreatedFrom,
+      outcome: 'interrupted',
+      watchError: error,
+    };
   }
   hooks.onWatchEnd?.();
   const common = { ...base, stackId: changeSet.stackId, preview, recreatedFrom, status: watched.status };
@@ -217,17 +275,33 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, hooks: De
 
   const result = outcomeOf(watched.status, type);
   if (result === 'failed') {
-    const rootCause = operationRootCause(watched.events, { stackName, stackId: changeSet.stackId, status: watched.status, statusReason: watched.statusReason });
+    const rootCause = operationRootCause(watched.events, {
+      stackName,
+      stackId: changeSet.stackId,
+      status: watched.status,
+      statusReason: watched.statusReason,
+    });
     return { ...common, outcome: 'failed', rootCause };
   }
   const after = await cf.describeStack(changeSet.stackId);
   return withHealth(deps, request, hooks, { ...common, outcome: result, outputs: after?.outputs ?? {} });
 }
 
-async function withHealth(deps: DeployDeps, request: DeployRequest, hooks: DeployHooks, result: DeployResult): Promise<DeployResult> {
+async function withHealth(
+  deps: DeployDeps,
+  request: DeployRequest,
+  hooks: DeployHooks,
+  result: DeployResult,
+): Promise<DeployResult> {
   const url = result.outputs.MetabaseUrl;
   if (!request.waitHealthy || !url) return result;
   hooks.onStep?.({ step: 'health', url });
-  const health = await waitHealthy(url, { clock: deps.clock, fetch: deps.fetch, timeoutMs: request.healthTimeoutMs, signal: request.signal, onProbe: hooks.onHealth });
+  const health = await waitHealthy(url, {
+    clock: deps.clock,
+    fetch: deps.fetch,
+    timeoutMs: request.healthTimeoutMs,
+    signal: request.signal,
+    onProbe: hooks.onHealth,
+  });
   return { ...result, health };
 }

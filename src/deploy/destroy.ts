@@ -58,7 +58,9 @@ const DB_TYPE = 'AWS::RDS::DBInstance';
 function deletionPolicies(body: string): Record<string, string> {
   try {
     const template = load(body) as { Resources?: Record<string, { DeletionPolicy?: unknown }> } | undefined;
-    const entries = Object.entries(template?.Resources ?? {}).filter(([, r]) => typeof r.DeletionPolicy === 'string');
+    const entries = Object.entries(template?.Resources ?? {}).filter(
+      ([, r]) => typeof r.DeletionPolicy === 'string',
+    );
     return Object.fromEntries(entries.map(([id, r]) => [id, String(r.DeletionPolicy)]));
   } catch {
     // Short-form tags (!Ref) from a template this tool did not write: no policies known, nothing claimed.
@@ -66,14 +68,20 @@ function deletionPolicies(body: string): Record<string, string> {
   }
 }
 
-export async function planDestroy(deps: DestroyDeps, request: { stackName: string; bucket?: string | undefined }): Promise<DestroyPlan | undefined> {
+export async function planDestroy(
+  deps: DestroyDeps,
+  request: { stackName: string; bucket?: string | undefined },
+): Promise<DestroyPlan | undefined> {
   const { cf } = deps;
   const identity = await deps.sts.callerIdentity();
   const stack = await cf.describeStack(request.stackName);
   if (!stack || stack.status === 'DELETE_COMPLETE') return undefined;
   const following = stack.status === 'DELETE_IN_PROGRESS';
   if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS' && !following) {
-    throw new OperationError(`destroy ${request.stackName}: the stack is busy (${stack.status})`, `Follow it to its end with \`metabase-aws watch --stack-name ${request.stackName}\`, then run destroy again.`);
+    throw new OperationError(
+      `destroy ${request.stackName}: the stack is busy (${stack.status})`,
+      `Follow it to its end with \`metabase-aws watch --stack-name ${request.stackName}\`, then run destroy again.`,
+    );
   }
   const tiers: TierPlan[] = [];
   const kept: KeptResource[] = [];
@@ -85,7 +93,12 @@ export async function planDestroy(deps: DestroyDeps, request: { stackName: strin
     for (const r of resources) {
       const policy = policies[r.logicalId];
       if (policy === 'Retain' || policy === 'RetainExceptOnCreate' || policy === 'Snapshot') {
-        kept.push({ path: `${prefix}${r.logicalId}`, resourceType: r.resourceType, physicalId: r.physicalId, policy });
+        kept.push({
+          path: `${prefix}${r.logicalId}`,
+          resourceType: r.resourceType,
+          physicalId: r.physicalId,
+          policy,
+        });
       }
       if (r.resourceType === DB_TYPE && r.physicalId && !database) {
         const db = await deps.rds.describeInstance(r.physicalId);
@@ -106,7 +119,11 @@ export async function planDestroy(deps: DestroyDeps, request: { stackName: strin
   return { stack, account: identity.account, tiers, kept, database, bucket, following };
 }
 
-async function planBucket(deps: DestroyDeps, account: string, bucket: string | undefined): Promise<BucketPlan> {
+async function planBucket(
+  deps: DestroyDeps,
+  account: string,
+  bucket: string | undefined,
+): Promise<BucketPlan> {
   const name = bucket ?? defaultBucketName(account, deps.region);
   const state = await deps.s3.bucketState(name, account);
   const createdByTool = state === 'ours' && (await createdByThisTool(deps.s3, name, account));
@@ -133,7 +150,8 @@ export function refuseIfProtected(plan: DestroyPlan, disableProtection: boolean)
 export function protections(plan: DestroyPlan): string[] {
   const found: string[] = [];
   if (plan.stack.terminationProtection) found.push('termination protection on the stack');
-  if (plan.database?.deletionProtection) found.push(`deletion protection on the database ${plan.database.instanceId}`);
+  if (plan.database?.deletionProtection)
+    found.push(`deletion protection on the database ${plan.database.instanceId}`);
   return found;
 }
 
@@ -185,7 +203,13 @@ const asLeftBehind = (e: WatchEvent): LeftBehind => ({
 export async function executeDestroy(
   deps: DestroyDeps,
   plan: DestroyPlan,
-  options: { disableProtection: boolean; retainFailed: boolean; keepArtifacts: boolean; signal?: AbortSignal | undefined; maxAttempts?: number },
+  options: {
+    disableProtection: boolean;
+    retainFailed: boolean;
+    keepArtifacts: boolean;
+    signal?: AbortSignal | undefined;
+    maxAttempts?: number;
+  },
   hooks: DestroyHooks,
 ): Promise<DestroyResult> {
   const { cf, clock } = deps;
@@ -213,26 +237,69 @@ export async function executeDestroy(
     if (!(plan.following && attempt === 1)) await cf.deleteStack(stackId, retain);
     let watched: Awaited<ReturnType<typeof watchStack>>;
     try {
-      watched = await watchStack(cf, stackId, { clock, signal: options.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+      watched = await watchStack(cf, stackId, {
+        clock,
+        signal: options.signal,
+        afterEventId,
+        onEvent: hooks.onEvent,
+        onRound: hooks.onRound,
+      });
     } catch (error) {
       // Throttling or the network ended the watch, not the deletion: report it as an interruption.
       hooks.onWatchEnd?.();
-      return { outcome: 'interrupted', status, kept: plan.kept, leftBehind, failures: [], bucket: { ...bucketResult, keptBecause: 'destroy lost track of the deletion' }, watchError: error };
+      return {
+        outcome: 'interrupted',
+        status,
+        kept: plan.kept,
+        leftBehind,
+        failures: [],
+        bucket: { ...bucketResult, keptBecause: 'destroy lost track of the deletion' },
+        watchError: error,
+      };
     }
     hooks.onWatchEnd?.();
     status = watched.status;
-    if (watched.interrupted) return { outcome: 'interrupted', status, kept: plan.kept, leftBehind, failures: [], bucket: { ...bucketResult, keptBecause: 'destroy was interrupted' } };
+    if (watched.interrupted)
+      return {
+        outcome: 'interrupted',
+        status,
+        kept: plan.kept,
+        leftBehind,
+        failures: [],
+        bucket: { ...bucketResult, keptBecause: 'destroy was interrupted' },
+      };
     if (status === 'DELETE_COMPLETE') break;
     const failedEvents = deleteFailures(watched.events);
     const failures = failedEvents.filter((e) => e.resourceType !== STACK_TYPE).map(asLeftBehind);
-    const decision = attempt >= (options.maxAttempts ?? 3) ? 'stop' : options.retainFailed ? 'retain' : await hooks.onDeleteFailed(failures, attempt);
-    if (decision === 'stop') return { outcome: 'failed', status, kept: plan.kept, leftBehind, failures, bucket: { ...bucketResult, keptBecause: 'the stack still exists' } };
+    const decision =
+      attempt >= (options.maxAttempts ?? 3)
+        ? 'stop'
+        : options.retainFailed
+          ? 'retain'
+          : await hooks.onDeleteFailed(failures, attempt);
+    if (decision === 'stop')
+      return {
+        outcome: 'failed',
+        status,
+        kept: plan.kept,
+        leftBehind,
+        failures,
+        bucket: { ...bucketResult, keptBecause: 'the stack still exists' },
+      };
     retain = [];
     if (decision === 'retain') {
       // RetainResources applies to the stack that holds the resource: nested ones are deleted on their own first.
-      for (const [nestedId, events] of groupBy(failedEvents.filter((e) => e.depth > 0 && e.resourceType !== STACK_TYPE), (e) => e.stackId)) {
-        hooks.onStep?.(`Deleting ${events[0]?.stackLabel} without ${events.map((e) => e.logicalId).join(', ')}`);
-        await cf.deleteStack(nestedId, events.map((e) => e.logicalId));
+      for (const [nestedId, events] of groupBy(
+        failedEvents.filter((e) => e.depth > 0 && e.resourceType !== STACK_TYPE),
+        (e) => e.stackId,
+      )) {
+        hooks.onStep?.(
+          `Deleting ${events[0]?.stackLabel} without ${events.map((e) => e.logicalId).join(', ')}`,
+        );
+        await cf.deleteStack(
+          nestedId,
+          events.map((e) => e.logicalId),
+        );
         await waitUntilGone(cf, nestedId, clock, {
           subject: `destroy ${name}`,
           what: `the nested stack ${events[0]?.stackLabel ?? nestedId} (keeping ${events.map((e) => e.logicalId).join(', ')})`,
@@ -240,7 +307,9 @@ export async function executeDestroy(
           then: 'run destroy again',
         });
       }
-      retain = failedEvents.filter((e) => e.depth === 0 && e.resourceType !== STACK_TYPE).map((e) => e.logicalId);
+      retain = failedEvents
+        .filter((e) => e.depth === 0 && e.resourceType !== STACK_TYPE)
+        .map((e) => e.logicalId);
       leftBehind.push(...failures);
     }
   }
@@ -252,7 +321,13 @@ export async function executeDestroy(
     // calling it final would send a restore to stale data). None found is said as such.
     snapshotId = snapshots.find((s) => (s.created?.getTime() ?? 0) >= started - 60_000)?.id;
   }
-  const bucket = await removeArtifactsBucket(deps, plan.account, plan.bucket, { keepArtifacts: options.keepArtifacts, stackId }, hooks);
+  const bucket = await removeArtifactsBucket(
+    deps,
+    plan.account,
+    plan.bucket,
+    { keepArtifacts: options.keepArtifacts, stackId },
+    hooks,
+  );
   return { outcome: 'deleted', status, snapshotId, kept: plan.kept, leftBehind, failures: [], bucket };
 }
 
@@ -275,11 +350,18 @@ async function removeArtifactsBucket(
     // Listing stacks needs cloudformation:DescribeStacks on "*", which a role scoped to metabase-* may lack:
     // unable to tell whether another stack reads the bucket, keep it (the safe side) and say so.
     const why = error instanceof Error ? error.name : 'error';
-    return { ...result, keptBecause: `could not list the stacks to check that none uses it (${why}); delete it by hand once none does` };
+    return {
+      ...result,
+      keptBecause: `could not list the stacks to check that none uses it (${why}); delete it by hand once none does`,
+    };
   }
   if (sharing.length > 0) return { ...result, keptBecause: `shared with ${sharing.join(', ')}` };
   hooks.onStep?.(`Emptying and deleting s3://${bucket.name}`);
-  return { ...result, deleted: true, objectsRemoved: await emptyAndDeleteBucket(deps.s3, bucket.name, account) };
+  return {
+    ...result,
+    deleted: true,
+    objectsRemoved: await emptyAndDeleteBucket(deps.s3, bucket.name, account),
+  };
 }
 
 /**
@@ -293,7 +375,13 @@ export async function cleanUpAfterGone(
 ): Promise<BucketResult> {
   const identity = await deps.sts.callerIdentity();
   const bucket = await planBucket(deps, identity.account, request.bucket);
-  return removeArtifactsBucket(deps, identity.account, bucket, { keepArtifacts: request.keepArtifacts }, hooks);
+  return removeArtifactsBucket(
+    deps,
+    identity.account,
+    bucket,
+    { keepArtifacts: request.keepArtifacts },
+    hooks,
+  );
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

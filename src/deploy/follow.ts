@@ -46,7 +46,8 @@ export interface FollowResult {
 }
 
 /** Ended well: a completed create, update, import or delete. A completed rollback undid a failure. */
-export const isSuccess = (status: string): boolean => status.endsWith('_COMPLETE') && !status.includes('ROLLBACK');
+export const isSuccess = (status: string): boolean =>
+  status.endsWith('_COMPLETE') && !status.includes('ROLLBACK');
 
 /**
  * The root event just before the current operation (running: true) or the last one (running: false):
@@ -54,7 +55,11 @@ export const isSuccess = (status: string): boolean => status.endsWith('_COMPLETE
  * so they are replayed (what happened before Ctrl-C, and the failures the root cause is searched in).
  * undefined with `sawEnd` true: the operation is the stack's first, and all its events belong to it.
  */
-async function operationStart(cf: CloudFormationApi, stackId: string, running: boolean): Promise<{ afterEventId: string | undefined; sawEnd: boolean }> {
+async function operationStart(
+  cf: CloudFormationApi,
+  stackId: string,
+  running: boolean,
+): Promise<{ afterEventId: string | undefined; sawEnd: boolean }> {
   // An ended stack's newest own final event ends the operation asked about, not the one before it.
   let endsToSkip = running ? 0 : 1;
   let afterEventId: string | undefined;
@@ -71,16 +76,26 @@ async function operationStart(cf: CloudFormationApi, stackId: string, running: b
 }
 
 /** undefined: the stack does not exist. */
-export async function followStack(deps: FollowDeps, request: FollowRequest, hooks: FollowHooks = {}): Promise<FollowResult | undefined> {
+export async function followStack(
+  deps: FollowDeps,
+  request: FollowRequest,
+  hooks: FollowHooks = {},
+): Promise<FollowResult | undefined> {
   const { cf, clock } = deps;
   const stack = await cf.describeStack(request.stackName);
   if (!stack || stack.status === 'DELETE_COMPLETE') return undefined;
-  const base = { stackName: stack.stackName, stackId: stack.stackId, status: stack.status, outputs: {} as Record<string, string> };
+  const base = {
+    stackName: stack.stackName,
+    stackId: stack.stackId,
+    status: stack.status,
+    outputs: {} as Record<string, string>,
+  };
   // A CREATE change set made the stack and waits to be executed: there is no operation to follow.
   if (stack.status === 'REVIEW_IN_PROGRESS') return { ...base, outcome: 'awaiting-review', followed: false };
 
   if (isFinal(stack.status)) {
-    if (isSuccess(stack.status)) return { ...base, outcome: 'succeeded', followed: false, outputs: stack.outputs };
+    if (isSuccess(stack.status))
+      return { ...base, outcome: 'succeeded', followed: false, outputs: stack.outputs };
     return { ...base, outcome: 'failed', followed: false, rootCause: await lastFailure(cf, clock, stack) };
   }
 
@@ -89,7 +104,13 @@ export async function followStack(deps: FollowDeps, request: FollowRequest, hook
   try {
     const { afterEventId } = await operationStart(cf, stack.stackId, true);
     // By id, not name: a deletion is followed to its end, when the name no longer resolves.
-    watched = await watchStack(cf, stack.stackId, { clock, signal: request.signal, afterEventId, onEvent: hooks.onEvent, onRound: hooks.onRound });
+    watched = await watchStack(cf, stack.stackId, {
+      clock,
+      signal: request.signal,
+      afterEventId,
+      onEvent: hooks.onEvent,
+      onRound: hooks.onRound,
+    });
   } catch (error) {
     // As in deploy: the operation runs on in AWS, only the watching ended.
     hooks.onWatchEnd?.();
@@ -99,7 +120,16 @@ export async function followStack(deps: FollowDeps, request: FollowRequest, hook
   const common = { ...base, status: watched.status, followed: true };
   if (watched.interrupted) return { ...common, outcome: 'interrupted' };
   if (!isSuccess(watched.status)) {
-    return { ...common, outcome: 'failed', rootCause: operationRootCause(watched.events, { stackName: stack.stackName, stackId: stack.stackId, status: watched.status, statusReason: watched.statusReason }) };
+    return {
+      ...common,
+      outcome: 'failed',
+      rootCause: operationRootCause(watched.events, {
+        stackName: stack.stackName,
+        stackId: stack.stackId,
+        status: watched.status,
+        statusReason: watched.statusReason,
+      }),
+    };
   }
   // A deleted stack has no outputs (describeStack by id answers DELETE_COMPLETE, or nothing).
   const after = watched.status === 'DELETE_COMPLETE' ? undefined : await cf.describeStack(stack.stackId);
@@ -111,7 +141,11 @@ export async function followStack(deps: FollowDeps, request: FollowRequest, hook
  * (root, then each nested stack once), a handful of calls. Without the stack's own final event in its
  * history (a stand-in that writes none) the poller would wait for one, so only the status reason is used.
  */
-async function lastFailure(cf: CloudFormationApi, clock: Clock, stack: StackInfo): Promise<RootCause | undefined> {
+async function lastFailure(
+  cf: CloudFormationApi,
+  clock: Clock,
+  stack: StackInfo,
+): Promise<RootCause | undefined> {
   const { afterEventId, sawEnd } = await operationStart(cf, stack.stackId, false);
   const events = sawEnd ? (await watchStack(cf, stack.stackId, { clock, afterEventId })).events : [];
   return operationRootCause(events, stack);

@@ -2,7 +2,10 @@
 // {"status":"ok"} when ready; the first boot runs migrations and can take several minutes.
 import type { Clock } from './clock.js';
 
-export type FetchLike = (url: string, init: { signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface HealthProbe {
   /** what the last attempt saw: "HTTP 503", "connection refused", ... */
@@ -25,7 +28,9 @@ export type HealthResult = ({ healthy: true } | { healthy: false; interrupted: b
 
 async function probeOnce(url: string, options: HealthOptions): Promise<{ ok: boolean; seen: string }> {
   try {
-    const response = await options.fetch(url, { signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
+    const response = await options.fetch(url, {
+      signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
+    });
     const body = await response.text();
     let status: unknown;
     try {
@@ -38,7 +43,12 @@ async function probeOnce(url: string, options: HealthOptions): Promise<{ ok: boo
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     const name = (error as { name?: string }).name;
-    return { ok: false, seen: cause ?? (name === 'TimeoutError' ? 'no answer within 10 s' : String((error as Error).message ?? error)) };
+    return {
+      ok: false,
+      seen:
+        cause ??
+        (name === 'TimeoutError' ? 'no answer within 10 s' : String((error as Error).message ?? error)),
+    };
   }
 }
 

@@ -40,7 +40,12 @@ export function nestedTemplateFiles(root: Uint8Array): Map<string, string> {
   const files = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(parseRoot(root).Resources ?? {})) {
     const url = resource.Properties?.TemplateURL;
-    if (resource.Type === 'AWS::CloudFormation::Stack' && typeof url === 'string' && !/^https?:\/\//.test(url)) files.set(logicalId, url);
+    if (
+      resource.Type === 'AWS::CloudFormation::Stack' &&
+      typeof url === 'string' &&
+      !/^https?:\/\//.test(url)
+    )
+      files.set(logicalId, url);
   }
   return files;
 }
@@ -53,7 +58,9 @@ export function rootParameterNames(root: Uint8Array): string[] {
 export async function readTemplateSet(directory: string): Promise<TemplateSet> {
   const root = { name: ROOT_TEMPLATE, bytes: await readFile(join(directory, ROOT_TEMPLATE)) };
   const names = [...new Set(nestedTemplateFiles(root.bytes).values())];
-  const nested = await Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(directory, name)) })));
+  const nested = await Promise.all(
+    names.map(async (name) => ({ name, bytes: await readFile(join(directory, name)) })),
+  );
   return { root, nested };
 }
 
@@ -105,10 +112,19 @@ async function upload(s3: S3Api, target: PackageTarget, file: TemplateFile): Pro
   const key = contentKey(file);
   const exists = await s3.objectExists(target.bucket, key, target.account);
   if (!exists) await s3.putObject(target.bucket, key, file.bytes, target.account);
-  return { name: file.name, key, url: objectUrl(target.bucket, key, target.region, target.endpoint), uploaded: !exists };
+  return {
+    name: file.name,
+    key,
+    url: objectUrl(target.bucket, key, target.region, target.endpoint),
+    uploaded: !exists,
+  };
 }
 
-export async function packageTemplates(s3: S3Api, target: PackageTarget, set: TemplateSet): Promise<PackageResult> {
+export async function packageTemplates(
+  s3: S3Api,
+  target: PackageTarget,
+  set: TemplateSet,
+): Promise<PackageResult> {
   const nested = await Promise.all(set.nested.map((file) => upload(s3, target, file)));
   const urls = new Map(nested.map((t) => [t.name, t.url]));
   const root = await upload(s3, target, { name: set.root.name, bytes: rewriteRoot(set.root.bytes, urls) });

@@ -27,7 +27,9 @@ const isFailure = (e: WatchEvent): boolean => /_FAILED$/.test(e.status);
 const isConsequence = (e: WatchEvent): boolean => CONSEQUENCE.some((re) => re.test(e.reason ?? ''));
 
 export function findRootCause(events: WatchEvent[]): RootCause | undefined {
-  const failures = events.filter(isFailure).sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || b.depth - a.depth);
+  const failures = events
+    .filter(isFailure)
+    .sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || b.depth - a.depth);
   const cause = failures.find((e) => !isConsequence(e)) ?? failures[0];
   if (!cause) return undefined;
   return {
@@ -45,10 +47,20 @@ export function findRootCause(events: WatchEvent[]): RootCause | undefined {
  * status reason (a failure no resource event explains, e.g. a template the stack could not read).
  * Shared by deploy and watch so both explain a failure the same way.
  */
-export function operationRootCause(events: WatchEvent[], root: { stackName: string; stackId: string; status: string; statusReason?: string | undefined }): RootCause | undefined {
+export function operationRootCause(
+  events: WatchEvent[],
+  root: { stackName: string; stackId: string; status: string; statusReason?: string | undefined },
+): RootCause | undefined {
   const found = findRootCause(events);
   if (found || !root.statusReason) return found;
-  return { path: root.stackName, logicalId: root.stackName, resourceType: 'AWS::CloudFormation::Stack', physicalId: root.stackId, status: root.status, reason: root.statusReason };
+  return {
+    path: root.stackName,
+    logicalId: root.stackName,
+    resourceType: 'AWS::CloudFormation::Stack',
+    physicalId: root.stackId,
+    status: root.status,
+    reason: root.statusReason,
+  };
 }
 
 /** Resources whose deletion failed, deepest stacks first (as destroy must retain them). */

@@ -16,17 +16,29 @@ export interface GoneWait {
   then: string;
 }
 
-export async function waitUntilGone(cf: CloudFormationApi, stackId: string, clock: Clock, purpose: GoneWait, timeoutMs = 30 * 60_000): Promise<void> {
+export async function waitUntilGone(
+  cf: CloudFormationApi,
+  stackId: string,
+  clock: Clock,
+  purpose: GoneWait,
+  timeoutMs = 30 * 60_000,
+): Promise<void> {
   const deadline = clock.now() + timeoutMs;
   let delay = 1000;
   for (;;) {
     const stack = await cf.describeStack(stackId);
     if (!stack || stack.status === 'DELETE_COMPLETE') return;
     if (stack.status === 'DELETE_FAILED') {
-      throw new OperationError(`${purpose.subject}: could not delete ${purpose.what} (${stack.statusReason ?? 'DELETE_FAILED'})`, purpose.ifStuck);
+      throw new OperationError(
+        `${purpose.subject}: could not delete ${purpose.what} (${stack.statusReason ?? 'DELETE_FAILED'})`,
+        purpose.ifStuck,
+      );
     }
     if (clock.now() >= deadline) {
-      throw new OperationError(`${purpose.subject}: still ${stack.status} while deleting ${purpose.what}`, `Wait for the deletion to finish in the CloudFormation console, then ${purpose.then}.`);
+      throw new OperationError(
+        `${purpose.subject}: still ${stack.status} while deleting ${purpose.what}`,
+        `Wait for the deletion to finish in the CloudFormation console, then ${purpose.then}.`,
+      );
     }
     await clock.sleep(delay);
     delay = Math.min(delay * 2, 5000);

@@ -65,7 +65,11 @@ export async function latestEventId(cf: CloudFormationApi, stackId: string): Pro
   return events[0]?.eventId;
 }
 
-export async function watchStack(cf: CloudFormationApi, rootStackId: string, options: WatchOptions): Promise<WatchResult> {
+export async function watchStack(
+  cf: CloudFormationApi,
+  rootStackId: string,
+  options: WatchOptions,
+): Promise<WatchResult> {
   const { clock } = options;
   const minDelay = options.minDelayMs ?? 1000;
   const tracked = new Map<string, Tracked>();
@@ -77,7 +81,15 @@ export async function watchStack(cf: CloudFormationApi, rootStackId: string, opt
 
   const track = (stackId: string, label: string, depth: number): void => {
     if (tracked.has(stackId)) return;
-    tracked.set(stackId, { stackId, label, depth, seen: new Set(), nextPollAt: clock.now(), delay: minDelay, done: false });
+    tracked.set(stackId, {
+      stackId,
+      label,
+      depth,
+      seen: new Set(),
+      nextPollAt: clock.now(),
+      delay: minDelay,
+      done: false,
+    });
   };
   track(rootStackId, '', 0);
 
@@ -160,6 +172,11 @@ export async function watchStack(cf: CloudFormationApi, rootStackId: string, opt
     statusReason: rootReason,
     interrupted: !rootDone,
     events,
-    stacks: [...tracked.values()].map(({ stackId, label, depth, status }) => ({ stackId, label, depth, status })),
+    stacks: [...tracked.values()].map(({ stackId, label, depth, status }) => ({
+      stackId,
+      label,
+      depth,
+      status,
+    })),
   };
 }

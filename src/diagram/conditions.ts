@@ -21,7 +21,8 @@ function expressionText(template: CfnTemplate, expression: unknown): string {
       return equalsText(args[0], args[1], false);
     case 'Fn::Not': {
       const [innerKey, innerArgument] = single(args[0]);
-      if (innerKey === 'Fn::Equals' && Array.isArray(innerArgument)) return equalsText(innerArgument[0], innerArgument[1], true);
+      if (innerKey === 'Fn::Equals' && Array.isArray(innerArgument))
+        return equalsText(innerArgument[0], innerArgument[1], true);
       return `not (${expressionText(template, args[0])})`;
     }
     case 'Fn::And':

@@ -39,10 +39,22 @@ function title(): string {
 }
 
 function clusterLines(cluster: Cluster, indent: string): string[] {
-  const colour = cluster.kind === 'stack' || cluster.kind === 'root' || cluster.kind === 'vpc' ? (STACK_COLOURS[cluster.stack ?? ''] ?? OUTSIDE) : undefined;
-  const fill = cluster.kind === 'tier' || cluster.kind === 'subnet' ? (TIER_FILL[cluster.tier ?? ''] ?? '#FFFFFF') : '#FFFFFF';
+  const colour =
+    cluster.kind === 'stack' || cluster.kind === 'root' || cluster.kind === 'vpc'
+      ? (STACK_COLOURS[cluster.stack ?? ''] ?? OUTSIDE)
+      : undefined;
+  const fill =
+    cluster.kind === 'tier' || cluster.kind === 'subnet'
+      ? (TIER_FILL[cluster.tier ?? ''] ?? '#FFFFFF')
+      : '#FFFFFF';
   const style =
-    cluster.kind === 'stack' ? 'dashed,rounded' : cluster.kind === 'subnet' ? 'dotted,filled' : cluster.kind === 'tier' ? 'filled' : 'rounded';
+    cluster.kind === 'stack'
+      ? 'dashed,rounded'
+      : cluster.kind === 'subnet'
+        ? 'dotted,filled'
+        : cluster.kind === 'tier'
+          ? 'filled'
+          : 'rounded';
   const attributes = [
     `label=<${escape(cluster.label)}>`,
     `style="${style}"`,
@@ -60,7 +72,8 @@ function clusterLines(cluster: Cluster, indent: string): string[] {
     ...cluster.clusters.flatMap((child) => clusterLines(child, inner)),
   ];
   // Graphviz drops an empty cluster: an invisible point keeps a subnet with nothing of its own drawn.
-  if (cluster.nodes.length === 0 && cluster.clusters.length === 0) body.push(`${inner}${cluster.id}_empty [shape=point, style=invis, width=0.3];`);
+  if (cluster.nodes.length === 0 && cluster.clusters.length === 0)
+    body.push(`${inner}${cluster.id}_empty [shape=point, style=invis, width=0.3];`);
   return [`${indent}subgraph ${cluster.id} {`, ...body, `${indent}}`];
 }
 
@@ -68,9 +81,19 @@ function clusterLines(cluster: Cluster, indent: string): string[] {
 function rankLines(model: DiagramModel, picture: Layout): string[] {
   const rows: string[][] = [];
   for (const tier of picture.root.clusters.flatMap((c) => c.clusters).filter((c) => c.kind === 'tier')) {
-    rows.push(walk(tier).flatMap((c) => (c.nodes.length > 0 ? c.nodes.map((n) => n.id) : c.clusters.length === 0 ? [`${c.id}_empty`] : [])));
+    rows.push(
+      walk(tier).flatMap((c) =>
+        c.nodes.length > 0 ? c.nodes.map((n) => n.id) : c.clusters.length === 0 ? [`${c.id}_empty`] : [],
+      ),
+    );
   }
-  const top = picture.outside.map((n) => n.id).concat(walk(picture.root).filter((c) => c.kind === 'stack' && c.clusters.length === 0 && isRegional(c, picture)).flatMap((c) => c.nodes.map((n) => n.id)));
+  const top = picture.outside
+    .map((n) => n.id)
+    .concat(
+      walk(picture.root)
+        .filter((c) => c.kind === 'stack' && c.clusters.length === 0 && isRegional(c, picture))
+        .flatMap((c) => c.nodes.map((n) => n.id)),
+    );
   void model;
   return [top, ...rows].filter((row) => row.length > 0).map((row) => `  { rank=same; ${row.join('; ')}; }`);
 }

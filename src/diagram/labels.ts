@@ -1,7 +1,14 @@
 // Box text. Titles name the AWS service; details come from the resource's properties, showing a
 // parameter's name where the value depends on params/<env>.json.
 import { conditionText } from './conditions.js';
-import { allResources, resolve, resolveResources, resourceAt, templateOf, type ResourceRef } from './resolve.js';
+import {
+  allResources,
+  resolve,
+  resolveResources,
+  resourceAt,
+  templateOf,
+  type ResourceRef,
+} from './resolve.js';
 import type { TemplateSet } from './templates.js';
 import type { NodeKind } from './model.js';
 
@@ -28,11 +35,24 @@ export function nodeText(set: TemplateSet, ref: ResourceRef | undefined, kind: N
   const show = (value: unknown): string => (ref ? valueText(set, ref.stack, value) : '?');
   switch (kind) {
     case 'load-balancer':
-      return { title: TITLES[kind], details: [show(properties['Scheme']), ...(ref ? listeners(set, ref) : [])] };
+      return {
+        title: TITLES[kind],
+        details: [show(properties['Scheme']), ...(ref ? listeners(set, ref) : [])],
+      };
     case 'service': {
-      const port = (properties['LoadBalancers'] as Record<string, unknown>[] | undefined)?.[0]?.['ContainerPort'];
-      const strategy = (properties['CapacityProviderStrategy'] as Record<string, unknown>[] | undefined)?.[0]?.['CapacityProvider'];
-      return { title: 'Metabase on ECS Fargate', details: [`${show(properties['DesiredCount'])} tasks, port ${show(port)}`, `capacity: ${show(strategy)}`] };
+      const port = (properties['LoadBalancers'] as Record<string, unknown>[] | undefined)?.[0]?.[
+        'ContainerPort'
+      ];
+      const strategy = (
+        properties['CapacityProviderStrategy'] as Record<string, unknown>[] | undefined
+      )?.[0]?.['CapacityProvider'];
+      return {
+        title: 'Metabase on ECS Fargate',
+        details: [
+          `${show(properties['DesiredCount'])} tasks, port ${show(port)}`,
+          `capacity: ${show(strategy)}`,
+        ],
+      };
     }
     case 'database': {
       const engine = show(properties['Engine']);
@@ -46,7 +66,9 @@ export function nodeText(set: TemplateSet, ref: ResourceRef | undefined, kind: N
       };
     }
     case 'nat':
-      return resource?.Type === 'AWS::EC2::Instance' && ref ? natInstanceText(set, ref) : { title: `${TITLES.nat} ${ref ? suffix(ref.id) : ''}`.trim(), details: [] };
+      return resource?.Type === 'AWS::EC2::Instance' && ref
+        ? natInstanceText(set, ref)
+        : { title: `${TITLES.nat} ${ref ? suffix(ref.id) : ''}`.trim(), details: [] };
     case 'logs':
       return { title: TITLES[kind], details: [`retention: ${show(properties['RetentionInDays'])} days`] };
     default:
@@ -64,10 +86,16 @@ function valueText(set: TemplateSet, stack: string, value: unknown): string {
 function listeners(set: TemplateSet, loadBalancer: ResourceRef): string[] {
   return allResources(set)
     .filter((r) => r.resource.Type === 'AWS::ElasticLoadBalancingV2::Listener')
-    .filter((r) => resolveResources(set, r.stack, r.resource.Properties?.['LoadBalancerArn']).some((lb) => lb.id === loadBalancer.id && lb.stack === loadBalancer.stack))
+    .filter((r) =>
+      resolveResources(set, r.stack, r.resource.Properties?.['LoadBalancerArn']).some(
+        (lb) => lb.id === loadBalancer.id && lb.stack === loadBalancer.stack,
+      ),
+    )
     .map((r) => {
       const p = r.resource.Properties ?? {};
-      const condition = r.resource.Condition ? ` if ${conditionText(templateOf(set, r.stack), r.resource.Condition)}` : '';
+      const condition = r.resource.Condition
+        ? ` if ${conditionText(templateOf(set, r.stack), r.resource.Condition)}`
+        : '';
       return `${valueText(set, r.stack, p['Protocol'])} :${valueText(set, r.stack, p['Port'])}${condition}`;
     })
     .sort();
@@ -75,13 +103,23 @@ function listeners(set: TemplateSet, loadBalancer: ResourceRef): string[] {
 
 function natInstanceText(set: TemplateSet, ref: ResourceRef): NodeText {
   const properties = resourceAt(set, ref)?.Properties ?? {};
-  const launchId = (properties['LaunchTemplate'] as Record<string, unknown> | undefined)?.['LaunchTemplateId'];
+  const launchId = (properties['LaunchTemplate'] as Record<string, unknown> | undefined)?.[
+    'LaunchTemplateId'
+  ];
   const [template] = resolveResources(set, ref.stack, launchId);
-  const data = (template && (resourceAt(set, template)?.Properties?.['LaunchTemplateData'] as Record<string, unknown> | undefined)) ?? {};
+  const data =
+    (template &&
+      (resourceAt(set, template)?.Properties?.['LaunchTemplateData'] as
+        Record<string, unknown> | undefined)) ??
+    {};
   const type = data['InstanceType'] ?? properties['InstanceType'];
-  const imdsV2 = (data['MetadataOptions'] as Record<string, unknown> | undefined)?.['HttpTokens'] === 'required';
+  const imdsV2 =
+    (data['MetadataOptions'] as Record<string, unknown> | undefined)?.['HttpTokens'] === 'required';
   const keyName = data['KeyName'] ?? properties['KeyName'];
-  const details = [typeof type === 'string' ? type : '?', [imdsV2 ? 'IMDSv2 only' : 'IMDSv1 allowed', keyName === undefined ? 'no SSH key' : 'SSH key'].join(', ')];
+  const details = [
+    typeof type === 'string' ? type : '?',
+    [imdsV2 ? 'IMDSv2 only' : 'IMDSv1 allowed', keyName === undefined ? 'no SSH key' : 'SSH key'].join(', '),
+  ];
   return { title: 'NAT instance', details };
 }
 

@@ -34,7 +34,13 @@ export function layout(model: DiagramModel): Layout {
     const logicalId = model.stacks.find((s) => s.name === stack)?.logicalId;
     return `${stack} stack${logicalId ? ` (${logicalId})` : ''}`;
   };
-  const cluster = (id: string, label: string, kind: Cluster['kind'], stack: string | undefined, tier?: SubnetTier): Cluster => ({ id, label, kind, stack, tier, clusters: [], nodes: [] });
+  const cluster = (
+    id: string,
+    label: string,
+    kind: Cluster['kind'],
+    stack: string | undefined,
+    tier?: SubnetTier,
+  ): Cluster => ({ id, label, kind, stack, tier, clusters: [], nodes: [] });
   const stackIn = (parent: Cluster, stack: string): Cluster => {
     const id = `${parent.id}_${stack}`;
     let child = parent.clusters.find((c) => c.id === id);
@@ -44,7 +50,12 @@ export function layout(model: DiagramModel): Layout {
 
   const root = cluster('cluster_root', 'root stack: one AWS region', 'root', 'root');
   const vpcParameter = model.vpc.parameter ? ` (${model.vpc.parameter} default)` : '';
-  const vpc = cluster('cluster_vpc', `${stackLabel(vpcStack)}: VPC ${model.vpc.cidr}${vpcParameter}`, 'vpc', vpcStack);
+  const vpc = cluster(
+    'cluster_vpc',
+    `${stackLabel(vpcStack)}: VPC ${model.vpc.cidr}${vpcParameter}`,
+    'vpc',
+    vpcStack,
+  );
   root.clusters.push(vpc);
   const tiers = new Map<SubnetTier, Cluster>();
   const subnetClusters = new Map<string, Cluster>();
@@ -55,7 +66,13 @@ export function layout(model: DiagramModel): Layout {
     tiers.set(tier, tierCluster);
     vpc.clusters.push(tierCluster);
     for (const subnet of subnets) {
-      const child = cluster(`cluster_${subnet.ref.id}`, subnetLabel(subnet), 'subnet', subnet.ref.stack, tier);
+      const child = cluster(
+        `cluster_${subnet.ref.id}`,
+        subnetLabel(subnet),
+        'subnet',
+        subnet.ref.stack,
+        tier,
+      );
       subnetClusters.set(refKey(subnet.ref), child);
       tierCluster.clusters.push(child);
     }

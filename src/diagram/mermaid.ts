@@ -34,12 +34,15 @@ function nodeStatement(node: DiagramNode): string {
 
 function edgeStatement(edge: DiagramEdge): string {
   const arrow = edge.kind === 'connection' ? '-->' : '-.->';
-  return edge.label ? `${edge.from} ${arrow}|"${text(edge.label)}"| ${edge.to}` : `${edge.from} ${arrow} ${edge.to}`;
+  return edge.label
+    ? `${edge.from} ${arrow}|"${text(edge.label)}"| ${edge.to}`
+    : `${edge.from} ${arrow} ${edge.to}`;
 }
 
 function classLines(model: DiagramModel): string[] {
   const byStack = new Map<string, string[]>();
-  for (const node of model.nodes) byStack.set(node.stack ?? 'outside', [...(byStack.get(node.stack ?? 'outside') ?? []), node.id]);
+  for (const node of model.nodes)
+    byStack.set(node.stack ?? 'outside', [...(byStack.get(node.stack ?? 'outside') ?? []), node.id]);
   const styles: Record<string, string> = {
     network: 'fill:#DCEFD9,stroke:#3B7D34',
     edge: 'fill:#FDE3C3,stroke:#B35F00',
@@ -49,8 +52,13 @@ function classLines(model: DiagramModel): string[] {
   };
   const conditional = model.nodes.filter((n) => n.condition).map((n) => n.id);
   return [
-    ...[...byStack.entries()].flatMap(([stack, ids]) => [`  classDef ${stack}Stack ${styles[stack] ?? styles['outside']}`, `  class ${ids.join(',')} ${stack}Stack`]),
-    ...(conditional.length > 0 ? ['  classDef conditional stroke-dasharray:5 3', `  class ${conditional.join(',')} conditional`] : []),
+    ...[...byStack.entries()].flatMap(([stack, ids]) => [
+      `  classDef ${stack}Stack ${styles[stack] ?? styles['outside']}`,
+      `  class ${ids.join(',')} ${stack}Stack`,
+    ]),
+    ...(conditional.length > 0
+      ? ['  classDef conditional stroke-dasharray:5 3', `  class ${conditional.join(',')} conditional`]
+      : []),
   ];
 }
 

@@ -4,12 +4,28 @@
 import { conditionText } from './conditions.js';
 import { findSubnets, findVpc, type SubnetInfo, type VpcInfo } from './network.js';
 import { isPlaced, placementOf } from './placement.js';
-import { allResources, refKey, resolveResources, resourceAt, templateOf, type ResourceRef } from './resolve.js';
+import {
+  allResources,
+  refKey,
+  resolveResources,
+  resourceAt,
+  templateOf,
+  type ResourceRef,
+} from './resolve.js';
 import { findSecurityGroupRules, portText, type Peer, type SecurityGroupRule } from './security-groups.js';
 import { nodeText } from './labels.js';
 import type { CfnResource, TemplateSet } from './templates.js';
 
-export type NodeKind = 'internet' | 'registry' | 'internet-gateway' | 'nat' | 'load-balancer' | 'service' | 'database' | 'secrets' | 'logs';
+export type NodeKind =
+  | 'internet'
+  | 'registry'
+  | 'internet-gateway'
+  | 'nat'
+  | 'load-balancer'
+  | 'service'
+  | 'database'
+  | 'secrets'
+  | 'logs';
 
 export interface DiagramNode {
   id: string;
@@ -72,7 +88,9 @@ export function buildModel(set: TemplateSet): DiagramModel {
   const nodes = buildNodes(set);
   const rules = findSecurityGroupRules(set);
   const internet = nodes.find((n) => n.kind === 'internet');
-  const sources = rules.flatMap((rule) => rule.peers).flatMap((peer) => (peer.kind === 'parameter' ? [peer.name] : []));
+  const sources = rules
+    .flatMap((rule) => rule.peers)
+    .flatMap((peer) => (peer.kind === 'parameter' ? [peer.name] : []));
   if (internet) internet.details = [...new Set(sources)].map((name) => `clients in ${name}`);
   const edges = new EdgeList();
   addConnections(nodes, rules, edges);
@@ -84,7 +102,13 @@ export function buildModel(set: TemplateSet): DiagramModel {
 
 function buildNodes(set: TemplateSet): DiagramNode[] {
   const nodes: DiagramNode[] = [];
-  const base = (stack: string, id: string, resource: CfnResource, kind: NodeKind, forwards = false): DiagramNode => {
+  const base = (
+    stack: string,
+    id: string,
+    resource: CfnResource,
+    kind: NodeKind,
+    forwards = false,
+  ): DiagramNode => {
     const placement = placementOf(set, stack, resource);
     const text = nodeText(set, { stack, id }, kind);
     return {
@@ -93,7 +117,10 @@ function buildNodes(set: TemplateSet): DiagramNode[] {
       ...text,
       stack,
       resources: [{ stack, id }],
-      condition: resource.Condition === undefined ? undefined : conditionText(templateOf(set, stack), resource.Condition),
+      condition:
+        resource.Condition === undefined
+          ? undefined
+          : conditionText(templateOf(set, stack), resource.Condition),
       subnets: placement.subnets,
       securityGroups: placement.securityGroups,
       forwards,
@@ -104,21 +131,42 @@ function buildNodes(set: TemplateSet): DiagramNode[] {
   for (const { stack, id, resource } of allResources(set)) {
     const placedKind = PLACED_KINDS[resource.Type];
     if (placedKind && isPlaced(resource)) nodes.push(base(stack, id, resource, placedKind));
-    else if (resource.Type === 'AWS::EC2::Instance' && forwardsPackets(set, stack, resource)) nodes.push(base(stack, id, resource, 'nat'));
-    else if (resource.Type === 'AWS::EC2::InternetGateway') nodes.push(base(stack, id, resource, 'internet-gateway', true));
+    else if (resource.Type === 'AWS::EC2::Instance' && forwardsPackets(set, stack, resource))
+      nodes.push(base(stack, id, resource, 'nat'));
+    else if (resource.Type === 'AWS::EC2::InternetGateway')
+      nodes.push(base(stack, id, resource, 'internet-gateway', true));
     else if (resource.Type === 'AWS::Logs::LogGroup') nodes.push(base(stack, id, resource, 'logs'));
-    else if (resource.Type === 'AWS::SecretsManager::Secret') secretsByStack.set(stack, [...(secretsByStack.get(stack) ?? []), { stack, id }]);
+    else if (resource.Type === 'AWS::SecretsManager::Secret')
+      secretsByStack.set(stack, [...(secretsByStack.get(stack) ?? []), { stack, id }]);
   }
   // One Secrets Manager box a stack: the secrets differ only in what they hold.
   for (const [stack, refs] of secretsByStack) {
-    nodes.push({ ...externalNode(`${stack}_secrets`, 'secrets'), ...nodeText(set, refs[0], 'secrets'), details: refs.map((r) => r.id), stack, resources: refs });
+    nodes.push({
+      ...externalNode(`${stack}_secrets`, 'secrets'),
+      ...nodeText(set, refs[0], 'secrets'),
+      details: refs.map((r) => r.id),
+      stack,
+      resources: refs,
+    });
   }
-  for (const registry of registries(set)) nodes.push({ ...externalNode(registry.id, 'registry'), title: registry.title, details: registry.images });
+  for (const registry of registries(set))
+    nodes.push({ ...externalNode(registry.id, 'registry'), title: registry.title, details: registry.images });
   return nodes;
 }
 
 function externalNode(id: string, kind: NodeKind): DiagramNode {
-  return { id, kind, title: '', details: [], stack: undefined, resources: [], condition: undefined, subnets: [], securityGroups: [], forwards: false };
+  return {
+    id,
+    kind,
+    title: '',
+    details: [],
+    stack: undefined,
+    resources: [],
+    condition: undefined,
+    subnets: [],
+    securityGroups: [],
+    forwards: false,
+  };
 }
 
 /** Image registries the task definitions pull from, from the image names. */
@@ -139,7 +187,10 @@ function registries(set: TemplateSet): { id: string; title: string; images: stri
 function splitImage(image: string): { host: string; repository: string } {
   const [first = '', ...rest] = image.split('/');
   const hasHost = first.includes('.') || first.includes(':');
-  return { host: hasHost ? first : 'docker.io', repository: (hasHost ? rest.join('/') : image).replace(/:.*$/, '') };
+  return {
+    host: hasHost ? first : 'docker.io',
+    repository: (hasHost ? rest.join('/') : image).replace(/:.*$/, ''),
+  };
 }
 
 function registryId(host: string): string {
@@ -147,7 +198,8 @@ function registryId(host: string): string {
 }
 
 function imageText(image: unknown): string | undefined {
-  const text = typeof image === 'object' && image !== null ? (image as Record<string, unknown>)['Fn::Sub'] : image;
+  const text =
+    typeof image === 'object' && image !== null ? (image as Record<string, unknown>)['Fn::Sub'] : image;
   return typeof text === 'string' ? text : undefined;
 }
 
@@ -164,7 +216,9 @@ function forwardsPackets(set: TemplateSet, stack: string, instance: CfnResource)
   if (instance.Properties?.['SourceDestCheck'] === false) return true;
   const attachments = instance.Properties?.['NetworkInterfaces'];
   return (Array.isArray(attachments) ? (attachments as Record<string, unknown>[]) : []).some((attachment) =>
-    resolveResources(set, stack, attachment['NetworkInterfaceId']).some((eni) => resourceAt(set, eni)?.Properties?.['SourceDestCheck'] === false),
+    resolveResources(set, stack, attachment['NetworkInterfaceId']).some(
+      (eni) => resourceAt(set, eni)?.Properties?.['SourceDestCheck'] === false,
+    ),
   );
 }
 
@@ -176,7 +230,14 @@ function containerDefinitions(resource: CfnResource | undefined): Record<string,
 class EdgeList {
   private readonly edges = new Map<string, DiagramEdge>();
 
-  add(from: string, to: string, kind: DiagramEdge['kind'], port: EdgePort | undefined, rules: SecurityGroupRule[], label = ''): void {
+  add(
+    from: string,
+    to: string,
+    kind: DiagramEdge['kind'],
+    port: EdgePort | undefined,
+    rules: SecurityGroupRule[],
+    label = '',
+  ): void {
     const key = `${from}>${to}>${kind}`;
     const edge = this.edges.get(key) ?? { from, to, kind, ports: [], rules: [], label };
     this.edges.set(key, edge);
@@ -185,7 +246,10 @@ class EdgeList {
     const existing = edge.ports.find((p) => p.text === port.text);
     if (!existing) edge.ports.push(port);
     // The port is open if any rule opens it: keep the weakest condition.
-    else if (existing.condition !== undefined && (port.condition === undefined || port.condition.length < existing.condition.length)) {
+    else if (
+      existing.condition !== undefined &&
+      (port.condition === undefined || port.condition.length < existing.condition.length)
+    ) {
       existing.condition = port.condition;
     }
   }
@@ -197,7 +261,11 @@ class EdgeList {
 
 function portsLabel(ports: EdgePort[]): string {
   return [...ports]
-    .sort((a, b) => Number(a.condition !== undefined) - Number(b.condition !== undefined) || portNumber(a.text) - portNumber(b.text))
+    .sort(
+      (a, b) =>
+        Number(a.condition !== undefined) - Number(b.condition !== undefined) ||
+        portNumber(a.text) - portNumber(b.text),
+    )
     .map((p) => (p.condition ? `${p.text} if ${p.condition}` : p.text))
     .join(', ');
 }
@@ -208,11 +276,16 @@ function portNumber(text: string): number {
 
 function overlaps(a: SecurityGroupRule, b: SecurityGroupRule): boolean {
   const protocolMatches = a.protocol === 'all' || b.protocol === 'all' || a.protocol === b.protocol;
-  if (a.portParameter !== undefined || b.portParameter !== undefined) return protocolMatches && a.portParameter === b.portParameter;
+  if (a.portParameter !== undefined || b.portParameter !== undefined)
+    return protocolMatches && a.portParameter === b.portParameter;
   return protocolMatches && a.fromPort <= b.toPort && b.fromPort <= a.toPort;
 }
 
-function rulesOf(rules: SecurityGroupRule[], node: DiagramNode, direction: SecurityGroupRule['direction']): SecurityGroupRule[] {
+function rulesOf(
+  rules: SecurityGroupRule[],
+  node: DiagramNode,
+  direction: SecurityGroupRule['direction'],
+): SecurityGroupRule[] {
   const groups = new Set(node.securityGroups.map(refKey));
   return rules.filter((rule) => rule.direction === direction && groups.has(refKey(rule.group)));
 }
@@ -242,13 +315,24 @@ function addConnections(nodes: DiagramNode[], rules: SecurityGroupRule[], edges:
       for (const source of nodes) {
         if (source === target || !ingress.peers.some((peer) => peerCovers(peer, source))) continue;
         if (source.kind === 'internet') {
-          edges.add(source.id, target.id, 'connection', { text: portText(ingress), condition: ingress.condition }, [ingress]);
+          edges.add(
+            source.id,
+            target.id,
+            'connection',
+            { text: portText(ingress), condition: ingress.condition },
+            [ingress],
+          );
           continue;
         }
-        const egress = rulesOf(rules, source, 'egress').filter((rule) => overlaps(rule, ingress) && rule.peers.some((peer) => peerAdmits(peer, target)));
+        const egress = rulesOf(rules, source, 'egress').filter(
+          (rule) => overlaps(rule, ingress) && rule.peers.some((peer) => peerAdmits(peer, target)),
+        );
         for (const rule of egress) {
           const condition = joinConditions(ingress.condition, rule.condition);
-          edges.add(source.id, target.id, 'connection', { text: portText(ingress), condition }, [rule, ingress]);
+          edges.add(source.id, target.id, 'connection', { text: portText(ingress), condition }, [
+            rule,
+            ingress,
+          ]);
         }
       }
     }
@@ -264,58 +348,93 @@ function peerAdmits(peer: Peer, target: DiagramNode): boolean {
  * Traffic to 0.0.0.0/0 leaves through the default route of the source's subnets: to a NAT (a connection
  * the source's egress rules allow) and from the NAT's subnet to the internet gateway (a route).
  */
-function addEgressThroughRoutes(nodes: DiagramNode[], subnets: SubnetInfo[], rules: SecurityGroupRule[], edges: EdgeList): void {
-  const byResource = new Map(nodes.flatMap((node) => node.resources.map((ref) => [refKey(ref), node] as const)));
+function addEgressThroughRoutes(
+  nodes: DiagramNode[],
+  subnets: SubnetInfo[],
+  rules: SecurityGroupRule[],
+  edges: EdgeList,
+): void {
+  const byResource = new Map(
+    nodes.flatMap((node) => node.resources.map((ref) => [refKey(ref), node] as const)),
+  );
   const routeTargets = (node: DiagramNode): DiagramNode[] => {
     const keys = new Set(node.subnets.map(refKey));
     const targets = subnets.filter((s) => keys.has(refKey(s.ref))).flatMap((s) => s.defaultRoute);
-    return [...new Map(targets.map((t) => [refKey(t), byResource.get(refKey(t))])).values()].filter((n): n is DiagramNode => n !== undefined);
+    return [...new Map(targets.map((t) => [refKey(t), byResource.get(refKey(t))])).values()].filter(
+      (n): n is DiagramNode => n !== undefined,
+    );
   };
   for (const source of nodes.filter((n) => n.securityGroups.length > 0)) {
-    const outbound = rulesOf(rules, source, 'egress').filter((rule) => rule.peers.some((peer) => peer.kind === 'anywhere'));
+    const outbound = rulesOf(rules, source, 'egress').filter((rule) =>
+      rule.peers.some((peer) => peer.kind === 'anywhere'),
+    );
     for (const nat of routeTargets(source).filter((n) => n.kind === 'nat')) {
       const natIngress = rulesOf(rules, nat, 'ingress');
       for (const rule of outbound) {
         // A NAT gateway has no security group; a NAT instance must admit the traffic too.
-        const admitted = nat.securityGroups.length === 0 ? [undefined] : natIngress.filter((i) => overlaps(i, rule) && i.peers.some((p) => peerCovers(p, source)));
+        const admitted =
+          nat.securityGroups.length === 0
+            ? [undefined]
+            : natIngress.filter((i) => overlaps(i, rule) && i.peers.some((p) => peerCovers(p, source)));
         for (const ingress of admitted) {
           const condition = joinConditions(rule.condition, ingress?.condition);
-          edges.add(source.id, nat.id, 'connection', { text: portText(rule), condition }, ingress ? [rule, ingress] : [rule]);
+          edges.add(
+            source.id,
+            nat.id,
+            'connection',
+            { text: portText(rule), condition },
+            ingress ? [rule, ingress] : [rule],
+          );
         }
       }
     }
   }
   for (const nat of nodes.filter((n) => n.kind === 'nat')) {
-    for (const gateway of routeTargets(nat).filter((n) => n.kind === 'internet-gateway')) edges.add(nat.id, gateway.id, 'route', undefined, [], '0.0.0.0/0');
+    for (const gateway of routeTargets(nat).filter((n) => n.kind === 'internet-gateway'))
+      edges.add(nat.id, gateway.id, 'route', undefined, [], '0.0.0.0/0');
   }
 }
 
 /** What the ECS tasks reach through NAT and internet gateway: the image registry, Secrets Manager, CloudWatch Logs. */
 function addServiceDependencies(set: TemplateSet, nodes: DiagramNode[], edges: EdgeList): void {
-  const byResource = new Map(nodes.flatMap((node) => node.resources.map((ref) => [refKey(ref), node] as const)));
+  const byResource = new Map(
+    nodes.flatMap((node) => node.resources.map((ref) => [refKey(ref), node] as const)),
+  );
   const natIds = new Set(nodes.filter((n) => n.kind === 'nat').map((n) => n.id));
   const gateways = nodes.filter((n) => n.kind === 'internet-gateway');
   const existing = edges.list();
   for (const service of nodes.filter((n) => n.kind === 'service')) {
     const nats = existing.filter((e) => e.from === service.id && natIds.has(e.to));
-    const exits = gateways.filter((gateway) => nats.some((nat) => existing.some((e) => e.from === nat.to && e.to === gateway.id)));
+    const exits = gateways.filter((gateway) =>
+      nats.some((nat) => existing.some((e) => e.from === nat.to && e.to === gateway.id)),
+    );
     const [serviceRef] = service.resources;
     if (!serviceRef) continue;
-    const taskDefinition = resolveResources(set, serviceRef.stack, resourceAt(set, serviceRef)?.Properties?.['TaskDefinition'])[0];
+    const taskDefinition = resolveResources(
+      set,
+      serviceRef.stack,
+      resourceAt(set, serviceRef)?.Properties?.['TaskDefinition'],
+    )[0];
     const containers = containerDefinitions(taskDefinition && resourceAt(set, taskDefinition));
     const uses: [DiagramNode | undefined, string][] = [];
     for (const container of containers) {
-      const secrets = (Array.isArray(container['Secrets']) ? (container['Secrets'] as Record<string, unknown>[]) : []).flatMap((s) =>
-        resolveResources(set, taskDefinition?.stack ?? '', s['ValueFrom']),
-      );
+      const secrets = (
+        Array.isArray(container['Secrets']) ? (container['Secrets'] as Record<string, unknown>[]) : []
+      ).flatMap((s) => resolveResources(set, taskDefinition?.stack ?? '', s['ValueFrom']));
       for (const secret of secrets) uses.push([byResource.get(refKey(secret)), 'secrets at task start']);
-      const logGroup = resolveResources(set, taskDefinition?.stack ?? '', (container['LogConfiguration'] as Record<string, unknown> | undefined)?.['Options']);
+      const logGroup = resolveResources(
+        set,
+        taskDefinition?.stack ?? '',
+        (container['LogConfiguration'] as Record<string, unknown> | undefined)?.['Options'],
+      );
       for (const group of logGroup) uses.push([byResource.get(refKey(group)), 'container logs']);
       const image = imageText(container['Image']);
-      if (image !== undefined) uses.push([nodes.find((n) => n.id === registryId(splitImage(image).host)), 'image pull']);
+      if (image !== undefined)
+        uses.push([nodes.find((n) => n.id === registryId(splitImage(image).host)), 'image pull']);
     }
     for (const gateway of exits) {
-      for (const [target, label] of uses) if (target) edges.add(gateway.id, target.id, 'service', undefined, [], `HTTPS: ${label}`);
+      for (const [target, label] of uses)
+        if (target) edges.add(gateway.id, target.id, 'service', undefined, [], `HTTPS: ${label}`);
     }
   }
 }

@@ -2,7 +2,15 @@
 // and their tier, which is read off the routes rather than the names: a default route to an internet
 // gateway makes a subnet public, one to a NAT makes it private, none makes it isolated.
 import { formatAddress, parseCidr } from '../params/cidr.js';
-import { allResources, refKey, resolve, resolveResources, resourceAt, templateOf, type ResourceRef } from './resolve.js';
+import {
+  allResources,
+  refKey,
+  resolve,
+  resolveResources,
+  resourceAt,
+  templateOf,
+  type ResourceRef,
+} from './resolve.js';
 import type { TemplateSet } from './templates.js';
 
 export type SubnetTier = 'public' | 'private' | 'isolated';
@@ -26,30 +34,49 @@ export interface VpcInfo {
   parameter: string | undefined;
 }
 
-const ROUTE_TARGET_PROPERTIES = ['GatewayId', 'NatGatewayId', 'InstanceId', 'NetworkInterfaceId', 'TransitGatewayId'];
+const ROUTE_TARGET_PROPERTIES = [
+  'GatewayId',
+  'NatGatewayId',
+  'InstanceId',
+  'NetworkInterfaceId',
+  'TransitGatewayId',
+];
 
 export function findVpc(set: TemplateSet): VpcInfo {
   const vpcs = allResources(set).filter((r) => r.resource.Type === 'AWS::EC2::VPC');
   const [vpc] = vpcs;
-  if (!vpc || vpcs.length > 1) throw new Error(`expected one AWS::EC2::VPC in the templates, found ${vpcs.length}`);
+  if (!vpc || vpcs.length > 1)
+    throw new Error(`expected one AWS::EC2::VPC in the templates, found ${vpcs.length}`);
   const block = vpc.resource.Properties?.['CidrBlock'];
   const parameter = resolve(set, vpc.stack, block).find((t) => t.kind === 'parameter');
-  return { ref: { stack: vpc.stack, id: vpc.id }, cidr: evaluateCidr(set, vpc.stack, block), parameter: parameter?.kind === 'parameter' ? parameter.name : undefined };
+  return {
+    ref: { stack: vpc.stack, id: vpc.id },
+    cidr: evaluateCidr(set, vpc.stack, block),
+    parameter: parameter?.kind === 'parameter' ? parameter.name : undefined,
+  };
 }
 
 export function findSubnets(set: TemplateSet): SubnetInfo[] {
   const resources = allResources(set);
   const tableOf = new Map<string, ResourceRef>();
-  for (const association of resources.filter((r) => r.resource.Type === 'AWS::EC2::SubnetRouteTableAssociation')) {
+  for (const association of resources.filter(
+    (r) => r.resource.Type === 'AWS::EC2::SubnetRouteTableAssociation',
+  )) {
     const [subnet] = resolveResources(set, association.stack, association.resource.Properties?.['SubnetId']);
-    const [table] = resolveResources(set, association.stack, association.resource.Properties?.['RouteTableId']);
+    const [table] = resolveResources(
+      set,
+      association.stack,
+      association.resource.Properties?.['RouteTableId'],
+    );
     if (subnet && table) tableOf.set(refKey(subnet), table);
   }
   const defaultRoutes = new Map<string, ResourceRef[]>();
   for (const route of resources.filter((r) => r.resource.Type === 'AWS::EC2::Route')) {
     if (route.resource.Properties?.['DestinationCidrBlock'] !== '0.0.0.0/0') continue;
     const [table] = resolveResources(set, route.stack, route.resource.Properties['RouteTableId']);
-    const targets = ROUTE_TARGET_PROPERTIES.flatMap((name) => resolveResources(set, route.stack, route.resource.Properties?.[name]));
+    const targets = ROUTE_TARGET_PROPERTIES.flatMap((name) =>
+      resolveResources(set, route.stack, route.resource.Properties?.[name]),
+    );
     if (table) defaultRoutes.set(refKey(table), targets);
   }
   return resources
@@ -58,7 +85,13 @@ export function findSubnets(set: TemplateSet): SubnetInfo[] {
       const ref = { stack, id };
       const table = tableOf.get(refKey(ref));
       const defaultRoute = (table && defaultRoutes.get(refKey(table))) ?? [];
-      return { ref, tier: tierOf(set, defaultRoute), az: azIndex(resource.Properties?.['AvailabilityZone']) + 1, cidr: evaluateCidr(set, stack, resource.Properties?.['CidrBlock']), defaultRoute };
+      return {
+        ref,
+        tier: tierOf(set, defaultRoute),
+        az: azIndex(resource.Properties?.['AvailabilityZone']) + 1,
+        cidr: evaluateCidr(set, stack, resource.Properties?.['CidrBlock']),
+        defaultRoute,
+      };
     });
 }
 
@@ -91,8 +124,11 @@ export function evaluateCidr(set: TemplateSet, stack: string, value: unknown): s
   if (target?.kind === 'literal') return target.value;
   if (target?.kind === 'parameter') return String(set.root.Parameters?.[target.name]?.Default ?? '');
   if (target?.kind === 'resource') {
-    return evaluateCidr(set, target.stack, templateOf(set, target.stack).Resources[target.id]?.Properties?.['CidrBlock']);
+    return evaluateCidr(
+      set,
+      target.stack,
+      templateOf(set, target.stack).Resources[target.id]?.Properties?.['CidrBlock'],
+    );
   }
   throw new Error(`${stack}: cannot evaluate CIDR ${JSON.stringify(value)}`);
 }
-

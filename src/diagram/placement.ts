@@ -12,7 +12,8 @@ type Properties = Record<string, unknown>;
 
 function path(properties: Properties, ...keys: string[]): unknown {
   let value: unknown = properties;
-  for (const key of keys) value = typeof value === 'object' && value !== null ? (value as Properties)[key] : undefined;
+  for (const key of keys)
+    value = typeof value === 'object' && value !== null ? (value as Properties)[key] : undefined;
   return value;
 }
 
@@ -23,7 +24,11 @@ const PLACEMENT: Record<string, (set: TemplateSet, stack: string, properties: Pr
   }),
   'AWS::ECS::Service': (set, stack, p) => ({
     subnets: resolveResources(set, stack, path(p, 'NetworkConfiguration', 'AwsvpcConfiguration', 'Subnets')),
-    securityGroups: resolveResources(set, stack, path(p, 'NetworkConfiguration', 'AwsvpcConfiguration', 'SecurityGroups')),
+    securityGroups: resolveResources(
+      set,
+      stack,
+      path(p, 'NetworkConfiguration', 'AwsvpcConfiguration', 'SecurityGroups'),
+    ),
   }),
   'AWS::RDS::DBInstance': (set, stack, p) => ({
     subnets: resolveResources(set, stack, p['DBSubnetGroupName']).flatMap((group) =>
@@ -31,20 +36,38 @@ const PLACEMENT: Record<string, (set: TemplateSet, stack: string, properties: Pr
     ),
     securityGroups: resolveResources(set, stack, p['VPCSecurityGroups']),
   }),
-  'AWS::EC2::NatGateway': (set, stack, p) => ({ subnets: resolveResources(set, stack, p['SubnetId']), securityGroups: [] }),
+  'AWS::EC2::NatGateway': (set, stack, p) => ({
+    subnets: resolveResources(set, stack, p['SubnetId']),
+    securityGroups: [],
+  }),
   'AWS::EC2::Instance': (set, stack, p) => {
     const own = resolveResources(set, stack, p['SecurityGroupIds']);
-    const fromLaunchTemplate = resolveResources(set, stack, path(p, 'LaunchTemplate', 'LaunchTemplateId')).flatMap((template) =>
-      resolveResources(set, template.stack, path(resourceAt(set, template)?.Properties ?? {}, 'LaunchTemplateData', 'SecurityGroupIds')),
+    const fromLaunchTemplate = resolveResources(
+      set,
+      stack,
+      path(p, 'LaunchTemplate', 'LaunchTemplateId'),
+    ).flatMap((template) =>
+      resolveResources(
+        set,
+        template.stack,
+        path(resourceAt(set, template)?.Properties ?? {}, 'LaunchTemplateData', 'SecurityGroupIds'),
+      ),
     );
     // An instance launched on a pre-made network interface sits where that interface does.
-    const interfaces = (Array.isArray(p['NetworkInterfaces']) ? (p['NetworkInterfaces'] as Properties[]) : []).flatMap((attachment) =>
-      resolveResources(set, stack, attachment['NetworkInterfaceId']),
-    );
+    const interfaces = (
+      Array.isArray(p['NetworkInterfaces']) ? (p['NetworkInterfaces'] as Properties[]) : []
+    ).flatMap((attachment) => resolveResources(set, stack, attachment['NetworkInterfaceId']));
     const interfaceProperties = interfaces.map((eni) => resourceAt(set, eni)?.Properties ?? {});
     return {
-      subnets: [...resolveResources(set, stack, p['SubnetId']), ...interfaceProperties.flatMap((eni) => resolveResources(set, stack, eni['SubnetId']))],
-      securityGroups: [...own, ...fromLaunchTemplate, ...interfaceProperties.flatMap((eni) => resolveResources(set, stack, eni['GroupSet']))],
+      subnets: [
+        ...resolveResources(set, stack, p['SubnetId']),
+        ...interfaceProperties.flatMap((eni) => resolveResources(set, stack, eni['SubnetId'])),
+      ],
+      securityGroups: [
+        ...own,
+        ...fromLaunchTemplate,
+        ...interfaceProperties.flatMap((eni) => resolveResources(set, stack, eni['GroupSet'])),
+      ],
     };
   },
 };

@@ -55,7 +55,8 @@ export function resolve(set: TemplateSet, stack: string, value: unknown): Target
   if (key === 'Ref' && typeof argument === 'string') return resolveName(set, stack, argument);
   if (key === 'Fn::GetAtt' && Array.isArray(argument)) {
     const [id, attribute] = argument;
-    if (typeof id === 'string' && typeof attribute === 'string') return resolveAttribute(set, stack, id, attribute);
+    if (typeof id === 'string' && typeof attribute === 'string')
+      return resolveAttribute(set, stack, id, attribute);
   }
   if (key === 'Fn::Sub') return resolveSub(set, stack, argument);
   if (key === 'Fn::If' && Array.isArray(argument)) return resolve(set, stack, argument.slice(1));
@@ -82,9 +83,11 @@ function resolveName(set: TemplateSet, stack: string, name: string): Target[] {
   if (stack === ROOT_STACK) return [{ kind: 'parameter', name }];
   const nested = set.stacks.get(stack);
   const passed = nested && set.root.Resources[nested.logicalId]?.Properties?.['Parameters'];
-  const wired = typeof passed === 'object' && passed !== null ? (passed as Record<string, unknown>)[name] : undefined;
+  const wired =
+    typeof passed === 'object' && passed !== null ? (passed as Record<string, unknown>)[name] : undefined;
   // A nested parameter the root does not pass takes its own default: treat it as a literal.
-  if (wired === undefined) return [{ kind: 'literal', value: String(template.Parameters[name].Default ?? '') }];
+  if (wired === undefined)
+    return [{ kind: 'literal', value: String(template.Parameters[name].Default ?? '') }];
   return resolve(set, ROOT_STACK, wired);
 }
 
@@ -104,7 +107,8 @@ function resolveAttribute(set: TemplateSet, stack: string, id: string, attribute
 function resolveSub(set: TemplateSet, stack: string, argument: unknown): Target[] {
   const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
   if (typeof text !== 'string') return [];
-  const locals = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
+  const locals =
+    typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
   const targets: Target[] = [];
   for (const match of text.matchAll(/\$\{([^}!][^}]*)\}/g)) {
     const name = match[1] ?? '';

@@ -1,7 +1,14 @@
 // Security-group rules as data: inline rules of AWS::EC2::SecurityGroup and standalone
 // SecurityGroupIngress/Egress resources, with the Fn::If conditions they sit under.
 import { allConditionsText } from './conditions.js';
-import { allResources, resolve, resolveResources, resourceAt, templateOf, type ResourceRef } from './resolve.js';
+import {
+  allResources,
+  resolve,
+  resolveResources,
+  resourceAt,
+  templateOf,
+  type ResourceRef,
+} from './resolve.js';
 import type { TemplateSet } from './templates.js';
 
 export type Peer =
@@ -35,16 +42,31 @@ export function findSecurityGroupRules(set: TemplateSet): SecurityGroupRule[] {
     if (resource.Type === 'AWS::EC2::SecurityGroup') {
       const group = { stack, id };
       // Inline rules carry only their own Fn::If conditions: the group's condition is its box's.
-      for (const [direction, key] of [['ingress', 'SecurityGroupIngress'], ['egress', 'SecurityGroupEgress']] as const) {
+      for (const [direction, key] of [
+        ['ingress', 'SecurityGroupIngress'],
+        ['egress', 'SecurityGroupEgress'],
+      ] as const) {
         for (const { rule, conditions } of unwrapConditional(properties[key], [])) {
           rules.push(toRule(set, stack, group, direction, rule, conditions));
         }
       }
-    } else if (resource.Type === 'AWS::EC2::SecurityGroupIngress' || resource.Type === 'AWS::EC2::SecurityGroupEgress') {
+    } else if (
+      resource.Type === 'AWS::EC2::SecurityGroupIngress' ||
+      resource.Type === 'AWS::EC2::SecurityGroupEgress'
+    ) {
       const [group] = resolveResources(set, stack, properties['GroupId']);
       if (!group) continue;
       const direction = resource.Type.endsWith('Ingress') ? 'ingress' : 'egress';
-      rules.push(toRule(set, stack, group, direction, properties, resource.Condition === undefined ? [] : [resource.Condition]));
+      rules.push(
+        toRule(
+          set,
+          stack,
+          group,
+          direction,
+          properties,
+          resource.Condition === undefined ? [] : [resource.Condition],
+        ),
+      );
     }
   }
   return rules.filter((rule) => !isNoTrafficSentinel(rule));
@@ -58,7 +80,10 @@ function isNoTrafficSentinel(rule: SecurityGroupRule): boolean {
   return rule.protocol === 'icmp' && rule.fromPort === 252 && rule.toPort === 86;
 }
 
-function unwrapConditional(value: unknown, conditions: string[]): { rule: Record<string, unknown>; conditions: string[] }[] {
+function unwrapConditional(
+  value: unknown,
+  conditions: string[],
+): { rule: Record<string, unknown>; conditions: string[] }[] {
   if (Array.isArray(value)) return value.flatMap((item) => unwrapConditional(item, conditions));
   if (typeof value !== 'object' || value === null) return [];
   const record = value as Record<string, unknown>;
@@ -78,7 +103,8 @@ function toRule(
   rule: Record<string, unknown>,
   conditions: string[],
 ): SecurityGroupRule {
-  const peerKeys = direction === 'ingress' ? ['SourceSecurityGroupId', 'CidrIp'] : ['DestinationSecurityGroupId', 'CidrIp'];
+  const peerKeys =
+    direction === 'ingress' ? ['SourceSecurityGroupId', 'CidrIp'] : ['DestinationSecurityGroupId', 'CidrIp'];
   const peers = peerKeys.flatMap((key) => (rule[key] === undefined ? [] : peersOf(set, stack, rule[key])));
   const protocol = String(rule['IpProtocol']);
   const portParameter = parameterBehind(set, stack, rule['FromPort']);
@@ -91,7 +117,10 @@ function toRule(
     portParameter,
     peers,
     // A port slot exists exactly when its parameter is set: say that once, by the root parameter's name.
-    condition: portParameter === undefined ? allConditionsText(templateOf(set, stack), conditions) : `${portParameter} set`,
+    condition:
+      portParameter === undefined
+        ? allConditionsText(templateOf(set, stack), conditions)
+        : `${portParameter} set`,
     description: typeof rule['Description'] === 'string' ? rule['Description'] : undefined,
   };
 }
@@ -114,7 +143,9 @@ function peersOf(set: TemplateSet, stack: string, value: unknown): Peer[] {
   });
 }
 
-export function portText(rule: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort' | 'portParameter'>): string {
+export function portText(
+  rule: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort' | 'portParameter'>,
+): string {
   if (rule.protocol === 'all') return 'all traffic';
   if (rule.portParameter !== undefined) return `${rule.portParameter}/${rule.protocol}`;
   const range = rule.fromPort === rule.toPort ? String(rule.fromPort) : `${rule.fromPort}-${rule.toPort}`;

@@ -37,7 +37,10 @@ export async function readTemplateSet(directory: string): Promise<TemplateSet> {
 }
 
 /** Follows the root's AWS::CloudFormation::Stack resources to their TemplateURL files. */
-export async function templateSetFrom(root: CfnTemplate, read: (file: string) => Promise<CfnTemplate>): Promise<TemplateSet> {
+export async function templateSetFrom(
+  root: CfnTemplate,
+  read: (file: string) => Promise<CfnTemplate>,
+): Promise<TemplateSet> {
   const stacks = new Map<string, NestedStack>();
   const nested = Object.entries(root.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::CloudFormation::Stack')
@@ -57,5 +60,9 @@ async function readTemplate(file: string): Promise<CfnTemplate> {
 }
 
 function isTemplate(value: unknown): value is CfnTemplate {
-  return typeof value === 'object' && value !== null && typeof (value as { Resources?: unknown }).Resources === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { Resources?: unknown }).Resources === 'object'
+  );
 }

@@ -16,7 +16,9 @@ export function countCalls(inner: DriftApi): CountingApi {
     };
   const api: DriftApi = {
     describeStack: counted((nameOrId: string) => inner.describeStack(nameOrId)),
-    listStackResources: counted((stackId: string, token?: string) => inner.listStackResources(stackId, token)),
+    listStackResources: counted((stackId: string, token?: string) =>
+      inner.listStackResources(stackId, token),
+    ),
     detectStackDrift: counted((stackId: string) => inner.detectStackDrift(stackId)),
     detectionStatus: counted((id: string) => inner.detectionStatus(id)),
     resourceDrifts: counted((stackId: string, token?: string) => inner.resourceDrifts(stackId, token)),
@@ -25,7 +27,9 @@ export function countCalls(inner: DriftApi): CountingApi {
 }
 
 /** Follows NextToken to the end; a token seen twice means a broken pager, not an endless loop. */
-export async function allPages<T>(fetch: (token?: string) => Promise<{ items: T[]; nextToken?: string | undefined }>): Promise<T[]> {
+export async function allPages<T>(
+  fetch: (token?: string) => Promise<{ items: T[]; nextToken?: string | undefined }>,
+): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let token: string | undefined;

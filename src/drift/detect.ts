@@ -46,10 +46,12 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const NOT_CHECKABLE_NOTE = 'not drift-checkable: CloudFormation does not support drift detection for this type';
+const NOT_CHECKABLE_NOTE =
+  'not drift-checkable: CloudFormation does not support drift detection for this type';
 
 function resourceStatus(status: string): ResourceDriftStatus {
-  if (status === 'IN_SYNC' || status === 'MODIFIED' || status === 'DELETED' || status === 'UNKNOWN') return status;
+  if (status === 'IN_SYNC' || status === 'MODIFIED' || status === 'DELETED' || status === 'UNKNOWN')
+    return status;
   return 'NOT_CHECKED';
 }
 
@@ -64,7 +66,9 @@ function fromDrift(drift: ResourceDrift): ResourceReport {
     type: drift.type,
     status,
     note,
-    differences: drift.differences.map((d) => maskDifference(d, drift.expectedProperties, drift.actualProperties)),
+    differences: drift.differences.map((d) =>
+      maskDifference(d, drift.expectedProperties, drift.actualProperties),
+    ),
   };
 }
 
@@ -72,15 +76,28 @@ function fromDrift(drift: ResourceDrift): ResourceReport {
  * DescribeStackResourceDrifts leaves out the types drift detection does not support (its docs: "NOT_CHECKED:
  * CloudFormation doesn't currently return this value"), so they are taken from the stack's resource list.
  */
-export function mergeResources(listed: StackResourceInfo[], drifts: ResourceDrift[], detectionFailed: boolean): ResourceReport[] {
+export function mergeResources(
+  listed: StackResourceInfo[],
+  drifts: ResourceDrift[],
+  detectionFailed: boolean,
+): ResourceReport[] {
   const byId = new Map(drifts.map((d) => [d.logicalId, d]));
   const merged = listed.map((r): ResourceReport => {
     const drift = byId.get(r.logicalId);
     if (drift) return fromDrift(drift);
     // ListStackResources' own drift summary cannot tell the two cases apart: it says NOT_CHECKED for every
     // resource of a stack that was never checked before.
-    const note = detectionFailed ? 'not checked: drift detection failed for this stack, or the type is not drift-checkable' : NOT_CHECKABLE_NOTE;
-    return { logicalId: r.logicalId, physicalId: r.physicalId, type: r.type, status: 'NOT_CHECKED', note, differences: [] };
+    const note = detectionFailed
+      ? 'not checked: drift detection failed for this stack, or the type is not drift-checkable'
+      : NOT_CHECKABLE_NOTE;
+    return {
+      logicalId: r.logicalId,
+      physicalId: r.physicalId,
+      type: r.type,
+      status: 'NOT_CHECKED',
+      note,
+      differences: [],
+    };
   });
   const listedIds = new Set(listed.map((r) => r.logicalId));
   // A drift record for a resource the list did not show (created meanwhile) is still worth reporting.
@@ -94,8 +111,20 @@ function hasDrift(resources: ResourceReport[]): boolean {
 
 export async function detectStack(node: StackNode, context: DetectContext): Promise<StackReport> {
   const { api, clock, poll, deadline } = context;
-  const base = { stackName: node.stackName, stackId: node.stackId, logicalId: node.logicalId, depth: node.depth, stackStatus: node.status };
-  const failed = (error: string, detectionId?: string): StackReport => ({ ...base, outcome: 'FAILED', error, detectionId, resources: [] });
+  const base = {
+    stackName: node.stackName,
+    stackId: node.stackId,
+    logicalId: node.logicalId,
+    depth: node.depth,
+    stackStatus: node.status,
+  };
+  const failed = (error: string, detectionId?: string): StackReport => ({
+    ...base,
+    outcome: 'FAILED',
+    error,
+    detectionId,
+    resources: [],
+  });
   if (node.missing !== undefined) return failed(node.missing);
 
   let detectionId: string;
@@ -109,7 +138,10 @@ export async function detectStack(node: StackNode, context: DetectContext): Prom
   for (let attempt = 0; ; attempt++) {
     const delay = pollDelay(attempt, poll);
     if (clock.now() + delay > deadline) {
-      return failed(`timed out waiting for drift detection ${detectionId}; it may still finish in CloudFormation`, detectionId);
+      return failed(
+        `timed out waiting for drift detection ${detectionId}; it may still finish in CloudFormation`,
+        detectionId,
+      );
     }
     await clock.sleep(delay);
     try {

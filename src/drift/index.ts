@@ -24,7 +24,13 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
 export function summarize(stacks: StackReport[]): DriftSummary {
-  const byStatus: Record<ResourceDriftStatus, number> = { IN_SYNC: 0, MODIFIED: 0, DELETED: 0, NOT_CHECKED: 0, UNKNOWN: 0 };
+  const byStatus: Record<ResourceDriftStatus, number> = {
+    IN_SYNC: 0,
+    MODIFIED: 0,
+    DELETED: 0,
+    NOT_CHECKED: 0,
+    UNKNOWN: 0,
+  };
   let resources = 0;
   for (const stack of stacks) {
     for (const resource of stack.resources) {
@@ -32,7 +38,8 @@ export function summarize(stacks: StackReport[]): DriftSummary {
       resources++;
     }
   }
-  const drifted = (s: StackReport) => s.resources.some((r) => r.status === 'MODIFIED' || r.status === 'DELETED');
+  const drifted = (s: StackReport) =>
+    s.resources.some((r) => r.status === 'MODIFIED' || r.status === 'DELETED');
   return {
     stacks: stacks.length,
     stacksDrifted: stacks.filter(drifted).length,
@@ -62,5 +69,11 @@ export async function checkDrift(api: DriftApi, options: DriftOptions): Promise<
   };
   const stacks = await Promise.all(tree.map((node) => limiter.run(() => detectStack(node, context))));
   const summary = summarize(stacks);
-  return { rootStack: tree[0]?.stackName ?? options.stackName, outcome: overallOutcome(summary), stacks, summary, apiCalls: counting.calls() };
+  return {
+    rootStack: tree[0]?.stackName ?? options.stackName,
+    outcome: overallOutcome(summary),
+    stacks,
+    summary,
+    apiCalls: counting.calls(),
+  };
 }

@@ -6,10 +6,12 @@ import type { DifferenceReport } from './types.js';
 
 export const MASK = '<masked>';
 
-const SENSITIVE = /password|passwd|passphrase|pass$|secret|token|credential|private.?key|api.?key|access.?key|auth.?key|encryption.?key|signing.?key|client.?key/i;
+const SENSITIVE =
+  /password|passwd|passphrase|pass$|secret|token|credential|private.?key|api.?key|access.?key|auth.?key|encryption.?key|signing.?key|client.?key/i;
 
 /** Names that mention a secret but hold only a reference or a setting, e.g. DbMasterSecretArn, PasswordLength. */
-const REFERENCE_OR_SETTING = /(arn|id|ids|name|names|length|description|template|characters|punctuation|uppercase|lowercase|numbers|space|includedtype|stringkey|valuefrom|parameter)$/i;
+const REFERENCE_OR_SETTING =
+  /(arn|id|ids|name|names|length|description|template|characters|punctuation|uppercase|lowercase|numbers|space|includedtype|stringkey|valuefrom|parameter)$/i;
 
 /** Containers whose contents are settings or references, not secret values. */
 const NON_SECRET_CONTAINERS = new Set([
@@ -47,7 +49,8 @@ function pairIsSensitive(entry: { [key: string]: Json }): boolean {
 
 /** Returns the value with every secret inside replaced, and whether anything was. */
 function maskDeep(value: Json): { value: Json; masked: boolean } {
-  if (typeof value === 'string') return DYNAMIC_SECRET_REFERENCE.test(value) ? { value: MASK, masked: true } : { value, masked: false };
+  if (typeof value === 'string')
+    return DYNAMIC_SECRET_REFERENCE.test(value) ? { value: MASK, masked: true } : { value, masked: false };
   if (Array.isArray(value)) {
     const parts = value.map(maskDeep);
     return { value: parts.map((p) => p.value), masked: parts.some((p) => p.masked) };
@@ -101,14 +104,24 @@ function maskValue(text: string): { text: string; masked: boolean } {
   return result.masked ? { text: JSON.stringify(result.value), masked: true } : { text, masked: false };
 }
 
-export function maskDifference(difference: PropertyDifference, expectedProperties?: string, actualProperties?: string): DifferenceReport {
+export function maskDifference(
+  difference: PropertyDifference,
+  expectedProperties?: string,
+  actualProperties?: string,
+): DifferenceReport {
   const segments = difference.path.split('/').filter((s) => s !== '');
   const documents = [parseJson(expectedProperties), parseJson(actualProperties)];
   const base = { path: difference.path, type: difference.type };
   // A resolved dynamic reference on one side means the other side is the secret itself.
-  const referencesSecret = DYNAMIC_SECRET_REFERENCE.test(difference.expected) || DYNAMIC_SECRET_REFERENCE.test(difference.actual);
+  const referencesSecret =
+    DYNAMIC_SECRET_REFERENCE.test(difference.expected) || DYNAMIC_SECRET_REFERENCE.test(difference.actual);
   if (referencesSecret || pathIsSensitive(segments, documents)) {
-    return { ...base, expected: difference.expected === '' ? '' : MASK, actual: difference.actual === '' ? '' : MASK, masked: true };
+    return {
+      ...base,
+      expected: difference.expected === '' ? '' : MASK,
+      actual: difference.actual === '' ? '' : MASK,
+      masked: true,
+    };
   }
   const expected = maskValue(difference.expected);
   const actual = maskValue(difference.actual);

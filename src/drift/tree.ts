@@ -8,7 +8,12 @@ import type { Limiter } from './limit.js';
 export const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 /** The states CloudFormation accepts DetectStackDrift in (User Guide, "Detect drift on an entire stack"). */
-export const CHECKABLE_STATES: readonly string[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED'];
+export const CHECKABLE_STATES: readonly string[] = [
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'UPDATE_ROLLBACK_FAILED',
+];
 
 export interface StackNode {
   stackId: string;
@@ -24,7 +29,13 @@ export interface StackNode {
   children: StackNode[];
 }
 
-async function walk(api: DriftApi, limiter: Limiter, nameOrId: string, depth: number, logicalId?: string): Promise<StackNode> {
+async function walk(
+  api: DriftApi,
+  limiter: Limiter,
+  nameOrId: string,
+  depth: number,
+  logicalId?: string,
+): Promise<StackNode> {
   const fetched = await limiter.run(async () => {
     const info = await api.describeStack(nameOrId);
     // A deleted stack still answers by ARN; its resources are gone, so there is nothing to list.
@@ -70,7 +81,11 @@ export function flatten(root: StackNode): StackNode[] {
   return [root, ...root.children.flatMap(flatten)];
 }
 
-export async function findStackTree(api: DriftApi, stackName: string, limiter: Limiter): Promise<StackNode[]> {
+export async function findStackTree(
+  api: DriftApi,
+  stackName: string,
+  limiter: Limiter,
+): Promise<StackNode[]> {
   return flatten(await walk(api, limiter, stackName, 0));
 }
 

@@ -1,7 +1,12 @@
 // Reading a params file: the I/O around validateParams, with JSON syntax errors given as line and column.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { validateParams, type ParameterValues, type ParamsProblem, type ValidationContext } from './validate.js';
+import {
+  validateParams,
+  type ParameterValues,
+  type ParamsProblem,
+  type ValidationContext,
+} from './validate.js';
 
 export class ParamsError extends Error {
   constructor(
@@ -14,7 +19,10 @@ export class ParamsError extends Error {
 }
 
 /** params/<env>.json, or the file given with --params. */
-export function paramsFilePath(options: { env?: string | undefined; params?: string | undefined }, cwd = process.cwd()): string {
+export function paramsFilePath(
+  options: { env?: string | undefined; params?: string | undefined },
+  cwd = process.cwd(),
+): string {
   if (options.params !== undefined) return resolve(cwd, options.params);
   return resolve(cwd, 'params', `${options.env ?? 'dev'}.json`);
 }
@@ -25,7 +33,9 @@ export async function loadParams(file: string, context: ValidationContext = {}):
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ParamsError(file, [{ message: code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(error)})` }]);
+    throw new ParamsError(file, [
+      { message: code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(error)})` },
+    ]);
   }
   let raw: unknown;
   try {
@@ -43,7 +53,9 @@ function jsonErrorPosition(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const position = /position (\d+)/.exec(message);
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
-  const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  const reason = message
+    .replace(/ in JSON at position \d+.*$/, '')
+    .replace(/\s*\(line \d+ column \d+\)$/, '');
   if (lineColumn) return `${reason} at line ${lineColumn[1]}, column ${lineColumn[2]}`;
   if (!position) return reason;
   const before = text.slice(0, Number(position[1]));

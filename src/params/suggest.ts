@@ -5,7 +5,9 @@ export function closestName(unknown: string, known: readonly string[]): string |
     const distance = editDistance(unknown.toLowerCase(), name.toLowerCase());
     if (best === undefined || distance < best.distance) best = { name, distance };
   }
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(unknown.length / 3)) ? best.name : undefined;
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(unknown.length / 3))
+    ? best.name
+    : undefined;
 }
 
 function editDistance(a: string, b: string): number {

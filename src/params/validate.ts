@@ -1,7 +1,18 @@
 // Offline validation of a params file against the root template's parameters plus this tool's own rules.
 // Pure: the caller reads the file; nothing here touches AWS.
-import { FARGATE_MEMORY_BY_CPU, MAX_DATA_SOURCE_PORTS, MAX_INGRESS_CIDRS, VPC_PREFIX_RANGE } from '../synth/config.js';
-import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES, type RootParameter, type RootParameterName, type RootParameterSpec } from '../synth/parameters.js';
+import {
+  FARGATE_MEMORY_BY_CPU,
+  MAX_DATA_SOURCE_PORTS,
+  MAX_INGRESS_CIDRS,
+  VPC_PREFIX_RANGE,
+} from '../synth/config.js';
+import {
+  ROOT_PARAMETERS,
+  ROOT_PARAMETER_NAMES,
+  type RootParameter,
+  type RootParameterName,
+  type RootParameterSpec,
+} from '../synth/parameters.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from './cidr.js';
 import { closestName } from './suggest.js';
 
@@ -14,7 +25,8 @@ export interface ParamsProblem {
   message: string;
 }
 
-export type ParamsValidation = { ok: true; values: ParameterValues } | { ok: false; problems: ParamsProblem[] };
+export type ParamsValidation =
+  { ok: true; values: ParameterValues } | { ok: false; problems: ParamsProblem[] };
 
 export interface ValidationContext {
   /** The region the stack goes to, when known: ARNs from another region are refused. */
@@ -24,18 +36,26 @@ export interface ValidationContext {
 /** Keys starting with `$` ($comment, $schema) are notes for people and tools, not parameters. */
 const isNoteKey = (key: string): boolean => key.startsWith('$');
 
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((text) => parseCidr(text) as Ipv4Cidr);
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(
+  (text) => parseCidr(text) as Ipv4Cidr,
+);
 
 export function validateParams(raw: unknown, context: ValidationContext = {}): ParamsValidation {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, problems: [{ message: 'the file must hold one JSON object of parameter names to values' }] };
+    return {
+      ok: false,
+      problems: [{ message: 'the file must hold one JSON object of parameter names to values' }],
+    };
   }
   const problems: ParamsProblem[] = [];
   const entries = Object.entries(raw as Record<string, unknown>).filter(([key]) => !isNoteKey(key));
   for (const [key] of entries) {
     if (!(key in ROOT_PARAMETERS)) {
       const suggestion = closestName(key, ROOT_PARAMETER_NAMES);
-      problems.push({ key, message: `unknown parameter${suggestion ? `; did you mean ${suggestion}?` : ''}` });
+      problems.push({
+        key,
+        message: `unknown parameter${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+      });
     }
   }
   const given = new Map(entries);
@@ -43,13 +63,18 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
     const spec: RootParameterSpec = ROOT_PARAMETERS[name];
     if (spec.requiredInParamsFile && !given.has(name)) {
       const example = JSON.stringify(String(spec.definition.Default));
-      problems.push({ key: name, message: `missing: pin it, e.g. "${name}": ${example}, so a new release of this tool never upgrades it unasked` });
+      problems.push({
+        key: name,
+        message: `missing: pin it, e.g. "${name}": ${example}, so a new release of this tool never upgrades it unasked`,
+      });
     }
   }
   const values: Partial<ParameterValues> = {};
   for (const name of ROOT_PARAMETER_NAMES) {
     const definition: RootParameter = ROOT_PARAMETERS[name].definition;
-    const value = given.has(name) ? coerce(name, definition, given.get(name), problems) : String(definition.Default);
+    const value = given.has(name)
+      ? coerce(name, definition, given.get(name), problems)
+      : String(definition.Default);
     if (value === undefined) continue;
     const before = problems.length;
     checkDefinition(name, definition, value, problems);
@@ -66,7 +91,12 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function coerce(name: string, definition: RootParameter, value: unknown, problems: ParamsProblem[]): string | undefined {
+function coerce(
+  name: string,
+  definition: RootParameter,
+  value: unknown,
+  problems: ParamsProblem[],
+): string | undefined {
   const fail = (message: string): undefined => {
     problems.push({ key: name, message });
     return undefined;
@@ -74,10 +104,15 @@ function coerce(name: string, definition: RootParameter, value: unknown, problem
   switch (definition.Type) {
     case 'Number':
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-      return fail(`expected a number, got ${describe(value)}${typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`);
+      return fail(
+        `expected a number, got ${describe(value)}${typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`,
+      );
     case 'CommaDelimitedList':
       // Ports read naturally as numbers ([5432, 3306]); CloudFormation gets them as one string either way.
-      if (Array.isArray(value) && value.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))) {
+      if (
+        Array.isArray(value) &&
+        value.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))
+      ) {
         return value.join(',');
       }
       if (typeof value === 'string') return value;
@@ -86,12 +121,19 @@ function coerce(name: string, definition: RootParameter, value: unknown, problem
       const booleanLike = definition.AllowedValues?.length === 2 && definition.AllowedValues.includes('true');
       if (typeof value === 'string') return value;
       if (booleanLike && typeof value === 'boolean') return String(value);
-      return fail(`expected a string, got ${describe(value)}${typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`);
+      return fail(
+        `expected a string, got ${describe(value)}${typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`,
+      );
     }
   }
 }
 
-function checkDefinition(name: string, definition: RootParameter, value: string, problems: ParamsProblem[]): void {
+function checkDefinition(
+  name: string,
+  definition: RootParameter,
+  value: string,
+  problems: ParamsProblem[],
+): void {
   const fail = (message: string): void => void problems.push({ key: name, message });
   if (value.trim() === '' && definition.Default !== '') return fail('must not be empty');
   if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
@@ -100,17 +142,25 @@ function checkDefinition(name: string, definition: RootParameter, value: string,
     return fail(`"${value}" is not allowed; use one of: ${shown}`);
   }
   if (definition.AllowedPattern && !new RegExp(definition.AllowedPattern).test(value)) {
-    return fail(`"${value}" ${definition.ConstraintDescription ?? `does not match ${definition.AllowedPattern}`}`);
+    return fail(
+      `"${value}" ${definition.ConstraintDescription ?? `does not match ${definition.AllowedPattern}`}`,
+    );
   }
   if (definition.Type === 'Number') {
     const number = Number(value);
-    if (definition.MinValue !== undefined && number < definition.MinValue) return fail(`${value} is below the minimum ${definition.MinValue}`);
-    if (definition.MaxValue !== undefined && number > definition.MaxValue) return fail(`${value} is above the maximum ${definition.MaxValue}`);
+    if (definition.MinValue !== undefined && number < definition.MinValue)
+      return fail(`${value} is below the minimum ${definition.MinValue}`);
+    if (definition.MaxValue !== undefined && number > definition.MaxValue)
+      return fail(`${value} is above the maximum ${definition.MaxValue}`);
   }
 }
 
 /** Rules across keys. Only keys that passed their own checks are in `values`; a rule needing a missing one is skipped. */
-function checkCombinations(values: Partial<ParameterValues>, context: ValidationContext, problems: ParamsProblem[]): void {
+function checkCombinations(
+  values: Partial<ParameterValues>,
+  context: ValidationContext,
+  problems: ParamsProblem[],
+): void {
   const fail = (key: string, message: string): void => void problems.push({ key, message });
   const has = (...keys: RootParameterName[]): boolean => keys.every((key) => values[key] !== undefined);
   if (has('VpcCidr')) checkVpc(values.VpcCidr!, fail);
@@ -119,14 +169,24 @@ function checkCombinations(values: Partial<ParameterValues>, context: Validation
   if (has('TaskCpu', 'TaskMemory')) {
     const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu!] ?? [];
     if (!memories.includes(Number(values.TaskMemory))) {
-      fail('TaskMemory', `${values.TaskMemory} MiB is not a size Fargate accepts with TaskCpu ${values.TaskCpu}; use ${memories[0]}–${memories[memories.length - 1]} in steps of 1024`);
+      fail(
+        'TaskMemory',
+        `${values.TaskMemory} MiB is not a size Fargate accepts with TaskCpu ${values.TaskCpu}; use ${memories[0]}–${memories[memories.length - 1]} in steps of 1024`,
+      );
     }
   }
   if (has('MinTasks', 'MaxTasks', 'DesiredCount', 'AutoScaling')) {
-    const [min, max, desired] = [Number(values.MinTasks), Number(values.MaxTasks), Number(values.DesiredCount)];
+    const [min, max, desired] = [
+      Number(values.MinTasks),
+      Number(values.MaxTasks),
+      Number(values.DesiredCount),
+    ];
     if (min > max) fail('MinTasks', `MinTasks ${min} is above MaxTasks ${max}`);
     if (values.AutoScaling === 'true' && (desired < min || desired > max)) {
-      fail('DesiredCount', `DesiredCount ${desired} must lie between MinTasks ${min} and MaxTasks ${max} when AutoScaling is on`);
+      fail(
+        'DesiredCount',
+        `DesiredCount ${desired} must lie between MinTasks ${min} and MaxTasks ${max} when AutoScaling is on`,
+      );
     }
   }
   if (context.region !== undefined) {
@@ -134,7 +194,10 @@ function checkCombinations(values: Partial<ParameterValues>, context: Validation
       const arn = values[key];
       const arnRegion = arn?.split(':')[3];
       if (arn && arnRegion !== context.region) {
-        fail(key, `is in ${arnRegion} but the stack deploys to ${context.region}; it must be in the same region`);
+        fail(
+          key,
+          `is in ${arnRegion} but the stack deploys to ${context.region}; it must be in the same region`,
+        );
       }
     }
   }
@@ -146,7 +209,10 @@ function checkVpc(text: string, fail: Fail): void {
   const vpc = parseCidr(text);
   if (typeof vpc === 'string') fail('VpcCidr', vpc);
   else if (vpc.prefix < VPC_PREFIX_RANGE.min || vpc.prefix > VPC_PREFIX_RANGE.max) {
-    fail('VpcCidr', `/${vpc.prefix} is outside /${VPC_PREFIX_RANGE.min}–/${VPC_PREFIX_RANGE.max}: the six /24 subnets need at least a /21`);
+    fail(
+      'VpcCidr',
+      `/${vpc.prefix} is outside /${VPC_PREFIX_RANGE.min}–/${VPC_PREFIX_RANGE.max}: the six /24 subnets need at least a /21`,
+    );
   } else if (!PRIVATE_RANGES.some((range) => range.prefix <= vpc.prefix && cidrsOverlap(range, vpc))) {
     fail('VpcCidr', `${text} falls outside the private ranges 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16`);
   }
@@ -154,24 +220,32 @@ function checkVpc(text: string, fail: Fail): void {
 
 function checkIngress(list: string, fail: Fail): void {
   const ingress = list.split(',').map((text) => text.trim());
-  if (ingress.length > MAX_INGRESS_CIDRS) fail('AllowedIngressCidrs', `${ingress.length} CIDRs given; at most ${MAX_INGRESS_CIDRS} fit`);
+  if (ingress.length > MAX_INGRESS_CIDRS)
+    fail('AllowedIngressCidrs', `${ingress.length} CIDRs given; at most ${MAX_INGRESS_CIDRS} fit`);
   const parsedIngress: Ipv4Cidr[] = [];
   for (const text of ingress) {
     const parsed = parseCidr(text);
     if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
-    else if (parsedIngress.some((other) => cidrsOverlap(other, parsed))) fail('AllowedIngressCidrs', `"${text}" overlaps another entry`);
+    else if (parsedIngress.some((other) => cidrsOverlap(other, parsed)))
+      fail('AllowedIngressCidrs', `"${text}" overlaps another entry`);
     else parsedIngress.push(parsed);
   }
 }
 
 function checkDataSourcePorts(list: string, fail: Fail): void {
-  const ports = list.split(',').map((text) => text.trim()).filter((text) => text !== '');
-  if (ports.length > MAX_DATA_SOURCE_PORTS) fail('DataSourcePorts', `${ports.length} ports given; at most ${MAX_DATA_SOURCE_PORTS} fit`);
+  const ports = list
+    .split(',')
+    .map((text) => text.trim())
+    .filter((text) => text !== '');
+  if (ports.length > MAX_DATA_SOURCE_PORTS)
+    fail('DataSourcePorts', `${ports.length} ports given; at most ${MAX_DATA_SOURCE_PORTS} fit`);
   const seen = new Set<number>();
   for (const text of ports) {
     const port = Number(text);
-    if (!/^\d+$/.test(text) || port < 1 || port > 65535) fail('DataSourcePorts', `"${text}" is not a TCP port (1–65535)`);
-    else if (port === 443) fail('DataSourcePorts', '443 is always open to the internet already; leave it out');
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+      fail('DataSourcePorts', `"${text}" is not a TCP port (1–65535)`);
+    else if (port === 443)
+      fail('DataSourcePorts', '443 is always open to the internet already; leave it out');
     else if (seen.has(port)) fail('DataSourcePorts', `${port} is listed twice`);
     seen.add(port);
   }

@@ -20,7 +20,13 @@ const PREFIXED_ROLES = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Stac
 const BOUNDARY = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${StackPrefix}role-boundary';
 
 function statement(sid: string, actions: string[], resources: unknown, condition?: Record<string, unknown>) {
-  return { Sid: sid, Effect: 'Allow', Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) };
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: actions,
+    Resource: resources,
+    ...(condition ? { Condition: condition } : {}),
+  };
 }
 
 function deployRolePolicy() {
@@ -50,13 +56,37 @@ function deployRolePolicy() {
         sub(STACKS),
       ),
       // These take no stack ARN; DescribeStacks on * lets destroy see which other stacks share the bucket.
-      statement('StackWideReads', ['cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:ValidateTemplate', 'cloudformation:DescribeStacks'], '*'),
+      statement(
+        'StackWideReads',
+        [
+          'cloudformation:DescribeStackDriftDetectionStatus',
+          'cloudformation:ValidateTemplate',
+          'cloudformation:DescribeStacks',
+        ],
+        '*',
+      ),
       statement(
         'ArtifactsBucket',
-        ['s3:CreateBucket', 's3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketTagging', 's3:GetBucketTagging', 's3:PutEncryptionConfiguration', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
+        [
+          's3:CreateBucket',
+          's3:DeleteBucket',
+          's3:PutBucketPolicy',
+          's3:PutBucketTagging',
+          's3:GetBucketTagging',
+          's3:PutEncryptionConfiguration',
+          's3:PutBucketPublicAccessBlock',
+          's3:PutBucketOwnershipControls',
+          's3:ListBucket',
+          's3:ListBucketVersions',
+          's3:GetBucketLocation',
+        ],
         sub(ARTIFACTS_BUCKET),
       ),
-      statement('ArtifactsObjects', ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'], sub(`${ARTIFACTS_BUCKET}/*`)),
+      statement(
+        'ArtifactsObjects',
+        ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        sub(`${ARTIFACTS_BUCKET}/*`),
+      ),
       statement('PassExecutionRole', ['iam:PassRole'], getAtt('CloudFormationExecutionRole', 'Arn'), {
         StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
       }),
@@ -80,9 +110,14 @@ function deployRolePolicy() {
         ],
         '*',
       ),
-      statement('TurnOffDatabaseProtection', ['rds:ModifyDBInstance'], sub('arn:${AWS::Partition}:rds:*:${AWS::AccountId}:db:*'), {
-        StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': sub('${StackPrefix}*') },
-      }),
+      statement(
+        'TurnOffDatabaseProtection',
+        ['rds:ModifyDBInstance'],
+        sub('arn:${AWS::Partition}:rds:*:${AWS::AccountId}:db:*'),
+        {
+          StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': sub('${StackPrefix}*') },
+        },
+      ),
     ],
   };
 }
@@ -93,24 +128,60 @@ function executionRolePolicy() {
     Statement: [
       statement(
         'MetabaseServices',
-        ['ec2:*', 'elasticloadbalancing:*', 'ecs:*', 'rds:*', 'logs:*', 'application-autoscaling:*', 'secretsmanager:*', 'cloudwatch:*'],
+        [
+          'ec2:*',
+          'elasticloadbalancing:*',
+          'ecs:*',
+          'rds:*',
+          'logs:*',
+          'application-autoscaling:*',
+          'secretsmanager:*',
+          'cloudwatch:*',
+        ],
         '*',
       ),
       statement('NestedStacks', ['cloudformation:*'], sub(STACKS)),
       statement('NestedTemplates', ['s3:GetObject'], sub(`${ARTIFACTS_BUCKET}/*`)),
-      statement('NatInstanceAmi', ['ssm:GetParameters', 'ssm:GetParameter'], sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/ami-amazon-linux-latest/*')),
+      statement(
+        'NatInstanceAmi',
+        ['ssm:GetParameters', 'ssm:GetParameter'],
+        sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/ami-amazon-linux-latest/*'),
+      ),
       // Creating a role or changing what it may do only with the boundary attached.
-      statement('BoundedRoleChanges', ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'], sub(PREFIXED_ROLES), {
-        StringEquals: { 'iam:PermissionsBoundary': sub(BOUNDARY) },
-      }),
+      statement(
+        'BoundedRoleChanges',
+        ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+        sub(PREFIXED_ROLES),
+        {
+          StringEquals: { 'iam:PermissionsBoundary': sub(BOUNDARY) },
+        },
+      ),
       statement(
         'MetabaseRoles',
-        ['iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:GetRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
+        [
+          'iam:DeleteRole',
+          'iam:GetRole',
+          'iam:UpdateRole',
+          'iam:GetRolePolicy',
+          'iam:TagRole',
+          'iam:UntagRole',
+          'iam:ListRolePolicies',
+          'iam:ListAttachedRolePolicies',
+        ],
         sub(PREFIXED_ROLES),
       ),
-      statement('PassTaskRoles', ['iam:PassRole'], sub(PREFIXED_ROLES), { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }),
+      statement('PassTaskRoles', ['iam:PassRole'], sub(PREFIXED_ROLES), {
+        StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      }),
       statement('ServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], '*', {
-        StringLike: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'rds.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com'] },
+        StringLike: {
+          'iam:AWSServiceName': [
+            'ecs.amazonaws.com',
+            'rds.amazonaws.com',
+            'elasticloadbalancing.amazonaws.com',
+            'ecs.application-autoscaling.amazonaws.com',
+          ],
+        },
       }),
     ],
   };
@@ -119,10 +190,20 @@ function executionRolePolicy() {
 export function bootstrapTemplate(): CfnTemplate {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'metabase-on-aws bootstrap: GitHub Actions OIDC deploy role and the CloudFormation execution role',
+    Description:
+      'metabase-on-aws bootstrap: GitHub Actions OIDC deploy role and the CloudFormation execution role',
     Parameters: {
-      GitHubRepository: { Type: 'String', AllowedPattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', Description: 'owner/name of the repository whose workflows may deploy' },
-      StackPrefix: { Type: 'String', Default: 'metabase-', AllowedPattern: '^[A-Za-z][A-Za-z0-9-]*$', Description: 'Stacks (and the roles they create) whose names start with this' },
+      GitHubRepository: {
+        Type: 'String',
+        AllowedPattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
+        Description: 'owner/name of the repository whose workflows may deploy',
+      },
+      StackPrefix: {
+        Type: 'String',
+        Default: 'metabase-',
+        AllowedPattern: '^[A-Za-z][A-Za-z0-9-]*$',
+        Description: 'Stacks (and the roles they create) whose names start with this',
+      },
       CreateOidcProvider: {
         Type: 'String',
         Default: 'true',
@@ -139,7 +220,8 @@ export function bootstrapTemplate(): CfnTemplate {
         ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
       }).condition('CreateOidcProvider'),
       GitHubDeployRole: new IAM.Role({
-        Description: 'Assumed by GitHub Actions of one repository to deploy, drift-check and destroy Metabase stacks',
+        Description:
+          'Assumed by GitHub Actions of one repository to deploy, drift-check and destroy Metabase stacks',
         MaxSessionDuration: 7200,
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
@@ -150,7 +232,9 @@ export function bootstrapTemplate(): CfnTemplate {
                 Federated: fnIf(
                   'CreateOidcProvider',
                   ref('GitHubOidcProvider'),
-                  sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com'),
+                  sub(
+                    'arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com',
+                  ),
                 ),
               },
               Action: 'sts:AssumeRoleWithWebIdentity',
@@ -158,7 +242,9 @@ export function bootstrapTemplate(): CfnTemplate {
                 StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
                 // Jobs that run in a GitHub Environment (preview, deploy, drift, teardown all do), where
                 // protection rules and required reviewers apply; not any workflow on any branch.
-                StringLike: { 'token.actions.githubusercontent.com:sub': sub('repo:${GitHubRepository}:environment:*') },
+                StringLike: {
+                  'token.actions.githubusercontent.com:sub': sub('repo:${GitHubRepository}:environment:*'),
+                },
               },
             },
           ],
@@ -167,10 +253,17 @@ export function bootstrapTemplate(): CfnTemplate {
       }),
       RoleBoundary: new IAM.ManagedPolicy({
         ManagedPolicyName: sub('${StackPrefix}role-boundary'),
-        Description: 'Ceiling for every role the Metabase stacks create: read secrets, write logs, nothing else',
+        Description:
+          'Ceiling for every role the Metabase stacks create: read secrets, write logs, nothing else',
         PolicyDocument: {
           Version: '2012-10-17',
-          Statement: [statement('MetabaseTaskNeeds', ['secretsmanager:GetSecretValue', 'logs:CreateLogStream', 'logs:PutLogEvents'], '*')],
+          Statement: [
+            statement(
+              'MetabaseTaskNeeds',
+              ['secretsmanager:GetSecretValue', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+              '*',
+            ),
+          ],
         },
       }),
       // CloudFormation passes the execution role to itself for each nested stack.
@@ -180,9 +273,14 @@ export function bootstrapTemplate(): CfnTemplate {
         PolicyDocument: {
           Version: '2012-10-17',
           Statement: [
-            statement('PassSelfToCloudFormation', ['iam:PassRole'], getAtt('CloudFormationExecutionRole', 'Arn'), {
-              StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
-            }),
+            statement(
+              'PassSelfToCloudFormation',
+              ['iam:PassRole'],
+              getAtt('CloudFormationExecutionRole', 'Arn'),
+              {
+                StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+              },
+            ),
           ],
         },
       }),
@@ -190,16 +288,35 @@ export function bootstrapTemplate(): CfnTemplate {
         Description: 'Used by CloudFormation to create and delete the Metabase stacks',
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'cloudformation.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
         },
         Policies: [{ PolicyName: 'metabase-resources', PolicyDocument: executionRolePolicy() }],
       }),
     },
     Outputs: {
-      DeployRoleArn: { Description: 'role-to-assume for aws-actions/configure-aws-credentials', Value: getAtt('GitHubDeployRole', 'Arn') },
-      RolePermissionsBoundary: { Description: 'set "RolePermissionsBoundary" to this in the params files CI deploys', Value: sub('${StackPrefix}role-boundary') },
-      ExecutionRoleArn: { Description: 'pass to deploy as --role-arn (the CFN_ROLE_ARN variable)', Value: getAtt('CloudFormationExecutionRole', 'Arn') },
-      OidcProvider: { Description: 'The OIDC provider created here', Value: ref('GitHubOidcProvider'), Condition: 'CreateOidcProvider' },
+      DeployRoleArn: {
+        Description: 'role-to-assume for aws-actions/configure-aws-credentials',
+        Value: getAtt('GitHubDeployRole', 'Arn'),
+      },
+      RolePermissionsBoundary: {
+        Description: 'set "RolePermissionsBoundary" to this in the params files CI deploys',
+        Value: sub('${StackPrefix}role-boundary'),
+      },
+      ExecutionRoleArn: {
+        Description: 'pass to deploy as --role-arn (the CFN_ROLE_ARN variable)',
+        Value: getAtt('CloudFormationExecutionRole', 'Arn'),
+      },
+      OidcProvider: {
+        Description: 'The OIDC provider created here',
+        Value: ref('GitHubOidcProvider'),
+        Condition: 'CreateOidcProvider',
+      },
     },
   };
 }

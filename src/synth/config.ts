@@ -50,7 +50,16 @@ export function javaHeapMiB(taskMemoryMiB: number): number {
 }
 
 /** RDS PostgreSQL versions this tool accepts, minor pinned; the parameter group family follows the major. */
-export const POSTGRES_VERSIONS = ['16.10', '16.11', '16.12', '16.13', '17.6', '17.7', '17.8', '17.9'] as const;
+export const POSTGRES_VERSIONS = [
+  '16.10',
+  '16.11',
+  '16.12',
+  '16.13',
+  '17.6',
+  '17.7',
+  '17.8',
+  '17.9',
+] as const;
 
 /** Burstable Graviton classes for small teams, general purpose and memory optimised for bigger ones. */
 export const DB_INSTANCE_CLASSES = [

@@ -20,9 +20,11 @@ export const getAtt = (logicalName: string, attribute: string): IntrinsicFunctio
 export const stackOutput = (stackLogicalName: string, outputName: string): IntrinsicFunction =>
   getAtt(stackLogicalName, `Outputs.${outputName}`);
 
-export const select = (index: number, list: unknown): IntrinsicFunction => new IntrinsicFunction('Fn::Select', [index, list]);
+export const select = (index: number, list: unknown): IntrinsicFunction =>
+  new IntrinsicFunction('Fn::Select', [index, list]);
 
-export const split = (delimiter: string, text: unknown): IntrinsicFunction => new IntrinsicFunction('Fn::Split', [delimiter, text]);
+export const split = (delimiter: string, text: unknown): IntrinsicFunction =>
+  new IntrinsicFunction('Fn::Split', [delimiter, text]);
 
 export const join = (delimiter: string, values: unknown[] | IntrinsicFunction): IntrinsicFunction =>
   new IntrinsicFunction('Fn::Join', [delimiter, values]);
@@ -55,7 +57,8 @@ export function eitherIf<T>(condition: string, whenTrue: T, whenFalse: T): T {
   return fnIf(condition, whenTrue, whenFalse) as unknown as T;
 }
 
-export const equals = (left: unknown, right: unknown): IntrinsicFunction => new IntrinsicFunction('Fn::Equals', [left, right]);
+export const equals = (left: unknown, right: unknown): IntrinsicFunction =>
+  new IntrinsicFunction('Fn::Equals', [left, right]);
 
 export const not = (condition: unknown): IntrinsicFunction => new IntrinsicFunction('Fn::Not', [condition]);
 
@@ -63,6 +66,7 @@ export const and = (conditions: unknown[]): IntrinsicFunction => new IntrinsicFu
 
 export const or = (conditions: unknown[]): IntrinsicFunction => new IntrinsicFunction('Fn::Or', conditions);
 
-export const contains = (list: unknown, value: unknown): IntrinsicFunction => new IntrinsicFunction('Fn::Contains', [list, value]);
+export const contains = (list: unknown, value: unknown): IntrinsicFunction =>
+  new IntrinsicFunction('Fn::Contains', [list, value]);
 
 export const conditionRef = (name: string): { Condition: string } => ({ Condition: name });

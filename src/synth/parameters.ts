@@ -72,7 +72,8 @@ export const ROOT_PARAMETERS = {
       Default: '',
       AllowedPattern: String.raw`^(|arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+)$`,
       ConstraintDescription: 'must be empty or an ACM certificate ARN',
-      Description: 'ACM certificate ARN for HTTPS. When set, port 443 serves Metabase and port 80 redirects to it.',
+      Description:
+        'ACM certificate ARN for HTTPS. When set, port 443 serves Metabase and port 80 redirects to it.',
     },
   },
   MetabaseVersion: {
@@ -82,7 +83,8 @@ export const ROOT_PARAMETERS = {
       Default: 'v0.64.2.2',
       AllowedPattern: String.raw`^v0\.\d+\.\d+(\.\d+)?(\.x)?$`,
       ConstraintDescription: 'must be an open-source Metabase tag such as v0.64.2.2',
-      Description: 'Tag of the metabase/metabase image on Docker Hub. Pinned: upgrades happen when you change it.',
+      Description:
+        'Tag of the metabase/metabase image on Docker Hub. Pinned: upgrades happen when you change it.',
     },
   },
   TaskCpu: {
@@ -128,10 +130,22 @@ export const ROOT_PARAMETERS = {
     },
   },
   MinTasks: {
-    definition: { Type: 'Number', Default: 1, MinValue: 1, MaxValue: 10, Description: 'Autoscaling floor (never zero).' },
+    definition: {
+      Type: 'Number',
+      Default: 1,
+      MinValue: 1,
+      MaxValue: 10,
+      Description: 'Autoscaling floor (never zero).',
+    },
   },
   MaxTasks: {
-    definition: { Type: 'Number', Default: 2, MinValue: 1, MaxValue: 10, Description: 'Autoscaling ceiling.' },
+    definition: {
+      Type: 'Number',
+      Default: 2,
+      MinValue: 1,
+      MaxValue: 10,
+      Description: 'Autoscaling ceiling.',
+    },
   },
   ContainerInsights: {
     definition: {
@@ -196,13 +210,29 @@ export const ROOT_PARAMETERS = {
     },
   },
   DbMultiAz: {
-    definition: { Type: 'String', Default: 'false', AllowedValues: BOOLEAN, Description: 'Standby replica in the second AZ (doubles the instance price).' },
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description: 'Standby replica in the second AZ (doubles the instance price).',
+    },
   },
   DbDeletionProtection: {
-    definition: { Type: 'String', Default: 'false', AllowedValues: BOOLEAN, Description: 'RDS deletion protection; destroy refuses while it is on.' },
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description: 'RDS deletion protection; destroy refuses while it is on.',
+    },
   },
   DbBackupRetentionDays: {
-    definition: { Type: 'Number', Default: 7, MinValue: 1, MaxValue: 35, Description: 'Days of automated RDS backups (point-in-time restore window).' },
+    definition: {
+      Type: 'Number',
+      Default: 7,
+      MinValue: 1,
+      MaxValue: 35,
+      Description: 'Days of automated RDS backups (point-in-time restore window).',
+    },
   },
 } as const satisfies Record<string, RootParameterSpec>;
 

@@ -1,6 +1,13 @@
 // The drift report for people (per stack, then per resource, then one summary line) and for machines
 // (--json, the same data). Values arrive already masked from src/drift.
-import type { DifferenceReport, DriftReport, ResourceDriftStatus, ResourceReport, StackOutcome, StackReport } from '../drift/index.js';
+import type {
+  DifferenceReport,
+  DriftReport,
+  ResourceDriftStatus,
+  ResourceReport,
+  StackOutcome,
+  StackReport,
+} from '../drift/index.js';
 
 type Paint = (text: string) => string;
 
@@ -28,7 +35,13 @@ export function wantsColour(isTty: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTty && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
 }
 
-const RESOURCE_MARK: Record<ResourceDriftStatus, string> = { IN_SYNC: '=', MODIFIED: '~', DELETED: '-', NOT_CHECKED: '?', UNKNOWN: '!' };
+const RESOURCE_MARK: Record<ResourceDriftStatus, string> = {
+  IN_SYNC: '=',
+  MODIFIED: '~',
+  DELETED: '-',
+  NOT_CHECKED: '?',
+  UNKNOWN: '!',
+};
 
 function paintResource(status: ResourceDriftStatus, p: Palette): Paint {
   if (status === 'IN_SYNC') return p.green;
@@ -63,7 +76,9 @@ function resourceLines(r: ResourceReport, indent: string, width: number, p: Pale
 function stackLines(s: StackReport, p: Palette): string[] {
   const indent = '  '.repeat(s.depth);
   const nested = s.logicalId ? ` (${s.logicalId})` : '';
-  const lines = [`${indent}${p.bold(s.stackName)}${nested}  ${paintStack(s.outcome, p)(s.outcome)}  ${p.dim(`(stack ${s.stackStatus})`)}`];
+  const lines = [
+    `${indent}${p.bold(s.stackName)}${nested}  ${paintStack(s.outcome, p)(s.outcome)}  ${p.dim(`(stack ${s.stackStatus})`)}`,
+  ];
   if (s.error) lines.push(`${indent}  ${p.red(`failed: ${s.error}`)}`);
   const width = Math.max(0, ...s.resources.map((r) => r.logicalId.length));
   for (const r of s.resources) lines.push(...resourceLines(r, `${indent}  `, width, p));
@@ -73,7 +88,12 @@ function stackLines(s: StackReport, p: Palette): string[] {
 export function summaryLine(report: DriftReport): string {
   const { summary } = report;
   const counts = summary.byStatus;
-  const parts = [`${counts.IN_SYNC} in sync`, `${counts.MODIFIED} modified`, `${counts.DELETED} deleted`, `${counts.NOT_CHECKED} not checked`];
+  const parts = [
+    `${counts.IN_SYNC} in sync`,
+    `${counts.MODIFIED} modified`,
+    `${counts.DELETED} deleted`,
+    `${counts.NOT_CHECKED} not checked`,
+  ];
   if (counts.UNKNOWN > 0) parts.push(`${counts.UNKNOWN} unknown`);
   const failed = summary.stacksFailed > 0 ? `, ${summary.stacksFailed} could not be fully checked` : '';
   return (

@@ -17,7 +17,9 @@ export function eventLinePrinter(write: (text: string) => void, style: Style): P
   return {
     onEvent(e) {
       const reason = e.reason ? `  ${style.dim(e.reason)}` : '';
-      write(`${clockTime(e.timestamp)}  ${e.stackLabel.padEnd(14)} ${e.logicalId.padEnd(28)} ${statusColour(style, e.status)}${reason}\n`);
+      write(
+        `${clockTime(e.timestamp)}  ${e.stackLabel.padEnd(14)} ${e.logicalId.padEnd(28)} ${statusColour(style, e.status)}${reason}\n`,
+      );
     },
     onRound() {},
     finish() {},
@@ -32,7 +34,11 @@ interface Row {
   latest: string;
 }
 
-export function liveTierView(write: (text: string) => void, style: Style, now: () => number): ProgressPrinter {
+export function liveTierView(
+  write: (text: string) => void,
+  style: Style,
+  now: () => number,
+): ProgressPrinter {
   const rows = new Map<string, Row>();
   let drawn = 0;
   const row = (label: string): Row => {

@@ -21,29 +21,57 @@ export function renderRootCause(cause: RootCause | undefined, style: Style): str
  * A failed operation: its status, the root cause, and the way on (a stuck rollback needs a hand, a
  * completed one undid the change). `operation` names what changed things: "this deploy", "the operation".
  */
-export function renderFailure(verb: string, stackName: string, status: string, rootCause: RootCause | undefined, style: Style, options: { elapsed?: string | undefined; operation: string }): string {
+export function renderFailure(
+  verb: string,
+  stackName: string,
+  status: string,
+  rootCause: RootCause | undefined,
+  style: Style,
+  options: { elapsed?: string | undefined; operation: string },
+): string {
   const after = options.elapsed === undefined ? '' : ` after ${options.elapsed}`;
   const head = `${verb} ${stackName}: failed (${status})${after}\n${renderRootCause(rootCause, style)}`;
   const stuck = wayOut(stackName, status);
   if (stuck) return `${head}The rollback did not complete, so the stack is stuck in ${status}. ${stuck}\n`;
-  if (status.endsWith('ROLLBACK_COMPLETE')) return `${head}Fix the cause above and run deploy again; CloudFormation has rolled back what ${options.operation} changed.\n`;
+  if (status.endsWith('ROLLBACK_COMPLETE'))
+    return `${head}Fix the cause above and run deploy again; CloudFormation has rolled back what ${options.operation} changed.\n`;
   return `${head}Fix the cause above and run deploy again; look at the stack in the CloudFormation console for what was left as it was.\n`;
 }
 
-const shellWord = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
+const shellWord = (value: string): string =>
+  /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 
 /** The command that resumes following a stack, with the region, profile and endpoint the user gave (none added). */
 export function watchCommandLine(stackName: string, target: AwsTarget): string {
-  const flags: [string, string | undefined][] = [['--stack-name', stackName], ['--region', target.region], ['--profile', target.profile], ['--endpoint-url', target.endpointUrl]];
-  return ['metabase-aws watch', ...flags.filter(([, value]) => value !== undefined).map(([flag, value]) => `${flag} ${shellWord(value ?? '')}`)].join(' ');
+  const flags: [string, string | undefined][] = [
+    ['--stack-name', stackName],
+    ['--region', target.region],
+    ['--profile', target.profile],
+    ['--endpoint-url', target.endpointUrl],
+  ];
+  return [
+    'metabase-aws watch',
+    ...flags
+      .filter(([, value]) => value !== undefined)
+      .map(([flag, value]) => `${flag} ${shellWord(value ?? '')}`),
+  ].join(' ');
 }
 
 /** After Ctrl-C or a lost connection: the operation goes on in AWS, and this is how to follow it again. */
-export function renderStillRunning(what: string, status: string | undefined, stackName: string, target: AwsTarget): string {
+export function renderStillRunning(
+  what: string,
+  status: string | undefined,
+  stackName: string,
+  target: AwsTarget,
+): string {
   return `${what} continues in AWS (last status ${status ?? 'unknown'}). Follow it again with: ${watchCommandLine(stackName, target)}\n`;
 }
 
-export function healthTimeoutHint(stackName: string, outputs: Record<string, string>, region: string): string {
+export function healthTimeoutHint(
+  stackName: string,
+  outputs: Record<string, string>,
+  region: string,
+): string {
   const cluster = outputs.ClusterName ?? '<ClusterName>';
   const service = outputs.ServiceName ?? '<ServiceName>';
   const logs = outputs.LogGroupName ?? '<LogGroupName>';

@@ -9,7 +9,8 @@ export interface Style {
   dim(text: string): string;
 }
 
-const wrap = (enabled: boolean, open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+const wrap = (enabled: boolean, open: number, close: number) => (text: string) =>
+  enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
 
 export function makeStyle(isTty: boolean, env: NodeJS.ProcessEnv): Style {
   const enabled = isTty && (env.NO_COLOR === undefined || env.NO_COLOR === '');

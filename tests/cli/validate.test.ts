@@ -34,10 +34,22 @@ t.test('broken JSON is reported with line and column', async (t) => {
 });
 
 t.test('several problems are listed by key, each on its own line', async (t) => {
-  const file = await paramsFile('bad.json', JSON.stringify({ MetabaseVersion: 'v0.64.2.2', DbEngineVersion: '17.9', TaskCpu: '1024', TaskMemory: '1024', DbInstanceClas: 'db.t4g.micro' }));
+  const file = await paramsFile(
+    'bad.json',
+    JSON.stringify({
+      MetabaseVersion: 'v0.64.2.2',
+      DbEngineVersion: '17.9',
+      TaskCpu: '1024',
+      TaskMemory: '1024',
+      DbInstanceClas: 'db.t4g.micro',
+    }),
+  );
   const result = await runCli(['validate', '--params', file]);
   t.equal(result.code, 1);
-  t.match(result.stderr, /bad\.json: 2 problems\n  DbInstanceClas: unknown parameter; did you mean DbInstanceClass\?\n  TaskMemory: 1024 MiB is not a size/);
+  t.match(
+    result.stderr,
+    /bad\.json: 2 problems\n  DbInstanceClas: unknown parameter; did you mean DbInstanceClass\?\n  TaskMemory: 1024 MiB is not a size/,
+  );
   t.match(result.stderr, /Fix .*bad\.json and run again/);
 });
 

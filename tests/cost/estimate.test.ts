@@ -11,11 +11,25 @@ import { loadParams } from '../../src/params/load.js';
 async function estimate(env: string, region = 'us-east-1'): Promise<CostEstimate> {
   const prices = regionPrices(PRICE_LIST, region);
   if (!prices) throw new Error(region);
-  return estimateCost(await loadParams(`params/${env}.json`), PRICE_LIST, region, prices, DEFAULT_ASSUMPTIONS);
+  return estimateCost(
+    await loadParams(`params/${env}.json`),
+    PRICE_LIST,
+    region,
+    prices,
+    DEFAULT_ASSUMPTIONS,
+  );
 }
 
-function checkLines(t: Test, result: CostEstimate, expected: Record<string, [monthly: number, free: number]>): void {
-  t.same(result.lines.map((l) => l.id), Object.keys(expected), 'the expected lines, in order');
+function checkLines(
+  t: Test,
+  result: CostEstimate,
+  expected: Record<string, [monthly: number, free: number]>,
+): void {
+  t.same(
+    result.lines.map((l) => l.id),
+    Object.keys(expected),
+    'the expected lines, in order',
+  );
   for (const line of result.lines) {
     const [monthly, free] = expected[line.id] ?? [NaN, NaN];
     t.ok(Math.abs(line.monthly - monthly) < 1e-6, `${line.id}: ${line.monthly} = ${monthly}`);
@@ -86,7 +100,7 @@ t.test('small: NAT instance, Fargate Spot, everything else free-tier sized', asy
     'rds-backup': [0, 0],
     'public-ipv4': [10.95, 3.65], // 3 × 730 × 0.005; the NAT instance's 730 h are free (EC2)
     'logs-ingestion': [0.5, 0.5],
-    'logs-storage': [0.006904110, 0.006904110], // 7 × 24 / 730 = 0.230137 GB × 0.03
+    'logs-storage': [0.00690411, 0.00690411], // 7 × 24 / 730 = 0.230137 GB × 0.03
     secrets: [0.8, 0],
   });
   t.ok(close(result.totals.monthly, 63.01993411), `total ${result.totals.monthly}`);
@@ -104,8 +118,16 @@ t.test('every region prices every DB class the params accept and the NAT instanc
   const { ROOT_PARAMETERS } = await import('../../src/synth/parameters.js');
   const classes: readonly string[] = ROOT_PARAMETERS.DbInstanceClass.definition.AllowedValues;
   for (const [region, prices] of Object.entries(PRICE_LIST.regions)) {
-    t.same(classes.filter((c) => prices.rds.instanceHour[c] === undefined), [], `${region}: RDS classes`);
-    t.type(prices.ec2.instanceHour[STACK_SHAPE.natInstanceType], 'number', `${region}: ${STACK_SHAPE.natInstanceType}`);
+    t.same(
+      classes.filter((c) => prices.rds.instanceHour[c] === undefined),
+      [],
+      `${region}: RDS classes`,
+    );
+    t.type(
+      prices.ec2.instanceHour[STACK_SHAPE.natInstanceType],
+      'number',
+      `${region}: ${STACK_SHAPE.natInstanceType}`,
+    );
   }
   t.match(PRICE_LIST.takenOn, /^\d{4}-\d{2}-\d{2}$/, 'prices carry the date they were taken');
 });
@@ -115,11 +137,13 @@ t.test('the stack shape the estimate assumes matches templates/network.yaml and 
   const network = load(await readFile('templates/network.yaml', 'utf8')) as Doc;
   const data = load(await readFile('templates/data.yaml', 'utf8')) as Doc;
   const launch = network.Resources['NatInstanceLaunchTemplate']?.Properties?.['LaunchTemplateData'] as
-    | { InstanceType: string; BlockDeviceMappings: { Ebs: { VolumeSize: number } }[] }
-    | undefined;
+    { InstanceType: string; BlockDeviceMappings: { Ebs: { VolumeSize: number } }[] } | undefined;
   t.equal(launch?.InstanceType, STACK_SHAPE.natInstanceType);
   t.equal(launch?.BlockDeviceMappings[0]?.Ebs.VolumeSize, STACK_SHAPE.natInstanceVolumeGb);
-  t.equal(Object.values(data.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret').length, STACK_SHAPE.secrets);
+  t.equal(
+    Object.values(data.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret').length,
+    STACK_SHAPE.secrets,
+  );
   const subnets = network.Resources['PublicSubnetA'] && network.Resources['PublicSubnetB'];
   t.ok(subnets, 'the ALB spans two public subnets: two public IPv4 addresses');
 });

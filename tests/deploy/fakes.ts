@@ -1,7 +1,15 @@
 // In-memory AWS for the deploy and destroy tests. CloudFormation is scripted: a test says which change
 // set statuses describe returns and which events appear how long after execute/delete, and the fake
 // reveals them as the fake clock advances. Every call is recorded (name + argument) for assertions.
-import type { ChangeSetInfo, CloudFormationApi, CreateChangeSetInput, StackEvent, StackInfo, StackResource, StackSummary } from '../../src/aws/cloudformation.js';
+import type {
+  ChangeSetInfo,
+  CloudFormationApi,
+  CreateChangeSetInput,
+  StackEvent,
+  StackInfo,
+  StackResource,
+  StackSummary,
+} from '../../src/aws/cloudformation.js';
 import type { DbInstanceInfo, DbSnapshotInfo, RdsApi } from '../../src/aws/rds.js';
 import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../src/aws/s3.js';
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
@@ -11,7 +19,8 @@ import { fakeClock } from '../../src/deploy/clock.js';
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
 export const ROOT_ID = 'arn:aws:cloudformation:eu-west-1:111122223333:stack/metabase-dev/root-1';
-export const nestedId = (label: string): string => `arn:aws:cloudformation:eu-west-1:111122223333:stack/metabase-dev-${label}-X/${label}-1`;
+export const nestedId = (label: string): string =>
+  `arn:aws:cloudformation:eu-west-1:111122223333:stack/metabase-dev-${label}-X/${label}-1`;
 
 export interface Call {
   name: string;
@@ -103,15 +112,24 @@ export class FakeCloudFormation implements CloudFormationApi {
     this.record('describeStack', nameOrId);
     const stack = [...this.stacks.values()].find((s) => s.stackName === nameOrId || s.stackId === nameOrId);
     if (!stack) return undefined;
-    if (this.finished(this.describeLagMs)) return { ...stack, status: this.finalStatus, outputs: this.finalOutputs };
-    if (this.started()) return { ...stack, status: stack.status.replace(/_COMPLETE$|_FAILED$/, '_IN_PROGRESS') };
+    if (this.finished(this.describeLagMs))
+      return { ...stack, status: this.finalStatus, outputs: this.finalOutputs };
+    if (this.started())
+      return { ...stack, status: stack.status.replace(/_COMPLETE$|_FAILED$/, '_IN_PROGRESS') };
     return stack;
   }
 
   async createChangeSet(input: CreateChangeSetInput): Promise<{ id: string; stackId: string }> {
     this.record('createChangeSet', input);
     if (!this.stacks.has(input.stackName)) {
-      this.stacks.set(input.stackName, { stackId: ROOT_ID, stackName: input.stackName, status: 'REVIEW_IN_PROGRESS', outputs: {}, parameters: input.parameters, terminationProtection: false });
+      this.stacks.set(input.stackName, {
+        stackId: ROOT_ID,
+        stackName: input.stackName,
+        status: 'REVIEW_IN_PROGRESS',
+        outputs: {},
+        parameters: input.parameters,
+        terminationProtection: false,
+      });
     }
     return { id: 'arn:changeSet/root', stackId: this.stacks.get(input.stackName)?.stackId ?? ROOT_ID };
   }
@@ -120,7 +138,8 @@ export class FakeCloudFormation implements CloudFormationApi {
     this.record('describeChangeSet', id);
     const nested = this.nestedChangeSets.get(id);
     if (nested) return nested;
-    const step = this.changeSetSequence[Math.min(this.changeSetReads++, this.changeSetSequence.length - 1)] ?? {};
+    const step =
+      this.changeSetSequence[Math.min(this.changeSetReads++, this.changeSetSequence.length - 1)] ?? {};
     return { id, stackId: ROOT_ID, status: 'CREATE_COMPLETE', changes: [], ...step };
   }
 
@@ -143,7 +162,11 @@ export class FakeCloudFormation implements CloudFormationApi {
     }
     if (this.deleteCount > 0) {
       const next = this.deleteTimelines[this.deleteCount - 1];
-      if (next) this.timeline = next.map((e) => ({ ...e, after: e.after + (this.clock.now() - (this.startedAt ?? 0)) }));
+      if (next)
+        this.timeline = next.map((e) => ({
+          ...e,
+          after: e.after + (this.clock.now() - (this.startedAt ?? 0)),
+        }));
       this.finalStatus = this.deleteFinalStatuses[this.deleteCount - 1] ?? 'DELETE_COMPLETE';
     } else {
       this.startedAt = this.clock.now();
@@ -204,7 +227,12 @@ export class FakeCloudFormation implements CloudFormationApi {
 
   async liveStacks(): Promise<StackSummary[]> {
     this.record('liveStacks');
-    const ours = [...this.stacks.values()].map((s) => ({ stackId: s.stackId, stackName: s.stackName, status: s.status, tags: { 'managed-by': 'metabase-aws' } }));
+    const ours = [...this.stacks.values()].map((s) => ({
+      stackId: s.stackId,
+      stackName: s.stackName,
+      status: s.status,
+      tags: { 'managed-by': 'metabase-aws' },
+    }));
     return [...ours, ...this.otherStacks];
   }
 
@@ -222,7 +250,15 @@ export class FakeCloudFormation implements CloudFormationApi {
 
 export class FakeS3 implements S3Api {
   calls: Call[] = [];
-  buckets = new Map<string, { tags: Record<string, string>; objects: Map<string, Uint8Array>; versions: ObjectVersionRef[]; tlsOnly?: boolean }>();
+  buckets = new Map<
+    string,
+    {
+      tags: Record<string, string>;
+      objects: Map<string, Uint8Array>;
+      versions: ObjectVersionRef[];
+      tlsOnly?: boolean;
+    }
+  >();
   pageSize = 1000;
 
   constructor(readonly counter = new ApiCallCounter()) {}
@@ -237,7 +273,13 @@ export class FakeS3 implements S3Api {
     if (bucket.startsWith('foreign-')) return 'foreign';
     return this.buckets.has(bucket) ? 'ours' : 'missing';
   }
-  async createPrivateBucket(bucket: string, _account: string, _region: string, tags: Record<string, string>, tlsOnly: boolean): Promise<void> {
+  async createPrivateBucket(
+    bucket: string,
+    _account: string,
+    _region: string,
+    tags: Record<string, string>,
+    tlsOnly: boolean,
+  ): Promise<void> {
     this.record('createPrivateBucket', bucket);
     this.buckets.set(bucket, { tags, objects: new Map(), versions: [], tlsOnly });
   }
@@ -259,16 +301,26 @@ export class FakeS3 implements S3Api {
   async listVersions(bucket: string, _account: string, from?: VersionPage['next']): Promise<VersionPage> {
     this.record('listVersions', from);
     const all = this.buckets.get(bucket)?.versions ?? [];
-    const start = from?.keyMarker ? all.findIndex((v) => v.key === from.keyMarker && v.versionId === from.versionIdMarker) + 1 : 0;
+    const start = from?.keyMarker
+      ? all.findIndex((v) => v.key === from.keyMarker && v.versionId === from.versionIdMarker) + 1
+      : 0;
     const objects = all.slice(start, start + this.pageSize);
     const last = objects[objects.length - 1];
-    return { objects, next: start + this.pageSize < all.length && last ? { keyMarker: last.key, versionIdMarker: last.versionId } : undefined };
+    return {
+      objects,
+      next:
+        start + this.pageSize < all.length && last
+          ? { keyMarker: last.key, versionIdMarker: last.versionId }
+          : undefined,
+    };
   }
   async deleteObjects(bucket: string, _account: string, objects: ObjectVersionRef[]): Promise<string[]> {
     this.record('deleteObjects', objects.length);
     const b = this.buckets.get(bucket);
     if (b) {
-      b.versions = b.versions.filter((v) => !objects.some((o) => o.key === v.key && o.versionId === v.versionId));
+      b.versions = b.versions.filter(
+        (v) => !objects.some((o) => o.key === v.key && o.versionId === v.versionId),
+      );
       for (const o of objects) if (!b.versions.some((v) => v.key === o.key)) b.objects.delete(o.key);
     }
     return [];
@@ -276,7 +328,8 @@ export class FakeS3 implements S3Api {
   async deleteBucket(bucket: string): Promise<void> {
     this.record('deleteBucket', bucket);
     const b = this.buckets.get(bucket);
-    if (b && b.versions.length > 0) throw Object.assign(new Error('BucketNotEmpty'), { name: 'BucketNotEmpty' });
+    if (b && b.versions.length > 0)
+      throw Object.assign(new Error('BucketNotEmpty'), { name: 'BucketNotEmpty' });
     this.buckets.delete(bucket);
   }
 }
@@ -327,23 +380,70 @@ export function fakeWorld(): FakeWorld {
   const s3 = new FakeS3(calls);
   const rds = new FakeRds(calls);
   const sts = fakeSts(calls);
-  return { clock, cf, s3, rds, sts, session: { cloudFormation: cf, s3, sts, rds, region: async () => REGION, endpoint: undefined, calls } };
+  return {
+    clock,
+    cf,
+    s3,
+    rds,
+    sts,
+    session: { cloudFormation: cf, s3, sts, rds, region: async () => REGION, endpoint: undefined, calls },
+  };
 }
 
 export function existingStack(world: FakeWorld, status: string, extra: Partial<StackInfo> = {}): void {
-  world.cf.stacks.set('metabase-dev', { stackId: ROOT_ID, stackName: 'metabase-dev', status, outputs: {}, parameters: {}, terminationProtection: false, ...extra });
+  world.cf.stacks.set('metabase-dev', {
+    stackId: ROOT_ID,
+    stackName: 'metabase-dev',
+    status,
+    outputs: {},
+    parameters: {},
+    terminationProtection: false,
+    ...extra,
+  });
 }
 
 /** A successful create: root, then each tier's nested stack with one resource. */
 export function createTimeline(final = 'CREATE_COMPLETE'): ScheduledEvent[] {
-  const events: ScheduledEvent[] = [{ after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' }];
+  const events: ScheduledEvent[] = [
+    { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' },
+  ];
   let t = 1000;
   for (const tier of ['NetworkStack', 'DataStack']) {
-    events.push({ after: t, stackId: ROOT_ID, logicalId: tier, status: 'CREATE_IN_PROGRESS', physicalId: nestedId(tier) });
-    events.push({ after: t + 500, stackId: nestedId(tier), logicalId: `metabase-dev-${tier}`, status: 'CREATE_IN_PROGRESS', physicalId: nestedId(tier) });
-    events.push({ after: t + 4000, stackId: nestedId(tier), logicalId: 'Thing', status: 'CREATE_COMPLETE', resourceType: 'AWS::EC2::VPC' });
-    events.push({ after: t + 5000, stackId: nestedId(tier), logicalId: `metabase-dev-${tier}`, status: 'CREATE_COMPLETE', physicalId: nestedId(tier) });
-    events.push({ after: t + 6000, stackId: ROOT_ID, logicalId: tier, status: 'CREATE_COMPLETE', physicalId: nestedId(tier) });
+    events.push({
+      after: t,
+      stackId: ROOT_ID,
+      logicalId: tier,
+      status: 'CREATE_IN_PROGRESS',
+      physicalId: nestedId(tier),
+    });
+    events.push({
+      after: t + 500,
+      stackId: nestedId(tier),
+      logicalId: `metabase-dev-${tier}`,
+      status: 'CREATE_IN_PROGRESS',
+      physicalId: nestedId(tier),
+    });
+    events.push({
+      after: t + 4000,
+      stackId: nestedId(tier),
+      logicalId: 'Thing',
+      status: 'CREATE_COMPLETE',
+      resourceType: 'AWS::EC2::VPC',
+    });
+    events.push({
+      after: t + 5000,
+      stackId: nestedId(tier),
+      logicalId: `metabase-dev-${tier}`,
+      status: 'CREATE_COMPLETE',
+      physicalId: nestedId(tier),
+    });
+    events.push({
+      after: t + 6000,
+      stackId: ROOT_ID,
+      logicalId: tier,
+      status: 'CREATE_COMPLETE',
+      physicalId: nestedId(tier),
+    });
     t += 7000;
   }
   events.push({ after: t, stackId: ROOT_ID, logicalId: 'metabase-dev', status: final });
@@ -355,9 +455,29 @@ export function failedCreateTimeline(): ScheduledEvent[] {
   const net = nestedId('NetworkStack');
   return [
     { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'CREATE_IN_PROGRESS' },
-    { after: 1000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_IN_PROGRESS', physicalId: net },
-    { after: 3000, stackId: net, logicalId: 'NatEipA', status: 'CREATE_FAILED', resourceType: 'AWS::EC2::EIP', reason: 'The maximum number of addresses has been reached.' },
-    { after: 5000, stackId: ROOT_ID, logicalId: 'NetworkStack', status: 'CREATE_FAILED', physicalId: net, reason: 'Embedded stack was not successfully created' },
+    {
+      after: 1000,
+      stackId: ROOT_ID,
+      logicalId: 'NetworkStack',
+      status: 'CREATE_IN_PROGRESS',
+      physicalId: net,
+    },
+    {
+      after: 3000,
+      stackId: net,
+      logicalId: 'NatEipA',
+      status: 'CREATE_FAILED',
+      resourceType: 'AWS::EC2::EIP',
+      reason: 'The maximum number of addresses has been reached.',
+    },
+    {
+      after: 5000,
+      stackId: ROOT_ID,
+      logicalId: 'NetworkStack',
+      status: 'CREATE_FAILED',
+      physicalId: net,
+      reason: 'Embedded stack was not successfully created',
+    },
     { after: 9000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'ROLLBACK_COMPLETE' },
   ];
 }
@@ -366,12 +486,31 @@ export function failedCreateTimeline(): ScheduledEvent[] {
 export function scriptDbReplacement(world: FakeWorld, cause: string): void {
   existingStack(world, 'UPDATE_COMPLETE');
   world.cf.changeSetSequence = [
-    { status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'DataStack', resourceType: 'AWS::CloudFormation::Stack', recreationCauses: [], nestedChangeSetId: 'arn:cs/data' }] },
+    {
+      status: 'CREATE_COMPLETE',
+      changes: [
+        {
+          action: 'Modify',
+          logicalId: 'DataStack',
+          resourceType: 'AWS::CloudFormation::Stack',
+          recreationCauses: [],
+          nestedChangeSetId: 'arn:cs/data',
+        },
+      ],
+    },
   ];
   world.cf.nestedChangeSets.set('arn:cs/data', {
     id: 'arn:cs/data',
     stackId: nestedId('DataStack'),
     status: 'CREATE_COMPLETE',
-    changes: [{ action: 'Modify', logicalId: 'Database', resourceType: 'AWS::RDS::DBInstance', replacement: 'True', recreationCauses: [cause] }],
+    changes: [
+      {
+        action: 'Modify',
+        logicalId: 'Database',
+        resourceType: 'AWS::RDS::DBInstance',
+        replacement: 'True',
+        recreationCauses: [cause],
+      },
+    ],
   });
 }

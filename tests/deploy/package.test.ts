@@ -1,7 +1,14 @@
 // Packaging: content-addressed keys, the root's TemplateURLs rewritten, path-style URLs on an endpoint.
 import t from 'tap';
 import { load } from 'js-yaml';
-import { contentKey, nestedTemplateFiles, objectUrl, readTemplateSet, rewriteRoot, SHIPPED_TEMPLATES } from '../../src/deploy/package.js';
+import {
+  contentKey,
+  nestedTemplateFiles,
+  objectUrl,
+  readTemplateSet,
+  rewriteRoot,
+  SHIPPED_TEMPLATES,
+} from '../../src/deploy/package.js';
 
 t.test('the key is the sha256 of the bytes: same bytes same key, one byte more a new key', async (t) => {
   const a = contentKey({ name: 'network.yaml', bytes: Buffer.from('Resources: {}') });
@@ -11,7 +18,10 @@ t.test('the key is the sha256 of the bytes: same bytes same key, one byte more a
 });
 
 t.test('URLs: regional virtual-host on AWS, path-style on an endpoint override', async (t) => {
-  t.equal(objectUrl('b', 'templates/x.yaml', 'eu-west-1', undefined), 'https://b.s3.eu-west-1.amazonaws.com/templates/x.yaml');
+  t.equal(
+    objectUrl('b', 'templates/x.yaml', 'eu-west-1', undefined),
+    'https://b.s3.eu-west-1.amazonaws.com/templates/x.yaml',
+  );
   t.equal(objectUrl('b', 'k', 'cn-north-1', undefined), 'https://b.s3.cn-north-1.amazonaws.com.cn/k');
   t.equal(objectUrl('b', 'k', 'us-east-1', 'http://localhost:5000/'), 'http://localhost:5000/b/k');
 });
@@ -22,7 +32,13 @@ t.test('the shipped root names every tier template, and rewriting replaces exact
   t.same([...files.keys()].sort(), ['AppStack', 'DataStack', 'EdgeStack', 'NetworkStack']);
   t.equal(set.nested.length, 4);
   const urls = new Map([...files.values()].map((f) => [f, `https://b.s3.amazonaws.com/${f}`]));
-  const rewritten = load(Buffer.from(rewriteRoot(set.root.bytes, urls)).toString()) as { Resources: Record<string, { Properties: { TemplateURL: string } }>; Parameters: object };
+  const rewritten = load(Buffer.from(rewriteRoot(set.root.bytes, urls)).toString()) as {
+    Resources: Record<string, { Properties: { TemplateURL: string } }>;
+    Parameters: object;
+  };
   t.equal(rewritten.Resources.DataStack?.Properties.TemplateURL, 'https://b.s3.amazonaws.com/data.yaml');
-  t.same(Object.keys(rewritten.Parameters), Object.keys((load(Buffer.from(set.root.bytes).toString()) as { Parameters: object }).Parameters));
+  t.same(
+    Object.keys(rewritten.Parameters),
+    Object.keys((load(Buffer.from(set.root.bytes).toString()) as { Parameters: object }).Parameters),
+  );
 });

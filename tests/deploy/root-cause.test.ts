@@ -2,7 +2,14 @@ import t from 'tap';
 import { deleteFailures, findRootCause } from '../../src/deploy/root-cause.js';
 import type { WatchEvent } from '../../src/deploy/watch.js';
 
-const ev = (at: number, depth: number, stackLabel: string, logicalId: string, status: string, reason?: string): WatchEvent => ({
+const ev = (
+  at: number,
+  depth: number,
+  stackLabel: string,
+  logicalId: string,
+  status: string,
+  reason?: string,
+): WatchEvent => ({
   eventId: `${at}-${logicalId}`,
   stackId: `arn:${stackLabel}`,
   stackName: stackLabel,
@@ -18,7 +25,14 @@ const ev = (at: number, depth: number, stackLabel: string, logicalId: string, st
 
 t.test('skips wrapper reasons and picks the earliest real failure', async (t) => {
   const cause = findRootCause([
-    ev(5, 0, 'metabase-dev', 'AppStack', 'CREATE_FAILED', 'Embedded stack arn:x was not successfully created: The following resource(s) failed to create: [Service].'),
+    ev(
+      5,
+      0,
+      'metabase-dev',
+      'AppStack',
+      'CREATE_FAILED',
+      'Embedded stack arn:x was not successfully created: The following resource(s) failed to create: [Service].',
+    ),
     ev(3, 1, 'AppStack', 'Service', 'CREATE_FAILED', 'ECS service did not stabilize'),
     ev(4, 1, 'AppStack', 'ScalableTarget', 'CREATE_FAILED', 'Resource creation cancelled'),
   ]);
@@ -26,7 +40,9 @@ t.test('skips wrapper reasons and picks the earliest real failure', async (t) =>
 });
 
 t.test('falls back to a wrapper when nothing else failed, undefined when nothing failed', async (t) => {
-  t.match(findRootCause([ev(1, 0, 'r', 'AppStack', 'UPDATE_FAILED', 'Resource update cancelled')]), { path: 'AppStack' });
+  t.match(findRootCause([ev(1, 0, 'r', 'AppStack', 'UPDATE_FAILED', 'Resource update cancelled')]), {
+    path: 'AppStack',
+  });
   t.equal(findRootCause([ev(1, 0, 'r', 'AppStack', 'CREATE_COMPLETE')]), undefined);
 });
 
@@ -37,5 +53,8 @@ t.test('delete failures: last state per resource, deepest first', async (t) => {
     ev(3, 1, 'NetworkStack', 'Vpc', 'DELETE_FAILED', 'dependency'),
     ev(4, 1, 'NetworkStack', 'Vpc', 'DELETE_COMPLETE'),
   ]);
-  t.same(failures.map((f) => f.logicalId), ['DbSubnetGroup', 'DataStack']);
+  t.same(
+    failures.map((f) => f.logicalId),
+    ['DbSubnetGroup', 'DataStack'],
+  );
 });

@@ -11,7 +11,8 @@ import { INTERNET_ID, type DiagramModel } from '../../src/diagram/model.js';
 import { runCli } from '../support/cli.js';
 
 type Yaml = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
-const raw = async (stack: string): Promise<Yaml> => load(await readFile(`templates/${stack}.yaml`, 'utf8')) as Yaml;
+const raw = async (stack: string): Promise<Yaml> =>
+  load(await readFile(`templates/${stack}.yaml`, 'utf8')) as Yaml;
 
 let model: DiagramModel;
 t.before(async () => {
@@ -21,7 +22,12 @@ t.before(async () => {
 t.test('committed diagrams/ equal what `npm run diagram` draws from templates/ now', async (t) => {
   const files = await renderDiagrams('templates');
   t.same((await readdir('diagrams')).sort(), files.map((f) => f.name).sort());
-  for (const file of files) t.equal(await readFile(`diagrams/${file.name}`, 'utf8'), file.text, `diagrams/${file.name} is up to date (run npm run diagram)`);
+  for (const file of files)
+    t.equal(
+      await readFile(`diagrams/${file.name}`, 'utf8'),
+      file.text,
+      `diagrams/${file.name} is up to date (run npm run diagram)`,
+    );
 });
 
 t.test('rendering twice gives identical bytes, with no Graphviz version in them', async (t) => {
@@ -33,7 +39,9 @@ t.test('rendering twice gives identical bytes, with no Graphviz version in them'
 });
 
 t.test('the connections drawn are exactly these, with their ports', async (t) => {
-  const connections = model.edges.filter((e) => e.kind === 'connection').map((e) => `${e.from} -> ${e.to}: ${e.label}`);
+  const connections = model.edges
+    .filter((e) => e.kind === 'connection')
+    .map((e) => `${e.from} -> ${e.to}: ${e.label}`);
   t.same(connections.sort(), [
     'app_Service -> data_Database: 5432/tcp',
     'app_Service -> network_NatGatewayA: 443/tcp, DataSourcePorts/tcp if DataSourcePorts set',
@@ -57,15 +65,30 @@ t.test('the database cannot be reached from the internet', async (t) => {
       queue.push(edge.to);
     }
   }
-  t.same([...reached].sort(), ['edge_LoadBalancer', INTERNET_ID], 'only the load balancer answers the internet');
+  t.same(
+    [...reached].sort(),
+    ['edge_LoadBalancer', INTERNET_ID],
+    'only the load balancer answers the internet',
+  );
   const db = model.nodes.find((n) => n.kind === 'database');
   t.ok(db, 'there is a database box');
-  t.same(model.edges.filter((e) => e.to === db?.id).map((e) => e.from), ['app_Service'], 'only the tasks connect to it');
+  t.same(
+    model.edges.filter((e) => e.to === db?.id).map((e) => e.from),
+    ['app_Service'],
+    'only the tasks connect to it',
+  );
   const tiers = model.subnets.filter((s) => db?.subnets.some((d) => d.id === s.ref.id)).map((s) => s.tier);
   t.same(tiers, ['isolated', 'isolated'], 'it sits in the two isolated subnets');
   const network = await raw('network');
-  const ingress = network.Resources['DbSecurityGroup']?.Properties?.['SecurityGroupIngress'] as Record<string, unknown>[];
-  t.same(ingress.map((rule) => Object.keys(rule).filter((k) => k.startsWith('Cidr'))), [[]], 'its security group admits no CIDR at all');
+  const ingress = network.Resources['DbSecurityGroup']?.Properties?.['SecurityGroupIngress'] as Record<
+    string,
+    unknown
+  >[];
+  t.same(
+    ingress.map((rule) => Object.keys(rule).filter((k) => k.startsWith('Cidr'))),
+    [[]],
+    'its security group admits no CIDR at all',
+  );
   const data = await raw('data');
   t.equal(data.Resources['Database']?.Properties?.['PubliclyAccessible'], false);
 });
@@ -86,13 +109,24 @@ t.test('every security-group edge is backed by rules in the templates', async (t
       const key = rule.direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress';
       // A parameter port (DataSourcePorts) is a Ref in the template; a literal port is a number.
       const samePorts = (r: Record<string, unknown>): boolean =>
-        rule.portParameter === undefined ? r['FromPort'] === rule.fromPort && r['ToPort'] === rule.toPort : typeof r['FromPort'] === 'object' && r['FromPort'] !== null;
-      const found = rulesOf(rule.group.id, key).some((r) => samePorts(r) && r['IpProtocol'] === rule.protocol);
-      t.ok(found, `${rule.group.id} ${rule.direction} ${rule.fromPort}-${rule.toPort}/${rule.protocol} is in network.yaml`);
+        rule.portParameter === undefined
+          ? r['FromPort'] === rule.fromPort && r['ToPort'] === rule.toPort
+          : typeof r['FromPort'] === 'object' && r['FromPort'] !== null;
+      const found = rulesOf(rule.group.id, key).some(
+        (r) => samePorts(r) && r['IpProtocol'] === rule.protocol,
+      );
+      t.ok(
+        found,
+        `${rule.group.id} ${rule.direction} ${rule.fromPort}-${rule.toPort}/${rule.protocol} is in network.yaml`,
+      );
     }
     for (const port of edge.ports) {
       const number = Number.parseInt(port.text, 10);
-      const fromRule = edge.rules.some((r) => (r.portParameter !== undefined ? port.text.startsWith(`${r.portParameter}/`) : r.fromPort <= number && number <= r.toPort));
+      const fromRule = edge.rules.some((r) =>
+        r.portParameter !== undefined
+          ? port.text.startsWith(`${r.portParameter}/`)
+          : r.fromPort <= number && number <= r.toPort,
+      );
       t.ok(fromRule, `${edge.from} -> ${edge.to} ${port.text} comes from a rule`);
     }
   }
@@ -101,7 +135,8 @@ t.test('every security-group edge is backed by rules in the templates', async (t
 t.test('each box is in the stack that defines its resource, and drawn inside that stack', async (t) => {
   for (const node of model.nodes.filter((n) => n.stack !== undefined)) {
     const template = await raw(node.stack ?? '');
-    for (const ref of node.resources) t.ok(template.Resources[ref.id], `${ref.id} is defined in templates/${node.stack}.yaml`);
+    for (const ref of node.resources)
+      t.ok(template.Resources[ref.id], `${ref.id} is defined in templates/${node.stack}.yaml`);
   }
   const picture = layout(model);
   const owner = new Map<string, string | undefined>();
@@ -126,12 +161,17 @@ t.test('each box is in the stack that defines its resource, and drawn inside tha
 
 t.test('VPC, two AZs and three subnet tiers come from the routes', async (t) => {
   t.equal(model.vpc.cidr, '10.0.0.0/16');
-  const byTier = (tier: string) => model.subnets.filter((s) => s.tier === tier).map((s) => `${s.ref.id} AZ${s.az} ${s.cidr}`);
+  const byTier = (tier: string) =>
+    model.subnets.filter((s) => s.tier === tier).map((s) => `${s.ref.id} AZ${s.az} ${s.cidr}`);
   t.same(byTier('public'), ['PublicSubnetA AZ1 10.0.0.0/24', 'PublicSubnetB AZ2 10.0.1.0/24']);
   t.same(byTier('private'), ['PrivateSubnetA AZ1 10.0.2.0/24', 'PrivateSubnetB AZ2 10.0.3.0/24']);
   t.same(byTier('isolated'), ['IsolatedSubnetA AZ1 10.0.4.0/24', 'IsolatedSubnetB AZ2 10.0.5.0/24']);
   const service = model.edges.filter((e) => e.kind === 'service').map((e) => `${e.from} -> ${e.to}`);
-  t.same(service.sort(), ['network_InternetGateway -> app_LogGroup', 'network_InternetGateway -> data_secrets', 'network_InternetGateway -> registry_docker_io']);
+  t.same(service.sort(), [
+    'network_InternetGateway -> app_LogGroup',
+    'network_InternetGateway -> data_secrets',
+    'network_InternetGateway -> registry_docker_io',
+  ]);
   const nat = model.nodes.find((n) => n.id === 'network_NatInstance');
   t.same(nat?.details, ['t4g.nano', 'IMDSv2 only, no SSH key']);
   t.equal(nat?.condition, 'NatGateways = instance');
@@ -144,7 +184,10 @@ t.test('diagram and synth commands write both files', async (t) => {
   t.same((await readdir(join(out, 'd'))).sort(), ['architecture.mmd', 'architecture.svg']);
   const synth = await runCli(['synth', '--out', join(out, 'templates'), '--diagrams', join(out, 'pictures')]);
   t.equal(synth.code, 0, synth.stderr);
-  t.equal(await readFile(join(out, 'pictures', 'architecture.mmd'), 'utf8'), await readFile('diagrams/architecture.mmd', 'utf8'));
+  t.equal(
+    await readFile(join(out, 'pictures', 'architecture.mmd'), 'utf8'),
+    await readFile('diagrams/architecture.mmd', 'utf8'),
+  );
   const missing = await runCli(['diagram', '--templates', join(out, 'nothing')]);
   t.equal(missing.code, 1);
   t.match(missing.stderr, /no root\.yaml there/);

@@ -27,7 +27,14 @@ function capture(overrides: Partial<CliIo> = {}): Captured {
   let out = '';
   let err = '';
   return {
-    io: { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTty: false, env: {}, cwd: process.cwd(), ...overrides },
+    io: {
+      stdout: (s) => void (out += s),
+      stderr: (s) => void (err += s),
+      isTty: false,
+      env: {},
+      cwd: process.cwd(),
+      ...overrides,
+    },
     out: () => out,
     err: () => err,
   };
@@ -35,16 +42,28 @@ function capture(overrides: Partial<CliIo> = {}): Captured {
 
 async function drift(tree: FakeStack[], options: Partial<DriftCommandOptions> = {}, io = capture()) {
   const api = new FakeDriftApi(tree);
-  const code = await driftCommand({ stackName: ROOT, json: false, ...options }, io.io, { api, clock: new FakeClock() }).catch((e: unknown) => e);
+  const code = await driftCommand({ stackName: ROOT, json: false, ...options }, io.io, {
+    api,
+    clock: new FakeClock(),
+  }).catch((e: unknown) => e);
   return { code, api, out: io.out(), err: io.err() };
 }
 
 function modifiedSecurityGroup(): FakeStack[] {
   const tree = metabaseTree();
-  const sg = tree.find((s) => s.name === nestedName('Network'))?.resources.find((r) => r.logicalId === 'DbSecurityGroup');
+  const sg = tree
+    .find((s) => s.name === nestedName('Network'))
+    ?.resources.find((r) => r.logicalId === 'DbSecurityGroup');
   if (!sg) throw new Error('fixture changed');
   sg.drift = 'MODIFIED';
-  sg.differences = [{ path: '/SecurityGroupIngress/1', type: 'ADD', expected: '', actual: '{"CidrIp":"0.0.0.0/0","FromPort":5432}' }];
+  sg.differences = [
+    {
+      path: '/SecurityGroupIngress/1',
+      type: 'ADD',
+      expected: '',
+      actual: '{"CidrIp":"0.0.0.0/0","FromPort":5432}',
+    },
+  ];
   return tree;
 }
 
@@ -87,22 +106,37 @@ t.test('colour on a TTY, none with NO_COLOR', async (t) => {
 
 t.test('a missing stack → UserError with the region and a hint, exit 1', async (t) => {
   const { code } = await drift(metabaseTree(), { stackName: 'metabase-prod', region: 'eu-west-1' });
-  t.match(code, { message: 'drift metabase-prod: stack does not exist in eu-west-1', hint: /--stack-name, --region/, exitCode: 1 });
+  t.match(code, {
+    message: 'drift metabase-prod: stack does not exist in eu-west-1',
+    hint: /--stack-name, --region/,
+    exitCode: 1,
+  });
 });
 
 t.test('a busy stack → refused, naming each stack and state', async (t) => {
   const { code, api } = await drift(metabaseTree({ Root: { status: 'UPDATE_IN_PROGRESS' } }));
-  t.match(code, { message: `drift ${ROOT}: cannot check drift while ${ROOT} is UPDATE_IN_PROGRESS`, hint: /Wait for the running operation/ });
+  t.match(code, {
+    message: `drift ${ROOT}: cannot check drift while ${ROOT} is UPDATE_IN_PROGRESS`,
+    hint: /Wait for the running operation/,
+  });
   t.equal(api.count('detectStackDrift'), 0);
 });
 
 t.test('an AWS error during the walk → explained, with the stack name', async (t) => {
   const api = new FakeDriftApi(metabaseTree());
   api.describeStack = async () => {
-    throw Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' });
+    throw Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredToken',
+    });
   };
-  const error = await driftCommand({ stackName: ROOT, json: false }, capture().io, { api, clock: new FakeClock() }).catch((e: unknown) => e);
-  t.match(error, { message: 'drift metabase-dev: your AWS session token has expired', hint: /aws sso login/ });
+  const error = await driftCommand({ stackName: ROOT, json: false }, capture().io, {
+    api,
+    clock: new FakeClock(),
+  }).catch((e: unknown) => e);
+  t.match(error, {
+    message: 'drift metabase-dev: your AWS session token has expired',
+    hint: /aws sso login/,
+  });
 });
 
 t.test('a bad --stack-name or --timeout is refused before any AWS call', async (t) => {
@@ -125,19 +159,53 @@ t.test('CLI: --params without --stack-name is refused with a hint', async (t) =>
 t.test('CLI: drift --help lists the stack flags and --timeout', async (t) => {
   const result = await runCli(['drift', '--help']);
   t.equal(result.code, 0);
-  for (const flag of ['--env', '--stack-name', '--region', '--profile', '--endpoint-url', '--json', '--timeout']) t.match(result.stdout, flag);
+  for (const flag of [
+    '--env',
+    '--stack-name',
+    '--region',
+    '--profile',
+    '--endpoint-url',
+    '--json',
+    '--timeout',
+  ])
+    t.match(result.stdout, flag);
 });
 
 t.test('CLI end to end over a mocked CloudFormation client: yargs → command → SDK → exit 2', async (t) => {
   const cfn = mockClient(CloudFormationClient);
   t.teardown(() => cfn.restore());
   const arn = stackArn('metabase-staging');
-  cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackId: arn, StackName: 'metabase-staging', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(0) }] });
+  cfn
+    .on(DescribeStacksCommand)
+    .resolves({
+      Stacks: [
+        {
+          StackId: arn,
+          StackName: 'metabase-staging',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(0),
+        },
+      ],
+    });
   cfn.on(ListStackResourcesCommand).resolves({
-    StackResourceSummaries: [{ LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date(0) }],
+    StackResourceSummaries: [
+      {
+        LogicalResourceId: 'Database',
+        ResourceType: 'AWS::RDS::DBInstance',
+        ResourceStatus: 'CREATE_COMPLETE',
+        LastUpdatedTimestamp: new Date(0),
+      },
+    ],
   });
   cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
-  cfn.on(DescribeStackDriftDetectionStatusCommand).resolves({ StackId: arn, StackDriftDetectionId: 'd-1', DetectionStatus: 'DETECTION_COMPLETE', Timestamp: new Date(0) });
+  cfn
+    .on(DescribeStackDriftDetectionStatusCommand)
+    .resolves({
+      StackId: arn,
+      StackDriftDetectionId: 'd-1',
+      DetectionStatus: 'DETECTION_COMPLETE',
+      Timestamp: new Date(0),
+    });
   cfn.on(DescribeStackResourceDriftsCommand).resolves({
     StackResourceDrifts: [
       {
@@ -146,7 +214,14 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs → command �
         ResourceType: 'AWS::RDS::DBInstance',
         StackResourceDriftStatus: 'MODIFIED',
         Timestamp: new Date(0),
-        PropertyDifferences: [{ PropertyPath: '/MasterUserPassword', ExpectedValue: 'a', ActualValue: 'leaked-if-printed', DifferenceType: 'NOT_EQUAL' }],
+        PropertyDifferences: [
+          {
+            PropertyPath: '/MasterUserPassword',
+            ExpectedValue: 'a',
+            ActualValue: 'leaked-if-printed',
+            DifferenceType: 'NOT_EQUAL',
+          },
+        ],
       },
     ],
   });
@@ -158,7 +233,11 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs → command �
   });
   const result = await runCli(['drift', '--env', 'staging', '--region', 'us-east-1', '--json']);
   t.equal(result.code, 2, result.stderr);
-  t.match(cfn.commandCalls(DescribeStacksCommand)[0]?.args[0].input, { StackName: 'metabase-staging' }, 'metabase-<env>');
+  t.match(
+    cfn.commandCalls(DescribeStacksCommand)[0]?.args[0].input,
+    { StackName: 'metabase-staging' },
+    'metabase-<env>',
+  );
   t.notMatch(result.stdout, 'leaked-if-printed');
   t.match(JSON.parse(result.stdout), { outcome: 'DRIFTED', apiCalls: 5 });
 });

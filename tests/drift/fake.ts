@@ -1,6 +1,14 @@
 // An in-memory CloudFormation for drift: stacks with resources, scripted detections, paging, a call log,
 // and a virtual clock. It implements the same DriftApi the SDK implementation does.
-import type { DetectionStatus, DriftApi, Page, PropertyDifference, ResourceDrift, StackInfo, StackResourceInfo } from '../../src/aws/drift.js';
+import type {
+  DetectionStatus,
+  DriftApi,
+  Page,
+  PropertyDifference,
+  ResourceDrift,
+  StackInfo,
+  StackResourceInfo,
+} from '../../src/aws/drift.js';
 import type { Clock } from '../../src/drift/detect.js';
 
 export interface FakeResource {
@@ -93,14 +101,21 @@ export class FakeDriftApi implements DriftApi {
 
   private stack(nameOrId: string): FakeStack {
     const stack = this.find(nameOrId);
-    if (!stack) throw Object.assign(new Error(`Stack with id ${nameOrId} does not exist`), { name: 'ValidationError' });
+    if (!stack)
+      throw Object.assign(new Error(`Stack with id ${nameOrId} does not exist`), { name: 'ValidationError' });
     return stack;
   }
 
   async describeStack(nameOrId: string): Promise<StackInfo | undefined> {
     this.log.push(`describeStack ${nameOrId}`);
     const stack = this.find(nameOrId);
-    return stack && { stackId: stackArn(stack.name), stackName: stack.name, status: stack.status ?? 'UPDATE_COMPLETE' };
+    return (
+      stack && {
+        stackId: stackArn(stack.name),
+        stackName: stack.name,
+        status: stack.status ?? 'UPDATE_COMPLETE',
+      }
+    );
   }
 
   async listStackResources(stackId: string, nextToken?: string): Promise<Page<StackResourceInfo>> {
@@ -130,10 +145,16 @@ export class FakeDriftApi implements DriftApi {
     if (!detection) throw new Error(`unknown detection ${detectionId}`);
     detection.polls++;
     const { stack } = detection;
-    if (stack.hangs || detection.polls <= (stack.pollsInProgress ?? 1)) return { state: 'DETECTION_IN_PROGRESS' };
+    if (stack.hangs || detection.polls <= (stack.pollsInProgress ?? 1))
+      return { state: 'DETECTION_IN_PROGRESS' };
     const state = stack.final ?? 'DETECTION_COMPLETE';
     if (state === 'DETECTION_FAILED') return { state, reason: stack.failureReason };
-    return { state, stackDriftStatus: stack.resources.some((r) => r.drift === 'MODIFIED' || r.drift === 'DELETED') ? 'DRIFTED' : 'IN_SYNC' };
+    return {
+      state,
+      stackDriftStatus: stack.resources.some((r) => r.drift === 'MODIFIED' || r.drift === 'DELETED')
+        ? 'DRIFTED'
+        : 'IN_SYNC',
+    };
   }
 
   async resourceDrifts(stackId: string, nextToken?: string): Promise<Page<ResourceDrift>> {

@@ -33,7 +33,11 @@ const TIER_RESOURCES: Record<Tier, FakeResource[]> = {
     { logicalId: 'Cluster', type: 'AWS::ECS::Cluster' },
     { logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition' },
     { logicalId: 'Service', type: 'AWS::ECS::Service' },
-    { logicalId: 'CpuScalingPolicy', type: 'AWS::ApplicationAutoScaling::ScalingPolicy', drift: 'unsupported' },
+    {
+      logicalId: 'CpuScalingPolicy',
+      type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+      drift: 'unsupported',
+    },
   ],
 };
 
@@ -41,7 +45,11 @@ const TIER_RESOURCES: Record<Tier, FakeResource[]> = {
 export function metabaseTree(change: Partial<Record<Tier | 'Root', Partial<FakeStack>>> = {}): FakeStack[] {
   const root: FakeStack = {
     name: ROOT,
-    resources: TIERS.map((tier) => ({ logicalId: `${tier}Stack`, type: 'AWS::CloudFormation::Stack', physicalId: stackArn(nestedName(tier)) })),
+    resources: TIERS.map((tier) => ({
+      logicalId: `${tier}Stack`,
+      type: 'AWS::CloudFormation::Stack',
+      physicalId: stackArn(nestedName(tier)),
+    })),
     ...change.Root,
   };
   const tiers = TIERS.map((tier): FakeStack => ({

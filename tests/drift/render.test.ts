@@ -15,7 +15,9 @@ const REPORT: DriftReport = {
       stackStatus: 'UPDATE_COMPLETE',
       outcome: 'IN_SYNC',
       detectionId: 'd-1',
-      resources: [{ logicalId: 'NetworkStack', type: 'AWS::CloudFormation::Stack', status: 'IN_SYNC', differences: [] }],
+      resources: [
+        { logicalId: 'NetworkStack', type: 'AWS::CloudFormation::Stack', status: 'IN_SYNC', differences: [] },
+      ],
     },
     {
       stackName: 'metabase-dev-NetworkStack-1AB',
@@ -32,13 +34,38 @@ const REPORT: DriftReport = {
           type: 'AWS::EC2::SecurityGroup',
           status: 'MODIFIED',
           differences: [
-            { path: '/SecurityGroupIngress/1', type: 'ADD', expected: '', actual: '{"CidrIp":"0.0.0.0/0","FromPort":22}', masked: false },
-            { path: '/SecurityGroupIngress/0/CidrIp', type: 'NOT_EQUAL', expected: '10.0.0.0/8', actual: '0.0.0.0/0', masked: false },
+            {
+              path: '/SecurityGroupIngress/1',
+              type: 'ADD',
+              expected: '',
+              actual: '{"CidrIp":"0.0.0.0/0","FromPort":22}',
+              masked: false,
+            },
+            {
+              path: '/SecurityGroupIngress/0/CidrIp',
+              type: 'NOT_EQUAL',
+              expected: '10.0.0.0/8',
+              actual: '0.0.0.0/0',
+              masked: false,
+            },
             { path: '/Tags/0', type: 'REMOVE', expected: '{"Key":"Owner"}', actual: '', masked: false },
           ],
         },
-        { logicalId: 'NatEipA', physicalId: '52.1.2.3', type: 'AWS::EC2::EIP', status: 'DELETED', differences: [] },
-        { logicalId: 'Attachment', physicalId: 'igw-att', type: 'AWS::EC2::VPCGatewayAttachment', status: 'NOT_CHECKED', note: 'not drift-checkable', differences: [] },
+        {
+          logicalId: 'NatEipA',
+          physicalId: '52.1.2.3',
+          type: 'AWS::EC2::EIP',
+          status: 'DELETED',
+          differences: [],
+        },
+        {
+          logicalId: 'Attachment',
+          physicalId: 'igw-att',
+          type: 'AWS::EC2::VPCGatewayAttachment',
+          status: 'NOT_CHECKED',
+          note: 'not drift-checkable',
+          differences: [],
+        },
       ],
     },
     {
@@ -55,12 +82,26 @@ const REPORT: DriftReport = {
           type: 'AWS::RDS::DBInstance',
           physicalId: 'db-1',
           status: 'MODIFIED',
-          differences: [{ path: '/MasterUserPassword', type: 'NOT_EQUAL', expected: '<masked>', actual: '<masked>', masked: true }],
+          differences: [
+            {
+              path: '/MasterUserPassword',
+              type: 'NOT_EQUAL',
+              expected: '<masked>',
+              actual: '<masked>',
+              masked: true,
+            },
+          ],
         },
       ],
     },
   ],
-  summary: { stacks: 3, stacksDrifted: 2, stacksFailed: 1, resources: 5, byStatus: { IN_SYNC: 1, MODIFIED: 2, DELETED: 1, NOT_CHECKED: 1, UNKNOWN: 0 } },
+  summary: {
+    stacks: 3,
+    stacksDrifted: 2,
+    stacksFailed: 1,
+    resources: 5,
+    byStatus: { IN_SYNC: 1, MODIFIED: 2, DELETED: 1, NOT_CHECKED: 1, UNKNOWN: 0 },
+  },
 };
 
 const EXPECTED_TEXT = `drift metabase-dev: 3 stacks checked
@@ -85,9 +126,12 @@ metabase-dev  IN_SYNC  (stack UPDATE_COMPLETE)
 INCOMPLETE: 2 of 3 stacks drifted, 1 could not be fully checked; 5 resources: 1 in sync, 2 modified, 1 deleted, 1 not checked (31 API calls)
 `;
 
-t.test('text: per stack, per resource, each difference with path, expected → actual and its kind, then the summary', async (t) => {
-  t.equal(renderDriftText(REPORT, { colour: false }), EXPECTED_TEXT);
-});
+t.test(
+  'text: per stack, per resource, each difference with path, expected → actual and its kind, then the summary',
+  async (t) => {
+    t.equal(renderDriftText(REPORT, { colour: false }), EXPECTED_TEXT);
+  },
+);
 
 t.test('text without colour has no escape codes; with colour the same words, coloured', async (t) => {
   t.notMatch(renderDriftText(REPORT, { colour: false }), /\u001b\[/);
@@ -108,10 +152,22 @@ t.test('summary line for each outcome', async (t) => {
   const inSync: DriftReport = {
     ...REPORT,
     outcome: 'IN_SYNC',
-    summary: { stacks: 5, stacksDrifted: 0, stacksFailed: 0, resources: 40, byStatus: { IN_SYNC: 38, MODIFIED: 0, DELETED: 0, NOT_CHECKED: 2, UNKNOWN: 0 } },
+    summary: {
+      stacks: 5,
+      stacksDrifted: 0,
+      stacksFailed: 0,
+      resources: 40,
+      byStatus: { IN_SYNC: 38, MODIFIED: 0, DELETED: 0, NOT_CHECKED: 2, UNKNOWN: 0 },
+    },
   };
-  t.equal(summaryLine(inSync), 'IN_SYNC: 0 of 5 stacks drifted; 40 resources: 38 in sync, 0 modified, 0 deleted, 2 not checked (31 API calls)');
-  const unknown = { ...inSync, summary: { ...inSync.summary, byStatus: { ...inSync.summary.byStatus, UNKNOWN: 1 } } };
+  t.equal(
+    summaryLine(inSync),
+    'IN_SYNC: 0 of 5 stacks drifted; 40 resources: 38 in sync, 0 modified, 0 deleted, 2 not checked (31 API calls)',
+  );
+  const unknown = {
+    ...inSync,
+    summary: { ...inSync.summary, byStatus: { ...inSync.summary.byStatus, UNKNOWN: 1 } },
+  };
   t.match(summaryLine(unknown), '2 not checked, 1 unknown');
 });
 
@@ -121,6 +177,11 @@ t.test('json: the same data, parseable, with the API call count', async (t) => {
   const parsed = JSON.parse(json) as DriftReport;
   t.same(parsed, JSON.parse(JSON.stringify(REPORT)));
   t.equal(parsed.apiCalls, 31);
-  t.match(parsed.stacks[1]?.resources[0]?.differences[0], { path: '/SecurityGroupIngress/1', type: 'ADD', expected: '', actual: '{"CidrIp":"0.0.0.0/0","FromPort":22}' });
+  t.match(parsed.stacks[1]?.resources[0]?.differences[0], {
+    path: '/SecurityGroupIngress/1',
+    type: 'ADD',
+    expected: '',
+    actual: '{"CidrIp":"0.0.0.0/0","FromPort":22}',
+  });
   t.same(Object.keys(parsed).sort(), ['apiCalls', 'outcome', 'rootStack', 'stacks', 'summary']);
 });

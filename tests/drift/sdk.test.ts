@@ -15,7 +15,10 @@ import { checkDrift } from '../../src/drift/index.js';
 import { FakeClock, stackArn } from './fake.js';
 
 const cfn = mockClient(CloudFormationClient);
-const client = new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const client = new CloudFormationClient({
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 const api = new SdkDriftApi(client);
 t.beforeEach(() => cfn.reset());
 t.teardown(() => cfn.restore());
@@ -23,16 +26,39 @@ t.teardown(() => cfn.restore());
 const ROOT_ARN = stackArn('metabase-dev');
 const NET_ARN = stackArn('metabase-dev-NetworkStack-X');
 
-t.test('describeStack maps the stack; a missing stack (ValidationError) is undefined; other errors propagate', async (t) => {
-  cfn.on(DescribeStacksCommand, { StackName: 'metabase-dev' }).resolves({
-    Stacks: [{ StackId: ROOT_ARN, StackName: 'metabase-dev', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0) }],
-  });
-  t.same(await api.describeStack('metabase-dev'), { stackId: ROOT_ARN, stackName: 'metabase-dev', status: 'UPDATE_COMPLETE', statusReason: undefined });
-  cfn.on(DescribeStacksCommand, { StackName: 'gone' }).rejects(Object.assign(new Error('Stack with id gone does not exist'), { name: 'ValidationError' }));
-  t.equal(await api.describeStack('gone'), undefined);
-  cfn.on(DescribeStacksCommand, { StackName: 'denied' }).rejects(Object.assign(new Error('not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
-  await t.rejects(api.describeStack('denied'), { name: 'AccessDenied' });
-});
+t.test(
+  'describeStack maps the stack; a missing stack (ValidationError) is undefined; other errors propagate',
+  async (t) => {
+    cfn.on(DescribeStacksCommand, { StackName: 'metabase-dev' }).resolves({
+      Stacks: [
+        {
+          StackId: ROOT_ARN,
+          StackName: 'metabase-dev',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(0),
+        },
+      ],
+    });
+    t.same(await api.describeStack('metabase-dev'), {
+      stackId: ROOT_ARN,
+      stackName: 'metabase-dev',
+      status: 'UPDATE_COMPLETE',
+      statusReason: undefined,
+    });
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'gone' })
+      .rejects(Object.assign(new Error('Stack with id gone does not exist'), { name: 'ValidationError' }));
+    t.equal(await api.describeStack('gone'), undefined);
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'denied' })
+      .rejects(
+        Object.assign(new Error('not authorized to perform: cloudformation:DescribeStacks'), {
+          name: 'AccessDenied',
+        }),
+      );
+    await t.rejects(api.describeStack('denied'), { name: 'AccessDenied' });
+  },
+);
 
 t.test('listStackResources passes NextToken and maps the drift summary', async (t) => {
   cfn.on(ListStackResourcesCommand).resolves({
@@ -49,8 +75,14 @@ t.test('listStackResources passes NextToken and maps the drift summary', async (
     NextToken: 'next',
   });
   const page = await api.listStackResources(ROOT_ARN, 'tok');
-  t.same(page, { items: [{ logicalId: 'Vpc', physicalId: 'vpc-1', type: 'AWS::EC2::VPC' }], nextToken: 'next' });
-  t.match(cfn.commandCalls(ListStackResourcesCommand)[0]?.args[0].input, { StackName: ROOT_ARN, NextToken: 'tok' });
+  t.same(page, {
+    items: [{ logicalId: 'Vpc', physicalId: 'vpc-1', type: 'AWS::EC2::VPC' }],
+    nextToken: 'next',
+  });
+  t.match(cfn.commandCalls(ListStackResourcesCommand)[0]?.args[0].input, {
+    StackName: ROOT_ARN,
+    NextToken: 'tok',
+  });
 });
 
 t.test('detection: id returned, status mapped, drifts mapped with differences', async (t) => {
@@ -74,19 +106,40 @@ t.test('detection: id returned, status mapped, drifts mapped with differences', 
         Timestamp: new Date(0),
         ExpectedProperties: '{"GroupDescription":"alb"}',
         ActualProperties: '{"GroupDescription":"alb"}',
-        PropertyDifferences: [{ PropertyPath: '/SecurityGroupIngress/0/CidrIp', ExpectedValue: '10.0.0.0/8', ActualValue: '0.0.0.0/0', DifferenceType: 'NOT_EQUAL' }],
+        PropertyDifferences: [
+          {
+            PropertyPath: '/SecurityGroupIngress/0/CidrIp',
+            ExpectedValue: '10.0.0.0/8',
+            ActualValue: '0.0.0.0/0',
+            DifferenceType: 'NOT_EQUAL',
+          },
+        ],
       },
     ],
   });
   t.equal(await api.detectStackDrift(ROOT_ARN), 'd-1');
-  t.same(await api.detectionStatus('d-1'), { state: 'DETECTION_FAILED', reason: 'Failed on [Database]', stackDriftStatus: 'DRIFTED' });
+  t.same(await api.detectionStatus('d-1'), {
+    state: 'DETECTION_FAILED',
+    reason: 'Failed on [Database]',
+    stackDriftStatus: 'DRIFTED',
+  });
   const drifts = await api.resourceDrifts(ROOT_ARN);
   t.match(drifts.items[0], {
     logicalId: 'AlbSecurityGroup',
     status: 'MODIFIED',
-    differences: [{ path: '/SecurityGroupIngress/0/CidrIp', expected: '10.0.0.0/8', actual: '0.0.0.0/0', type: 'NOT_EQUAL' }],
+    differences: [
+      {
+        path: '/SecurityGroupIngress/0/CidrIp',
+        expected: '10.0.0.0/8',
+        actual: '0.0.0.0/0',
+        type: 'NOT_EQUAL',
+      },
+    ],
   });
-  t.match(cfn.commandCalls(DescribeStackResourceDriftsCommand)[0]?.args[0].input, { StackName: ROOT_ARN, MaxResults: 100 });
+  t.match(cfn.commandCalls(DescribeStackResourceDriftsCommand)[0]?.args[0].input, {
+    StackName: ROOT_ARN,
+    MaxResults: 100,
+  });
 });
 
 t.test('a DetectStackDrift answer without an id is an error, not a silent skip', async (t) => {
@@ -95,12 +148,46 @@ t.test('a DetectStackDrift answer without an id is an error, not a silent skip',
 });
 
 t.test('checkDrift through the SDK: root + nested stack, paged results, every request counted', async (t) => {
-  cfn.on(DescribeStacksCommand, { StackName: 'metabase-dev' }).resolves({ Stacks: [{ StackId: ROOT_ARN, StackName: 'metabase-dev', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0) }] });
-  cfn.on(DescribeStacksCommand, { StackName: NET_ARN }).resolves({ Stacks: [{ StackId: NET_ARN, StackName: 'metabase-dev-NetworkStack-X', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(0) }] });
-  const summary = (id: string, type: string) => ({ LogicalResourceId: id, PhysicalResourceId: id === 'NetworkStack' ? NET_ARN : `${id}-1`, ResourceType: type, ResourceStatus: 'CREATE_COMPLETE' as const, LastUpdatedTimestamp: new Date(0) });
-  cfn.on(ListStackResourcesCommand, { StackName: ROOT_ARN }).resolves({ StackResourceSummaries: [summary('NetworkStack', 'AWS::CloudFormation::Stack')] });
-  cfn.on(ListStackResourcesCommand, { StackName: NET_ARN, NextToken: undefined }).resolves({ StackResourceSummaries: [summary('Vpc', 'AWS::EC2::VPC')], NextToken: 'p2' });
-  cfn.on(ListStackResourcesCommand, { StackName: NET_ARN, NextToken: 'p2' }).resolves({ StackResourceSummaries: [summary('DbSecurityGroup', 'AWS::EC2::SecurityGroup')] });
+  cfn
+    .on(DescribeStacksCommand, { StackName: 'metabase-dev' })
+    .resolves({
+      Stacks: [
+        {
+          StackId: ROOT_ARN,
+          StackName: 'metabase-dev',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(0),
+        },
+      ],
+    });
+  cfn
+    .on(DescribeStacksCommand, { StackName: NET_ARN })
+    .resolves({
+      Stacks: [
+        {
+          StackId: NET_ARN,
+          StackName: 'metabase-dev-NetworkStack-X',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(0),
+        },
+      ],
+    });
+  const summary = (id: string, type: string) => ({
+    LogicalResourceId: id,
+    PhysicalResourceId: id === 'NetworkStack' ? NET_ARN : `${id}-1`,
+    ResourceType: type,
+    ResourceStatus: 'CREATE_COMPLETE' as const,
+    LastUpdatedTimestamp: new Date(0),
+  });
+  cfn
+    .on(ListStackResourcesCommand, { StackName: ROOT_ARN })
+    .resolves({ StackResourceSummaries: [summary('NetworkStack', 'AWS::CloudFormation::Stack')] });
+  cfn
+    .on(ListStackResourcesCommand, { StackName: NET_ARN, NextToken: undefined })
+    .resolves({ StackResourceSummaries: [summary('Vpc', 'AWS::EC2::VPC')], NextToken: 'p2' });
+  cfn
+    .on(ListStackResourcesCommand, { StackName: NET_ARN, NextToken: 'p2' })
+    .resolves({ StackResourceSummaries: [summary('DbSecurityGroup', 'AWS::EC2::SecurityGroup')] });
   cfn.on(DetectStackDriftCommand, { StackName: ROOT_ARN }).resolves({ StackDriftDetectionId: 'd-root' });
   cfn.on(DetectStackDriftCommand, { StackName: NET_ARN }).resolves({ StackDriftDetectionId: 'd-net' });
   cfn.on(DescribeStackDriftDetectionStatusCommand).callsFake((input: { StackDriftDetectionId: string }) => ({
@@ -110,20 +197,55 @@ t.test('checkDrift through the SDK: root + nested stack, paged results, every re
     StackDriftStatus: 'IN_SYNC',
     Timestamp: new Date(0),
   }));
-  const drift = (id: string, status: 'IN_SYNC' | 'MODIFIED') => ({ StackId: NET_ARN, LogicalResourceId: id, ResourceType: 'x', StackResourceDriftStatus: status, Timestamp: new Date(0) });
-  cfn.on(DescribeStackResourceDriftsCommand, { StackName: ROOT_ARN }).resolves({ StackResourceDrifts: [{ ...drift('NetworkStack', 'IN_SYNC'), StackId: ROOT_ARN }] });
-  cfn.on(DescribeStackResourceDriftsCommand, { StackName: NET_ARN, NextToken: undefined }).resolves({ StackResourceDrifts: [drift('Vpc', 'IN_SYNC')], NextToken: 'd2' });
+  const drift = (id: string, status: 'IN_SYNC' | 'MODIFIED') => ({
+    StackId: NET_ARN,
+    LogicalResourceId: id,
+    ResourceType: 'x',
+    StackResourceDriftStatus: status,
+    Timestamp: new Date(0),
+  });
+  cfn
+    .on(DescribeStackResourceDriftsCommand, { StackName: ROOT_ARN })
+    .resolves({ StackResourceDrifts: [{ ...drift('NetworkStack', 'IN_SYNC'), StackId: ROOT_ARN }] });
+  cfn
+    .on(DescribeStackResourceDriftsCommand, { StackName: NET_ARN, NextToken: undefined })
+    .resolves({ StackResourceDrifts: [drift('Vpc', 'IN_SYNC')], NextToken: 'd2' });
   cfn.on(DescribeStackResourceDriftsCommand, { StackName: NET_ARN, NextToken: 'd2' }).resolves({
-    StackResourceDrifts: [{ ...drift('DbSecurityGroup', 'MODIFIED'), PropertyDifferences: [{ PropertyPath: '/SecurityGroupIngress/1', ExpectedValue: '', ActualValue: '{"CidrIp":"0.0.0.0/0"}', DifferenceType: 'ADD' }] }],
+    StackResourceDrifts: [
+      {
+        ...drift('DbSecurityGroup', 'MODIFIED'),
+        PropertyDifferences: [
+          {
+            PropertyPath: '/SecurityGroupIngress/1',
+            ExpectedValue: '',
+            ActualValue: '{"CidrIp":"0.0.0.0/0"}',
+            DifferenceType: 'ADD',
+          },
+        ],
+      },
+    ],
   });
 
-  const report = await checkDrift(new SdkDriftApi(client), { stackName: 'metabase-dev', clock: new FakeClock() });
+  const report = await checkDrift(new SdkDriftApi(client), {
+    stackName: 'metabase-dev',
+    clock: new FakeClock(),
+  });
   t.equal(report.outcome, 'DRIFTED');
-  t.same(report.stacks.map((s) => [s.stackName, s.outcome]), [
-    ['metabase-dev', 'IN_SYNC'],
-    ['metabase-dev-NetworkStack-X', 'DRIFTED'],
-  ]);
-  t.match(report.stacks[1]?.resources.find((r) => r.logicalId === 'DbSecurityGroup'), { status: 'MODIFIED', differences: [{ type: 'ADD', path: '/SecurityGroupIngress/1' }] });
+  t.same(
+    report.stacks.map((s) => [s.stackName, s.outcome]),
+    [
+      ['metabase-dev', 'IN_SYNC'],
+      ['metabase-dev-NetworkStack-X', 'DRIFTED'],
+    ],
+  );
+  t.match(
+    report.stacks[1]?.resources.find((r) => r.logicalId === 'DbSecurityGroup'),
+    { status: 'MODIFIED', differences: [{ type: 'ADD', path: '/SecurityGroupIngress/1' }] },
+  );
   t.equal(report.apiCalls, cfn.calls().length, 'the report counts what the client sent');
-  t.equal(report.apiCalls, 12, '2 DescribeStacks + 3 ListStackResources pages + 2 Detect + 2 status + 3 drift pages');
+  t.equal(
+    report.apiCalls,
+    12,
+    '2 DescribeStacks + 3 ListStackResources pages + 2 Detect + 2 status + 3 drift pages',
+  );
 });

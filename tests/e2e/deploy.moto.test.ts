@@ -19,7 +19,21 @@ const templates = await writeStandIns();
 const stackName = `metabase-e2e-deploy-${run}`;
 // Own bucket and stack names: other e2e files share this moto and run in parallel.
 const bucket = `metabase-e2e-deploy-artifacts-${run}`;
-const base = ['deploy', '--env', 'dev', '--stack-name', stackName, '--bucket', bucket, '--yes', '--no-wait-healthy', '--endpoint-url', moto.endpoint, '--templates', templates];
+const base = [
+  'deploy',
+  '--env',
+  'dev',
+  '--stack-name',
+  stackName,
+  '--bucket',
+  bucket,
+  '--yes',
+  '--no-wait-healthy',
+  '--endpoint-url',
+  moto.endpoint,
+  '--templates',
+  templates,
+];
 
 interface DeployJson {
   outcome: string;
@@ -28,30 +42,43 @@ interface DeployJson {
   apiCalls: { total: number; byOperation: Record<string, number> };
 }
 
-t.test('first deploy creates the bucket, the template objects, the root stack and its nested stacks', async (t) => {
-  const started = Date.now();
-  const result = await runCli([...base, '--json']);
-  const elapsed = Date.now() - started;
-  t.equal(result.code, 0, result.stderr);
-  const doc = JSON.parse(result.stdout) as DeployJson;
-  t.equal(doc.outcome, 'created');
-  t.equal(doc.bucket, bucket, 'the default name (account + region) is covered in tests/deploy');
-  t.ok(doc.apiCalls.total > 0, 'counts API calls');
-  t.comment(`first deploy against moto: ${doc.apiCalls.total} API calls, ${elapsed} ms`);
+t.test(
+  'first deploy creates the bucket, the template objects, the root stack and its nested stacks',
+  async (t) => {
+    const started = Date.now();
+    const result = await runCli([...base, '--json']);
+    const elapsed = Date.now() - started;
+    t.equal(result.code, 0, result.stderr);
+    const doc = JSON.parse(result.stdout) as DeployJson;
+    t.equal(doc.outcome, 'created');
+    t.equal(doc.bucket, bucket, 'the default name (account + region) is covered in tests/deploy');
+    t.ok(doc.apiCalls.total > 0, 'counts API calls');
+    t.comment(`first deploy against moto: ${doc.apiCalls.total} API calls, ${elapsed} ms`);
 
-  const objects = await s3.send(new ListObjectsV2Command({ Bucket: doc.bucket }));
-  const keys = (objects.Contents ?? []).map((o) => o.Key ?? '');
-  t.equal(keys.length, 5, 'root + 4 nested templates');
-  t.ok(keys.every((k) => /^templates\/[a-z]+-[0-9a-f]{64}\.yaml$/.test(k)), 'content-addressed keys');
-  const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: doc.bucket }));
-  t.match(tags.TagSet, [{ Key: 'metabase-aws:created-by', Value: 'metabase-aws' }]);
+    const objects = await s3.send(new ListObjectsV2Command({ Bucket: doc.bucket }));
+    const keys = (objects.Contents ?? []).map((o) => o.Key ?? '');
+    t.equal(keys.length, 5, 'root + 4 nested templates');
+    t.ok(
+      keys.every((k) => /^templates\/[a-z]+-[0-9a-f]{64}\.yaml$/.test(k)),
+      'content-addressed keys',
+    );
+    const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: doc.bucket }));
+    t.match(tags.TagSet, [{ Key: 'metabase-aws:created-by', Value: 'metabase-aws' }]);
 
-  const root = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
-  t.equal(root.Stacks?.[0]?.StackStatus, 'CREATE_COMPLETE');
-  const all = await cf.send(new ListStacksCommand({}));
-  const nested = (all.StackSummaries ?? []).filter((s) => s.StackName?.startsWith(`${stackName}-`) && s.StackStatus === 'CREATE_COMPLETE');
-  t.same(nested.map((s) => s.StackName?.replace(/^.*-(\w+Stack)-.*$/, '$1')).sort(), ['AppStack', 'DataStack', 'EdgeStack', 'NetworkStack']);
-});
+    const root = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
+    t.equal(root.Stacks?.[0]?.StackStatus, 'CREATE_COMPLETE');
+    const all = await cf.send(new ListStacksCommand({}));
+    const nested = (all.StackSummaries ?? []).filter(
+      (s) => s.StackName?.startsWith(`${stackName}-`) && s.StackStatus === 'CREATE_COMPLETE',
+    );
+    t.same(nested.map((s) => s.StackName?.replace(/^.*-(\w+Stack)-.*$/, '$1')).sort(), [
+      'AppStack',
+      'DataStack',
+      'EdgeStack',
+      'NetworkStack',
+    ]);
+  },
+);
 
 t.test('a second identical deploy is a no-op that exits 0 and stays within its call budget', async (t) => {
   const result = await runCli([...base, '--json']);
@@ -78,5 +105,8 @@ t.test('a changed parameter produces an update', async (t) => {
   t.equal(doc.outcome, 'updated');
   const root = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
   t.equal(root.Stacks?.[0]?.StackStatus, 'UPDATE_COMPLETE');
-  t.ok(root.Stacks?.[0]?.Parameters?.some((p) => p.ParameterKey === 'DesiredCount' && p.ParameterValue === '2'), 'the new value reached the stack');
+  t.ok(
+    root.Stacks?.[0]?.Parameters?.some((p) => p.ParameterKey === 'DesiredCount' && p.ParameterValue === '2'),
+    'the new value reached the stack',
+  );
 });

@@ -12,23 +12,48 @@ const { moto, cf, s3, run } = await motoTestEnv();
 t.teardown(() => moto.stop());
 const templates = await writeStandIns();
 const stackName = `metabase-e2e-destroy-${run}`;
-const target = ['--stack-name', stackName, '--bucket', `metabase-e2e-destroy-artifacts-${run}`, '--endpoint-url', moto.endpoint];
+const target = [
+  '--stack-name',
+  stackName,
+  '--bucket',
+  `metabase-e2e-destroy-artifacts-${run}`,
+  '--endpoint-url',
+  moto.endpoint,
+];
 
 t.test('deploy then destroy: every stack DELETE_COMPLETE, the bucket gone, exit 0', async (t) => {
-  const deployed = await runCli(['deploy', '--env', 'dev', ...target, '--yes', '--no-wait-healthy', '--templates', templates]);
+  const deployed = await runCli([
+    'deploy',
+    '--env',
+    'dev',
+    ...target,
+    '--yes',
+    '--no-wait-healthy',
+    '--templates',
+    templates,
+  ]);
   t.equal(deployed.code, 0, deployed.stderr);
 
   const destroyed = await runCli(['destroy', ...target, '--yes', '--json']);
   t.equal(destroyed.code, 0, destroyed.stderr);
-  const doc = JSON.parse(destroyed.stdout) as { outcome: string; bucket: { name: string; deleted: boolean }; apiCalls: { total: number } };
+  const doc = JSON.parse(destroyed.stdout) as {
+    outcome: string;
+    bucket: { name: string; deleted: boolean };
+    apiCalls: { total: number };
+  };
   t.equal(doc.outcome, 'deleted');
   t.equal(doc.bucket.deleted, true);
   t.comment(`destroy against moto: ${doc.apiCalls.total} API calls`);
 
   const all = await cf.send(new ListStacksCommand({}));
-  const ours = (all.StackSummaries ?? []).filter((s) => s.StackName === stackName || s.StackName?.startsWith(`${stackName}-`));
+  const ours = (all.StackSummaries ?? []).filter(
+    (s) => s.StackName === stackName || s.StackName?.startsWith(`${stackName}-`),
+  );
   t.equal(ours.length, 5, 'root + 4 nested');
-  t.ok(ours.every((s) => s.StackStatus === 'DELETE_COMPLETE'), ours.map((s) => `${s.StackName} ${s.StackStatus}`).join(', '));
+  t.ok(
+    ours.every((s) => s.StackStatus === 'DELETE_COMPLETE'),
+    ours.map((s) => `${s.StackName} ${s.StackStatus}`).join(', '),
+  );
   const head = await s3.send(new HeadBucketCommand({ Bucket: doc.bucket.name })).then(
     () => 200,
     (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,

@@ -3,12 +3,21 @@
 import t from 'tap';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CloudFormationServiceException,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { explainAwsError } from '../../src/aws/errors.js';
 import { runCli } from '../support/cli.js';
 
 function stsError(name: string, message: string, status = 400, attempts = 1): STSServiceException {
-  return new STSServiceException({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, attempts } });
+  return new STSServiceException({
+    name,
+    message,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status, attempts },
+  });
 }
 function networkError(code: string): Error {
   return Object.assign(new Error(`connect ${code} 127.0.0.1:443`), { code });
@@ -17,22 +26,58 @@ function networkError(code: string): Error {
 const cases: { title: string; error: Error; cause: RegExp; hint: RegExp }[] = [
   {
     title: 'no credentials',
-    error: Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+    error: Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    }),
     cause: /no AWS credentials found/,
     hint: /aws configure|aws sso login|AWS_PROFILE/,
   },
-  { title: 'expired token', error: stsError('ExpiredTokenException', 'The security token included in the request is expired'), cause: /session token has expired/, hint: /Refresh your credentials/ },
+  {
+    title: 'expired token',
+    error: stsError('ExpiredTokenException', 'The security token included in the request is expired'),
+    cause: /session token has expired/,
+    hint: /Refresh your credentials/,
+  },
   {
     title: 'access denied names the missing action',
-    error: stsError('AccessDenied', 'User: arn:aws:iam::1:user/x is not authorized to perform: sts:GetCallerIdentity', 403),
+    error: stsError(
+      'AccessDenied',
+      'User: arn:aws:iam::1:user/x is not authorized to perform: sts:GetCallerIdentity',
+      403,
+    ),
     cause: /may not call sts:GetCallerIdentity/,
     hint: /Grant sts:GetCallerIdentity/,
   },
-  { title: 'no region at all', error: new Error('Region is missing'), cause: /no AWS region configured/, hint: /--region/ },
-  { title: 'an invalid region (no such host)', error: networkError('ENOTFOUND'), cause: /cannot reach the AWS endpoint \(ENOTFOUND\)/, hint: /--region/ },
-  { title: 'endpoint refused', error: networkError('ECONNREFUSED'), cause: /cannot reach the AWS endpoint \(ECONNREFUSED\)/, hint: /--endpoint-url/ },
-  { title: 'throttling, after the SDK gave up', error: stsError('Throttling', 'Rate exceeded', 400, 8), cause: /kept throttling the requests \(gave up after 8 attempts\)/, hint: /Wait a minute/ },
-  { title: 'a stack that does not exist', error: stsError('ValidationError', 'Stack with id metabase-dev does not exist'), cause: /does not exist/, hint: /--stack-name, --region and --profile/ },
+  {
+    title: 'no region at all',
+    error: new Error('Region is missing'),
+    cause: /no AWS region configured/,
+    hint: /--region/,
+  },
+  {
+    title: 'an invalid region (no such host)',
+    error: networkError('ENOTFOUND'),
+    cause: /cannot reach the AWS endpoint \(ENOTFOUND\)/,
+    hint: /--region/,
+  },
+  {
+    title: 'endpoint refused',
+    error: networkError('ECONNREFUSED'),
+    cause: /cannot reach the AWS endpoint \(ECONNREFUSED\)/,
+    hint: /--endpoint-url/,
+  },
+  {
+    title: 'throttling, after the SDK gave up',
+    error: stsError('Throttling', 'Rate exceeded', 400, 8),
+    cause: /kept throttling the requests \(gave up after 8 attempts\)/,
+    hint: /Wait a minute/,
+  },
+  {
+    title: 'a stack that does not exist',
+    error: stsError('ValidationError', 'Stack with id metabase-dev does not exist'),
+    cause: /does not exist/,
+    hint: /--stack-name, --region and --profile/,
+  },
   {
     title: 'insufficient capabilities',
     error: stsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_IAM]'),
@@ -47,7 +92,12 @@ const cases: { title: string; error: Error; cause: RegExp; hint: RegExp }[] = [
   },
   {
     title: 'a body that is not an AWS answer (a proxy page, a broken stand-in)',
-    error: Object.assign(new Error('@aws-sdk XML parse error: mismatched tags. Deserialization error: to see the raw response...'), { $metadata: { httpStatusCode: 500 } }),
+    error: Object.assign(
+      new Error(
+        '@aws-sdk XML parse error: mismatched tags. Deserialization error: to see the raw response...',
+      ),
+      { $metadata: { httpStatusCode: 500 } },
+    ),
     cause: /answered HTTP 500 with something that is not an AWS response/,
     hint: /--endpoint-url/,
   },
@@ -62,20 +112,31 @@ for (const { title, error, cause, hint } of cases) {
   });
 }
 
-t.test('"expired" in an unrelated message is not a session token problem; each expired-token name is', async (t) => {
-  const cert = explainAwsError(stsError('ValidationError', 'The certificate arn:aws:acm:... has expired'));
-  t.notMatch(cert?.cause, /session token/);
-  for (const name of ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']) {
-    t.match(explainAwsError(stsError(name, 'x'))?.cause, /session token has expired/, name);
-  }
-});
+t.test(
+  '"expired" in an unrelated message is not a session token problem; each expired-token name is',
+  async (t) => {
+    const cert = explainAwsError(stsError('ValidationError', 'The certificate arn:aws:acm:... has expired'));
+    t.notMatch(cert?.cause, /session token/);
+    for (const name of ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']) {
+      t.match(explainAwsError(stsError(name, 'x'))?.cause, /session token has expired/, name);
+    }
+  },
+);
 
 t.test('the capabilities hint names every capability the tool passes', async (t) => {
-  t.match(explainAwsError(stsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_AUTO_EXPAND]'))?.hint, /CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND/);
+  t.match(
+    explainAwsError(
+      stsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_AUTO_EXPAND]'),
+    )?.hint,
+    /CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND/,
+  );
 });
 
 t.test('--role-arn and destroy --bucket need a value', async (t) => {
-  for (const argv of [['deploy', '--env', 'dev', '--role-arn'], ['destroy', '--env', 'dev', '--bucket']]) {
+  for (const argv of [
+    ['deploy', '--env', 'dev', '--role-arn'],
+    ['destroy', '--env', 'dev', '--bucket'],
+  ]) {
     const result = await runCli(argv);
     t.equal(result.code, 1, argv.join(' '));
     t.match(result.stderr, /Not enough arguments following: (role-arn|bucket)/);
@@ -93,9 +154,21 @@ t.test('through the CLI: deploy with each failure prints two lines and exits 1',
   for (const { title, error, cause } of cases) {
     sts.reset();
     sts.on(GetCallerIdentityCommand).rejects(error);
-    const result = await runCli(['deploy', '--env', 'dev', '--yes', '--region', 'us-east-1', '--no-wait-healthy']);
+    const result = await runCli([
+      'deploy',
+      '--env',
+      'dev',
+      '--yes',
+      '--region',
+      'us-east-1',
+      '--no-wait-healthy',
+    ]);
     t.equal(result.code, 1, `${title}: exit 1`);
-    t.match(result.stderr, new RegExp(`^deploy: [^\\n]*${cause.source}`), `${title}: starts with the verb and the cause`);
+    t.match(
+      result.stderr,
+      new RegExp(`^deploy: [^\\n]*${cause.source}`),
+      `${title}: starts with the verb and the cause`,
+    );
     t.equal(result.stderr.trim().split('\n').length, 2, `${title}: cause + what to do, nothing else`);
     t.notMatch(result.stderr, /\n\s+at /, `${title}: no stack trace`);
   }
@@ -104,9 +177,16 @@ t.test('through the CLI: deploy with each failure prints two lines and exits 1',
 t.test('through the CLI: drift on a missing stack', async (t) => {
   const cfn = mockClient(CloudFormationClient);
   t.teardown(() => cfn.restore());
-  cfn.on(DescribeStacksCommand).rejects(
-    new CloudFormationServiceException({ name: 'ValidationError', message: 'Stack with id metabase-dev does not exist', $fault: 'client', $metadata: { httpStatusCode: 400 } }),
-  );
+  cfn
+    .on(DescribeStacksCommand)
+    .rejects(
+      new CloudFormationServiceException({
+        name: 'ValidationError',
+        message: 'Stack with id metabase-dev does not exist',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
   const result = await runCli(['drift', '--env', 'dev', '--region', 'us-east-1']);
   t.equal(result.code, 1);
   t.match(result.stderr, /^drift metabase-dev: stack does not exist/);

@@ -27,28 +27,92 @@ const { MetabaseVersion: _version, ...withoutVersion } = dev;
 const cases: { title: string; text: string | undefined; key: RegExp; extra?: string[] }[] = [
   { title: 'file not found', text: undefined, key: /file not found/ },
   { title: 'not JSON', text: '{ "TaskCpu": "1024",, }', key: /not valid JSON: .* at line 1, column 21/ },
-  { title: 'unknown key', text: JSON.stringify({ ...dev, DbMultiAZ: 'true' }), key: /DbMultiAZ: unknown parameter; did you mean DbMultiAz\?/ },
+  {
+    title: 'unknown key',
+    text: JSON.stringify({ ...dev, DbMultiAZ: 'true' }),
+    key: /DbMultiAZ: unknown parameter; did you mean DbMultiAz\?/,
+  },
   { title: 'missing required key', text: JSON.stringify(withoutVersion), key: /MetabaseVersion: missing/ },
-  { title: 'string for number', text: JSON.stringify({ ...dev, DesiredCount: '1' }), key: /DesiredCount: expected a number/ },
-  { title: 'number for string', text: JSON.stringify({ ...dev, TaskCpu: 1024 }), key: /TaskCpu: expected a string/ },
-  { title: 'empty string', text: JSON.stringify({ ...dev, DbInstanceClass: '' }), key: /DbInstanceClass: must not be empty/ },
-  { title: 'invalid CIDR', text: JSON.stringify({ ...dev, AllowedIngressCidrs: ['10.0.0.0/33'] }), key: /AllowedIngressCidrs: .*10\.0\.0\.0\/33/ },
-  { title: 'VPC outside private ranges', text: JSON.stringify({ ...dev, VpcCidr: '11.0.0.0/16' }), key: /VpcCidr: .*private ranges/ },
-  { title: 'Fargate pair AWS rejects', text: JSON.stringify({ ...dev, TaskCpu: '512', TaskMemory: '8192' }), key: /TaskMemory: 8192 MiB is not a size Fargate accepts/ },
-  { title: 'invalid certificate ARN', text: JSON.stringify({ ...dev, CertificateArn: 'arn:aws:acm:us-east-1:12:cert' }), key: /CertificateArn: .*ACM certificate ARN/ },
+  {
+    title: 'string for number',
+    text: JSON.stringify({ ...dev, DesiredCount: '1' }),
+    key: /DesiredCount: expected a number/,
+  },
+  {
+    title: 'number for string',
+    text: JSON.stringify({ ...dev, TaskCpu: 1024 }),
+    key: /TaskCpu: expected a string/,
+  },
+  {
+    title: 'empty string',
+    text: JSON.stringify({ ...dev, DbInstanceClass: '' }),
+    key: /DbInstanceClass: must not be empty/,
+  },
+  {
+    title: 'invalid CIDR',
+    text: JSON.stringify({ ...dev, AllowedIngressCidrs: ['10.0.0.0/33'] }),
+    key: /AllowedIngressCidrs: .*10\.0\.0\.0\/33/,
+  },
+  {
+    title: 'VPC outside private ranges',
+    text: JSON.stringify({ ...dev, VpcCidr: '11.0.0.0/16' }),
+    key: /VpcCidr: .*private ranges/,
+  },
+  {
+    title: 'Fargate pair AWS rejects',
+    text: JSON.stringify({ ...dev, TaskCpu: '512', TaskMemory: '8192' }),
+    key: /TaskMemory: 8192 MiB is not a size Fargate accepts/,
+  },
+  {
+    title: 'invalid certificate ARN',
+    text: JSON.stringify({ ...dev, CertificateArn: 'arn:aws:acm:us-east-1:12:cert' }),
+    key: /CertificateArn: .*ACM certificate ARN/,
+  },
   {
     title: 'certificate from another region',
-    text: JSON.stringify({ ...dev, CertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }),
+    text: JSON.stringify({
+      ...dev,
+      CertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+    }),
     key: /CertificateArn: is in eu-west-1 but the stack deploys to us-east-1/,
     extra: ['--region', 'us-east-1'],
   },
-  { title: 'DB class outside the list', text: JSON.stringify({ ...dev, DbInstanceClass: 'db.m1.small' }), key: /DbInstanceClass: "db\.m1\.small" is not allowed/ },
-  { title: 'engine version outside the list', text: JSON.stringify({ ...dev, DbEngineVersion: '12.1' }), key: /DbEngineVersion: "12\.1" is not allowed/ },
-  { title: 'desired count above max', text: JSON.stringify({ ...dev, AutoScaling: 'true', MaxTasks: 2, DesiredCount: 3 }), key: /DesiredCount: DesiredCount 3 must lie between/ },
-  { title: 'min above max', text: JSON.stringify({ ...dev, MinTasks: 4, MaxTasks: 2 }), key: /MinTasks: MinTasks 4 is above MaxTasks 2/ },
-  { title: 'zero retention', text: JSON.stringify({ ...dev, LogRetentionDays: 0 }), key: /LogRetentionDays: "0" is not allowed/ },
-  { title: 'negative retention', text: JSON.stringify({ ...dev, LogRetentionDays: -7 }), key: /LogRetentionDays: "-7" is not allowed/ },
-  { title: 'stack name CloudFormation rejects', text: JSON.stringify(dev), key: /--stack-name: "metabase_dev" is not a valid stack name/, extra: ['--stack-name', 'metabase_dev'] },
+  {
+    title: 'DB class outside the list',
+    text: JSON.stringify({ ...dev, DbInstanceClass: 'db.m1.small' }),
+    key: /DbInstanceClass: "db\.m1\.small" is not allowed/,
+  },
+  {
+    title: 'engine version outside the list',
+    text: JSON.stringify({ ...dev, DbEngineVersion: '12.1' }),
+    key: /DbEngineVersion: "12\.1" is not allowed/,
+  },
+  {
+    title: 'desired count above max',
+    text: JSON.stringify({ ...dev, AutoScaling: 'true', MaxTasks: 2, DesiredCount: 3 }),
+    key: /DesiredCount: DesiredCount 3 must lie between/,
+  },
+  {
+    title: 'min above max',
+    text: JSON.stringify({ ...dev, MinTasks: 4, MaxTasks: 2 }),
+    key: /MinTasks: MinTasks 4 is above MaxTasks 2/,
+  },
+  {
+    title: 'zero retention',
+    text: JSON.stringify({ ...dev, LogRetentionDays: 0 }),
+    key: /LogRetentionDays: "0" is not allowed/,
+  },
+  {
+    title: 'negative retention',
+    text: JSON.stringify({ ...dev, LogRetentionDays: -7 }),
+    key: /LogRetentionDays: "-7" is not allowed/,
+  },
+  {
+    title: 'stack name CloudFormation rejects',
+    text: JSON.stringify(dev),
+    key: /--stack-name: "metabase_dev" is not a valid stack name/,
+    extra: ['--stack-name', 'metabase_dev'],
+  },
 ];
 
 for (const [index, { title, text, key, extra }] of cases.entries()) {
@@ -56,7 +120,19 @@ for (const [index, { title, text, key, extra }] of cases.entries()) {
     const file = join(scratch, `case-${index}.json`);
     if (text !== undefined) await writeFile(file, text);
     requests.length = 0;
-    const result = await runCli(['deploy', '--params', file, '--yes', '--no-wait-healthy', '--endpoint-url', endpoint, ...(extra ?? [])], { env });
+    const result = await runCli(
+      [
+        'deploy',
+        '--params',
+        file,
+        '--yes',
+        '--no-wait-healthy',
+        '--endpoint-url',
+        endpoint,
+        ...(extra ?? []),
+      ],
+      { env },
+    );
     t.not(result.code, 0, 'exit code is not 0');
     if (!title.startsWith('stack name')) t.match(result.stderr, file, 'names the file');
     t.match(result.stderr, key, 'names the key and what is wrong');
@@ -67,15 +143,25 @@ for (const [index, { title, text, key, extra }] of cases.entries()) {
 
 t.test('the recording endpoint does record: a valid file gets as far as AWS', async (t) => {
   requests.length = 0;
-  const result = await runCli(['deploy', '--env', 'dev', '--yes', '--no-wait-healthy', '--endpoint-url', endpoint], { env });
+  const result = await runCli(
+    ['deploy', '--env', 'dev', '--yes', '--no-wait-healthy', '--endpoint-url', endpoint],
+    { env },
+  );
   t.equal(result.code, 1);
   t.ok(requests.length > 0, `${requests.length} requests recorded`);
 });
 
 t.test('a usage error (unknown flag, --env with --params) stops before the command runs', async (t) => {
-  for (const extra of [['--env', 'dev', '--bogus'], ['--env', 'dev', '--params', 'params/dev.json'], ['--env']]) {
+  for (const extra of [
+    ['--env', 'dev', '--bogus'],
+    ['--env', 'dev', '--params', 'params/dev.json'],
+    ['--env'],
+  ]) {
     requests.length = 0;
-    const result = await runCli(['deploy', '--yes', '--no-wait-healthy', '--endpoint-url', endpoint, ...extra], { env });
+    const result = await runCli(
+      ['deploy', '--yes', '--no-wait-healthy', '--endpoint-url', endpoint, ...extra],
+      { env },
+    );
     t.equal(result.code, 1, extra.join(' '));
     t.match(result.stderr, /Run `metabase-aws --help` for usage/);
     t.same(requests, [], `${extra.join(' ')}: no request reached the AWS endpoint`);

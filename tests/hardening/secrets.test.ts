@@ -15,7 +15,11 @@ t.test('no code path reads a secret value', async (t) => {
   t.ok(files.length > 50);
   for (const file of files) {
     const text = await readFile(file, 'utf8');
-    t.notMatch(text, /GetSecretValue(Command)?\(|client-secrets-manager|client-ssm/, `${file} does not fetch secrets`);
+    t.notMatch(
+      text,
+      /GetSecretValue(Command)?\(|client-secrets-manager|client-ssm/,
+      `${file} does not fetch secrets`,
+    );
   }
 });
 

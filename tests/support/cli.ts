@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** A CliIo that collects what a command writes (not a terminal unless overridden). */
-export function captureIo(overrides: Partial<CliIo> = {}): { io: CliIo; out: { stdout: string; stderr: string } } {
+export function captureIo(overrides: Partial<CliIo> = {}): {
+  io: CliIo;
+  out: { stdout: string; stderr: string };
+} {
   const out = { stdout: '', stderr: '' };
   const io: CliIo = {
     stdout: (text) => void (out.stdout += text),
@@ -33,7 +36,17 @@ export async function runCli(argv: string[], overrides: Partial<CliIo> = {}): Pr
 export type PlainTemplate = {
   Parameters?: Record<string, Record<string, unknown>>;
   Conditions?: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Condition?: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: unknown }>;
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      Properties?: Record<string, unknown>;
+      Condition?: string;
+      DeletionPolicy?: string;
+      UpdateReplacePolicy?: string;
+      DependsOn?: unknown;
+    }
+  >;
   Outputs?: Record<string, { Value: unknown }>;
   Rules?: Record<string, unknown>;
 };
@@ -43,11 +56,26 @@ export function plain(template: CfnTemplate): PlainTemplate {
   return JSON.parse(JSON.stringify(template)) as PlainTemplate;
 }
 
-export function plainTemplates(): { root: PlainTemplate; network: PlainTemplate; edge: PlainTemplate; data: PlainTemplate; app: PlainTemplate } {
+export function plainTemplates(): {
+  root: PlainTemplate;
+  network: PlainTemplate;
+  edge: PlainTemplate;
+  data: PlainTemplate;
+  app: PlainTemplate;
+} {
   const { root, tiers } = synthAll();
-  return { root: plain(root), network: plain(tiers.network), edge: plain(tiers.edge), data: plain(tiers.data), app: plain(tiers.app) };
+  return {
+    root: plain(root),
+    network: plain(tiers.network),
+    edge: plain(tiers.edge),
+    data: plain(tiers.data),
+    app: plain(tiers.app),
+  };
 }
 
-export function resourcesOfType(template: PlainTemplate, type: string): [string, PlainTemplate['Resources'][string]][] {
+export function resourcesOfType(
+  template: PlainTemplate,
+  type: string,
+): [string, PlainTemplate['Resources'][string]][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }

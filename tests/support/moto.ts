@@ -15,7 +15,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -23,7 +25,8 @@ async function freePort(): Promise<number> {
 async function waitUntilUp(endpoint: string, child: ChildProcess | undefined): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child?.exitCode !== null && child?.exitCode !== undefined) throw new Error(`moto exited with ${child.exitCode}`);
+    if (child?.exitCode !== null && child?.exitCode !== undefined)
+      throw new Error(`moto exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;
@@ -42,7 +45,9 @@ export async function startMoto(): Promise<MotoServer> {
     return { endpoint: shared, stop: async () => {} };
   }
   const port = await freePort();
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+  });
   const endpoint = `http://localhost:${port}`;
   await waitUntilUp(endpoint, child);
   return {

@@ -4,7 +4,9 @@ import { FARGATE_MEMORY_BY_CPU, javaHeapMiB } from '../../src/synth/config.js';
 
 const { app, edge } = plainTemplates();
 const service = app.Resources.Service!.Properties!;
-const container = (app.Resources.TaskDefinition!.Properties!.ContainerDefinitions as Record<string, unknown>[])[0]!;
+const container = (
+  app.Resources.TaskDefinition!.Properties!.ContainerDefinitions as Record<string, unknown>[]
+)[0]!;
 
 t.test('the target group is of type ip on the container port, health-checked on /api/health', async (t) => {
   const targetGroup = edge.Resources.TargetGroup!.Properties!;
@@ -16,33 +18,59 @@ t.test('the target group is of type ip on the container port, health-checked on 
 t.test("the service's load balancer block names a container and port of the task definition", async (t) => {
   const [binding] = service.LoadBalancers as { ContainerName: string; ContainerPort: number }[];
   t.equal(binding!.ContainerName, container.Name);
-  t.ok((container.PortMappings as { ContainerPort: number }[]).some((p) => p.ContainerPort === binding!.ContainerPort));
+  t.ok(
+    (container.PortMappings as { ContainerPort: number }[]).some(
+      (p) => p.ContainerPort === binding!.ContainerPort,
+    ),
+  );
 });
 
-t.test('deployments stop the old task before starting the new one, with circuit breaker and rollback', async (t) => {
-  t.match(service.DeploymentConfiguration, { MinimumHealthyPercent: 0, MaximumPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true } });
-  t.ok((service.HealthCheckGracePeriodSeconds as number) >= 300, 'grace period covers first-boot migrations');
-});
+t.test(
+  'deployments stop the old task before starting the new one, with circuit breaker and rollback',
+  async (t) => {
+    t.match(service.DeploymentConfiguration, {
+      MinimumHealthyPercent: 0,
+      MaximumPercent: 100,
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+    });
+    t.ok(
+      (service.HealthCheckGracePeriodSeconds as number) >= 300,
+      'grace period covers first-boot migrations',
+    );
+  },
+);
 
 t.test('Metabase gets its database over TLS and its secrets from Secrets Manager', async (t) => {
-  const environment = Object.fromEntries((container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
-  t.match(JSON.stringify(environment.MB_DB_CONNECTION_URI), /^\{"Fn::Sub":"postgres:\/\/\$\{DbEndpointAddress\}:\$\{DbEndpointPort\}\/metabase\?sslmode=require"\}$/);
+  const environment = Object.fromEntries(
+    (container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+  );
+  t.match(
+    JSON.stringify(environment.MB_DB_CONNECTION_URI),
+    /^\{"Fn::Sub":"postgres:\/\/\$\{DbEndpointAddress\}:\$\{DbEndpointPort\}\/metabase\?sslmode=require"\}$/,
+  );
   t.notOk('MB_DB_PASS' in environment, 'password is not a plain environment variable');
-  const secrets = Object.fromEntries((container.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => [s.Name, s.ValueFrom]));
+  const secrets = Object.fromEntries(
+    (container.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => [s.Name, s.ValueFrom]),
+  );
   t.same(Object.keys(secrets).sort(), ['MB_DB_PASS', 'MB_DB_USER', 'MB_ENCRYPTION_SECRET_KEY']);
   t.same(secrets.MB_DB_PASS, { 'Fn::Sub': '${DbMasterSecretArn}:password::' });
   t.match(container.Image, { 'Fn::Sub': 'docker.io/metabase/metabase:${MetabaseVersion}' });
 });
 
-t.test('the JVM heap is set for every task size Fargate accepts, leaving room outside the heap', async (t) => {
-  const mapping = (app as unknown as { Mappings: { JavaOptsByMemory: Record<string, { JavaOpts: string }> } }).Mappings.JavaOptsByMemory;
-  for (const memory of new Set(Object.values(FARGATE_MEMORY_BY_CPU).flat())) {
-    const heap = Number(/-Xmx(\d+)m/.exec(mapping[String(memory)]!.JavaOpts)![1]);
-    t.ok(heap >= memory / 2 && memory - heap >= 512, `${memory} MiB task → ${heap} MiB heap`);
-  }
-  t.equal(javaHeapMiB(2048), 1536);
-  t.equal(javaHeapMiB(1024), 512);
-});
+t.test(
+  'the JVM heap is set for every task size Fargate accepts, leaving room outside the heap',
+  async (t) => {
+    const mapping = (
+      app as unknown as { Mappings: { JavaOptsByMemory: Record<string, { JavaOpts: string }> } }
+    ).Mappings.JavaOptsByMemory;
+    for (const memory of new Set(Object.values(FARGATE_MEMORY_BY_CPU).flat())) {
+      const heap = Number(/-Xmx(\d+)m/.exec(mapping[String(memory)]!.JavaOpts)![1]);
+      t.ok(heap >= memory / 2 && memory - heap >= 512, `${memory} MiB task → ${heap} MiB heap`);
+    }
+    t.equal(javaHeapMiB(2048), 1536);
+    t.equal(javaHeapMiB(1024), 512);
+  },
+);
 
 t.test('autoscaling exists only when enabled and never scales to zero', async (t) => {
   t.equal(app.Resources.ScalableTarget!.Condition, 'AutoScalingEnabled');
@@ -52,7 +80,15 @@ t.test('autoscaling exists only when enabled and never scales to zero', async (t
 
 t.test('HTTP redirects to HTTPS when a certificate is given, with a TLS 1.2+ policy', async (t) => {
   const http = edge.Resources.HttpListener!.Properties!;
-  t.match(http.DefaultActions, [{ 'Fn::If': ['HasCertificate', { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', StatusCode: 'HTTP_301' } }, { Type: 'forward' }] }]);
+  t.match(http.DefaultActions, [
+    {
+      'Fn::If': [
+        'HasCertificate',
+        { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', StatusCode: 'HTTP_301' } },
+        { Type: 'forward' },
+      ],
+    },
+  ]);
   const https = edge.Resources.HttpsListener!;
   t.equal(https.Condition, 'HasCertificate');
   t.match(https.Properties, { Port: 443, Protocol: 'HTTPS', SslPolicy: /^ELBSecurityPolicy-TLS13-1-2/ });

@@ -24,7 +24,12 @@ function parametersBehind(value: unknown, template = data, seen = new Set<string
     }
     if (typeof node !== 'object' || node === null) return;
     const record = node as Record<string, unknown>;
-    const referenced = typeof record.Ref === 'string' ? record.Ref : Array.isArray(record['Fn::GetAtt']) ? String(record['Fn::GetAtt'][0]) : undefined;
+    const referenced =
+      typeof record.Ref === 'string'
+        ? record.Ref
+        : Array.isArray(record['Fn::GetAtt'])
+          ? String(record['Fn::GetAtt'][0])
+          : undefined;
     if (referenced !== undefined) {
       if (template.Parameters?.[referenced]) found.add(referenced);
       const resource = template.Resources[referenced];
@@ -32,7 +37,8 @@ function parametersBehind(value: unknown, template = data, seen = new Set<string
         seen.add(referenced);
         const createOnly = createOnlyProperties(resource.Type);
         // A referenced resource changes identity only when one of its own create-only properties does.
-        for (const property of createOnly) parametersBehind(resource.Properties?.[property], template, seen).forEach((p) => found.add(p));
+        for (const property of createOnly)
+          parametersBehind(resource.Properties?.[property], template, seen).forEach((p) => found.add(p));
       }
     }
     Object.values(record).forEach(visit);
@@ -52,7 +58,12 @@ t.test('no parameter reaches a property that would replace the database', async 
 
 t.test('dev → prod style changes touch only in-place properties', async (t) => {
   const database = data.Resources.Database!.Properties!;
-  const inPlace = { MultiAZ: 'DbMultiAz', DeletionProtection: 'DbDeletionProtection', BackupRetentionPeriod: 'DbBackupRetentionDays', DBInstanceClass: 'DbInstanceClass' };
+  const inPlace = {
+    MultiAZ: 'DbMultiAz',
+    DeletionProtection: 'DbDeletionProtection',
+    BackupRetentionPeriod: 'DbBackupRetentionDays',
+    DBInstanceClass: 'DbInstanceClass',
+  };
   const createOnly = createOnlyProperties('AWS::RDS::DBInstance');
   for (const [property, parameter] of Object.entries(inPlace)) {
     t.same(database[property], { Ref: parameter });
@@ -63,5 +74,8 @@ t.test('dev → prod style changes touch only in-place properties', async (t) =>
 t.test('the guard itself can fail: a create-only property fed by a parameter is caught', async (t) => {
   const tampered = JSON.parse(JSON.stringify(data)) as typeof data;
   tampered.Resources.Database!.Properties!.DBName = { Ref: 'DbInstanceClass' };
-  t.same([...parametersBehind(tampered.Resources.Database!.Properties!.DBName, tampered)], ['DbInstanceClass']);
+  t.same(
+    [...parametersBehind(tampered.Resources.Database!.Properties!.DBName, tampered)],
+    ['DbInstanceClass'],
+  );
 });

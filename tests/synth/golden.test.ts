@@ -4,7 +4,9 @@ import { renderAll } from '../../src/templates-out.js';
 
 t.test('committed templates/ equal what synth produces now', async (t) => {
   const files = renderAll();
-  const committed = (await readdir('templates', { recursive: true })).filter((name) => name.endsWith('.yaml')).sort();
+  const committed = (await readdir('templates', { recursive: true }))
+    .filter((name) => name.endsWith('.yaml'))
+    .sort();
   t.same(committed, files.map((f) => f.name).sort(), 'same set of files');
   for (const file of files) {
     const onDisk = await readFile(`templates/${file.name}`, 'utf8');

@@ -8,18 +8,27 @@ const tiers = { network: templates.network, edge: templates.edge, data: template
 
 t.test('the root supplies every nested stack parameter, and only those', async (t) => {
   for (const [tier, template] of Object.entries(tiers)) {
-    const stack = Object.values(templates.root.Resources).find((r) => r.Properties?.TemplateURL === `${tier}.yaml`);
+    const stack = Object.values(templates.root.Resources).find(
+      (r) => r.Properties?.TemplateURL === `${tier}.yaml`,
+    );
     t.ok(stack, `root has a stack for ${tier}`);
     const supplied = Object.keys(stack!.Properties!.Parameters as object).sort();
     const declared = Object.keys(template.Parameters ?? {}).sort();
     t.same(supplied, declared, `${tier}: supplied = declared`);
-    for (const name of declared) t.notOk('Default' in template.Parameters![name]!, `${tier}.${name} has no default to hide a missing value`);
+    for (const name of declared)
+      t.notOk(
+        'Default' in template.Parameters![name]!,
+        `${tier}.${name} has no default to hide a missing value`,
+      );
   }
 });
 
 t.test('every cross-stack output the root reads exists in the tier that should produce it', async (t) => {
   const text = JSON.stringify(templates.root);
-  const references = [...text.matchAll(/"(\w+)Stack","Outputs\.(\w+)"/g), ...text.matchAll(/\$\{(\w+)Stack\.Outputs\.(\w+)\}/g)];
+  const references = [
+    ...text.matchAll(/"(\w+)Stack","Outputs\.(\w+)"/g),
+    ...text.matchAll(/\$\{(\w+)Stack\.Outputs\.(\w+)\}/g),
+  ];
   t.ok(references.length > 10);
   for (const [, stack, outputName] of references) {
     const tier = stack!.toLowerCase() as keyof typeof tiers;
@@ -28,7 +37,8 @@ t.test('every cross-stack output the root reads exists in the tier that should p
 });
 
 t.test('root outputs name the Metabase URL, cluster, service, database endpoint and log group', async (t) => {
-  for (const name of ['MetabaseUrl', 'ClusterName', 'ServiceName', 'DbEndpoint', 'LogGroupName']) t.ok(templates.root.Outputs?.[name], name);
+  for (const name of ['MetabaseUrl', 'ClusterName', 'ServiceName', 'DbEndpoint', 'LogGroupName'])
+    t.ok(templates.root.Outputs?.[name], name);
 });
 
 /** Every (key, primitive value) pair in a parsed document, with its path. */
@@ -44,10 +54,13 @@ function* leaves(value: unknown, path: string[] = []): Generator<[string[], stri
 
 t.test('no plaintext secret anywhere in templates/ or params/', async (t) => {
   const files = [
-    ...(await readdir('templates', { recursive: true })).filter((f) => f.endsWith('.yaml')).map((f) => `templates/${f}`),
+    ...(await readdir('templates', { recursive: true }))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `templates/${f}`),
     ...(await readdir('params')).filter((f) => f.endsWith('.json')).map((f) => `params/${f}`),
   ];
-  const secretKey = /^(master)?(user)?(password|passwd|pass|secret|token|apikey|accesskey|privatekey|secretstring)$/i;
+  const secretKey =
+    /^(master)?(user)?(password|passwd|pass|secret|token|apikey|accesskey|privatekey|secretstring)$/i;
   let checked = 0;
   for (const file of files) {
     const text = await readFile(file, 'utf8');
@@ -59,9 +72,15 @@ t.test('no plaintext secret anywhere in templates/ or params/', async (t) => {
       const key = named[named.length - 1] ?? '';
       if (!secretKey.test(key)) continue;
       checked++;
-      t.ok(typeof value === 'string' && (value === '' || value.startsWith('{{resolve:secretsmanager:')), `${file}: ${path.join('.')} is a reference, not a literal`);
+      t.ok(
+        typeof value === 'string' && (value === '' || value.startsWith('{{resolve:secretsmanager:')),
+        `${file}: ${path.join('.')} is a reference, not a literal`,
+      );
     }
   }
   t.ok(checked >= 1, 'the check saw the master password property');
-  t.match(JSON.stringify(templates.data.Resources.Database), /"MasterUserPassword":\{"Fn::Sub":"\{\{resolve:secretsmanager:\$\{DbMasterSecret\}:SecretString:password\}\}"\}/);
+  t.match(
+    JSON.stringify(templates.data.Resources.Database),
+    /"MasterUserPassword":\{"Fn::Sub":"\{\{resolve:secretsmanager:\$\{DbMasterSecret\}:SecretString:password\}\}"\}/,
+  );
 });

@@ -15,34 +15,61 @@ function rules(list: unknown): Rule[] {
 }
 const group = (name: string) => network.Resources[name]!.Properties!;
 
-t.test('internet reaches the load balancer on 80 and 443 only, from the allowed CIDR parameters', async (t) => {
-  const ingress = rules(group('AlbSecurityGroup').SecurityGroupIngress);
-  t.ok(ingress.length > 0);
-  for (const rule of ingress) {
-    t.equal(rule.IpProtocol, 'tcp');
-    t.ok([80, 443].includes(rule.FromPort as number), `port ${String(rule.FromPort)} is 80 or 443`);
-    t.equal(rule.FromPort, rule.ToPort, 'single port, no range');
-    t.match(rule.CidrIp, { Ref: /^IngressCidr\d$/ }, 'source is an allowed-CIDR parameter, never a literal 0.0.0.0/0');
-  }
-});
+t.test(
+  'internet reaches the load balancer on 80 and 443 only, from the allowed CIDR parameters',
+  async (t) => {
+    const ingress = rules(group('AlbSecurityGroup').SecurityGroupIngress);
+    t.ok(ingress.length > 0);
+    for (const rule of ingress) {
+      t.equal(rule.IpProtocol, 'tcp');
+      t.ok([80, 443].includes(rule.FromPort as number), `port ${String(rule.FromPort)} is 80 or 443`);
+      t.equal(rule.FromPort, rule.ToPort, 'single port, no range');
+      t.match(
+        rule.CidrIp,
+        { Ref: /^IngressCidr\d$/ },
+        'source is an allowed-CIDR parameter, never a literal 0.0.0.0/0',
+      );
+    }
+  },
+);
 
 t.test('the load balancer reaches tasks on 3000 only', async (t) => {
   const egress = rules(group('AlbSecurityGroup').SecurityGroupEgress);
-  for (const rule of egress) t.match(rule, { IpProtocol: 'tcp', FromPort: 3000, ToPort: 3000, CidrIp: { 'Fn::GetAtt': [/^PrivateSubnet[AB]$/, 'CidrBlock'] } });
+  for (const rule of egress)
+    t.match(rule, {
+      IpProtocol: 'tcp',
+      FromPort: 3000,
+      ToPort: 3000,
+      CidrIp: { 'Fn::GetAtt': [/^PrivateSubnet[AB]$/, 'CidrBlock'] },
+    });
   const taskIngress = rules(group('TaskSecurityGroup').SecurityGroupIngress);
-  t.same(taskIngress.map((r) => [r.FromPort, r.ToPort, r.SourceSecurityGroupId]), [[3000, 3000, { Ref: 'AlbSecurityGroup' }]]);
+  t.same(
+    taskIngress.map((r) => [r.FromPort, r.ToPort, r.SourceSecurityGroupId]),
+    [[3000, 3000, { Ref: 'AlbSecurityGroup' }]],
+  );
 });
 
 t.test('tasks reach the database on 5432 only and the database talks to nothing else', async (t) => {
   const dbIngress = rules(group('DbSecurityGroup').SecurityGroupIngress);
-  t.same(dbIngress.map((r) => [r.FromPort, r.ToPort, r.SourceSecurityGroupId]), [[5432, 5432, { Ref: 'TaskSecurityGroup' }]]);
+  t.same(
+    dbIngress.map((r) => [r.FromPort, r.ToPort, r.SourceSecurityGroupId]),
+    [[5432, 5432, { Ref: 'TaskSecurityGroup' }]],
+  );
   const dbEgress = rules(group('DbSecurityGroup').SecurityGroupEgress);
-  t.same(dbEgress.map((r) => r.CidrIp), ['255.255.255.255/32'], 'the only egress rule matches no packet');
+  t.same(
+    dbEgress.map((r) => r.CidrIp),
+    ['255.255.255.255/32'],
+    'the only egress rule matches no packet',
+  );
   const taskEgressList = group('TaskSecurityGroup').SecurityGroupEgress as unknown[];
   const taskEgress = rules(taskEgressList);
   const literal = taskEgress.filter((r) => typeof r.FromPort === 'number');
   const ports = literal.map((r) => `${String(r.FromPort)}-${String(r.ToPort)}`).sort();
-  t.same(ports, ['443-443', '5432-5432', '5432-5432'], 'tasks send HTTPS out and PostgreSQL to the isolated subnets only');
+  t.same(
+    ports,
+    ['443-443', '5432-5432', '5432-5432'],
+    'tasks send HTTPS out and PostgreSQL to the isolated subnets only',
+  );
   // Beyond those, only the data-source ports the params name, each rule present only when its slot is set.
   const slots = taskEgressList.filter((r) => typeof (r as Record<string, unknown>)['Fn::If'] === 'object');
   t.same(
@@ -50,7 +77,13 @@ t.test('tasks reach the database on 5432 only and the database talks to nothing 
     [1, 2, 3, 4].map((n) => ({
       'Fn::If': [
         `HasDataSourcePort${n}`,
-        { IpProtocol: 'tcp', FromPort: { Ref: `DataSourcePort${n}` }, ToPort: { Ref: `DataSourcePort${n}` }, CidrIp: '0.0.0.0/0', Description: 'Data source port (DataSourcePorts)' },
+        {
+          IpProtocol: 'tcp',
+          FromPort: { Ref: `DataSourcePort${n}` },
+          ToPort: { Ref: `DataSourcePort${n}` },
+          CidrIp: '0.0.0.0/0',
+          Description: 'Data source port (DataSourcePorts)',
+        },
         { Ref: 'AWS::NoValue' },
       ],
     })),
@@ -70,61 +103,117 @@ t.test('every security-group rule sits inline in its own group (drift sees all o
 t.test('Metabase tasks get no public IP and run in the private subnets', async (t) => {
   const service = app.Resources.Service!.Properties!;
   t.match(service.NetworkConfiguration, {
-    AwsvpcConfiguration: { AssignPublicIp: 'DISABLED', Subnets: { 'Fn::Split': [',', { Ref: 'PrivateSubnetIds' }] } },
+    AwsvpcConfiguration: {
+      AssignPublicIp: 'DISABLED',
+      Subnets: { 'Fn::Split': [',', { Ref: 'PrivateSubnetIds' }] },
+    },
   });
 });
 
-t.test('the database is private, encrypted, TLS-only and kept as a snapshot on delete and replace', async (t) => {
-  const database = data.Resources.Database!;
-  t.match(database.Properties, { PubliclyAccessible: false, StorageEncrypted: true, Engine: 'postgres', DBName: 'metabase', AutoMinorVersionUpgrade: false });
-  t.equal(database.DeletionPolicy, 'Snapshot');
-  t.equal(database.UpdateReplacePolicy, 'Snapshot');
-  t.match(data.Resources.DbParameterGroup!.Properties, { Parameters: { 'rds.force_ssl': '1' } });
-  t.match(database.Properties, { DBSubnetGroupName: { Ref: 'DbSubnetGroup' } });
-  t.match(data.Resources.DbSubnetGroup!.Properties, { SubnetIds: { 'Fn::Split': [',', { Ref: 'IsolatedSubnetIds' }] } });
-});
+t.test(
+  'the database is private, encrypted, TLS-only and kept as a snapshot on delete and replace',
+  async (t) => {
+    const database = data.Resources.Database!;
+    t.match(database.Properties, {
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      Engine: 'postgres',
+      DBName: 'metabase',
+      AutoMinorVersionUpgrade: false,
+    });
+    t.equal(database.DeletionPolicy, 'Snapshot');
+    t.equal(database.UpdateReplacePolicy, 'Snapshot');
+    t.match(data.Resources.DbParameterGroup!.Properties, { Parameters: { 'rds.force_ssl': '1' } });
+    t.match(database.Properties, { DBSubnetGroupName: { Ref: 'DbSubnetGroup' } });
+    t.match(data.Resources.DbSubnetGroup!.Properties, {
+      SubnetIds: { 'Fn::Split': [',', { Ref: 'IsolatedSubnetIds' }] },
+    });
+  },
+);
 
 t.test('isolated subnets have no route out; private subnets go out through NAT only', async (t) => {
   const routes = resourcesOfType(network, 'AWS::EC2::Route');
-  t.notOk(routes.some(([, r]) => JSON.stringify(r.Properties!.RouteTableId) === JSON.stringify({ Ref: 'IsolatedRouteTable' })), 'no route in the isolated table');
+  t.notOk(
+    routes.some(
+      ([, r]) => JSON.stringify(r.Properties!.RouteTableId) === JSON.stringify({ Ref: 'IsolatedRouteTable' }),
+    ),
+    'no route in the isolated table',
+  );
   for (const az of ['A', 'B']) {
-    t.same(network.Resources[`IsolatedSubnet${az}RouteTableAssociation`]!.Properties!.RouteTableId, { Ref: 'IsolatedRouteTable' });
+    t.same(network.Resources[`IsolatedSubnet${az}RouteTableAssociation`]!.Properties!.RouteTableId, {
+      Ref: 'IsolatedRouteTable',
+    });
     const route = network.Resources[`PrivateDefaultRoute${az}`]!.Properties!;
     t.notOk('GatewayId' in route, 'private subnets never route to the internet gateway');
     t.ok('NatGatewayId' in route && 'InstanceId' in route, 'NAT gateway or NAT instance');
   }
-  for (const [, subnet] of resourcesOfType(network, 'AWS::EC2::Subnet')) t.equal(subnet.Properties!.MapPublicIpOnLaunch, false);
+  for (const [, subnet] of resourcesOfType(network, 'AWS::EC2::Subnet'))
+    t.equal(subnet.Properties!.MapPublicIpOnLaunch, false);
 });
 
-t.test('the NAT instance option is hardened: IMDSv2, no SSH key, no role, encrypted disk, HTTPS only', async (t) => {
-  t.equal(network.Resources.NatEipA!.Condition, 'NatGatewayMode', 'a NAT gateway address is never the NAT instance address (mode switches)');
-  const launch = network.Resources.NatInstanceLaunchTemplate!.Properties!.LaunchTemplateData as Record<string, unknown>;
-  t.match(launch.MetadataOptions, { HttpTokens: 'required' });
-  t.notOk('KeyName' in launch);
-  t.notOk('IamInstanceProfile' in launch);
-  t.match(launch.BlockDeviceMappings, [{ Ebs: { Encrypted: true } }]);
-  const ingress = rules(group('NatInstanceSecurityGroup').SecurityGroupIngress);
-  const allowedPort = (port: unknown): boolean => port === 443 || JSON.stringify(port).startsWith('{"Ref":"DataSourcePort');
-  t.ok(ingress.every((r) => allowedPort(r.FromPort) && allowedPort(r.ToPort)), 'HTTPS and the data-source ports in only, no port 22');
-  t.equal(network.Resources.NatInstanceNetworkInterface!.Properties!.SourceDestCheck, false);
-  t.same(network.Resources.NatInstance!.Properties!.NetworkInterfaces, [{ DeviceIndex: '0', NetworkInterfaceId: { Ref: 'NatInstanceNetworkInterface' } }]);
-  t.match(network.Resources.NatInstance!.DependsOn, ['NatInstanceEipAssociation', 'PublicDefaultRoute'], 'boots with its public address and route in place');
-  for (const name of ['NatInstanceSecurityGroup', 'NatInstanceLaunchTemplate', 'NatInstance', 'NatInstanceEipAssociation', 'NatInstanceEip', 'NatInstanceNetworkInterface']) {
-    t.equal(network.Resources[name]!.Condition, 'NatInstanceMode', `${name} exists only in instance mode`);
-  }
-});
+t.test(
+  'the NAT instance option is hardened: IMDSv2, no SSH key, no role, encrypted disk, HTTPS only',
+  async (t) => {
+    t.equal(
+      network.Resources.NatEipA!.Condition,
+      'NatGatewayMode',
+      'a NAT gateway address is never the NAT instance address (mode switches)',
+    );
+    const launch = network.Resources.NatInstanceLaunchTemplate!.Properties!.LaunchTemplateData as Record<
+      string,
+      unknown
+    >;
+    t.match(launch.MetadataOptions, { HttpTokens: 'required' });
+    t.notOk('KeyName' in launch);
+    t.notOk('IamInstanceProfile' in launch);
+    t.match(launch.BlockDeviceMappings, [{ Ebs: { Encrypted: true } }]);
+    const ingress = rules(group('NatInstanceSecurityGroup').SecurityGroupIngress);
+    const allowedPort = (port: unknown): boolean =>
+      port === 443 || JSON.stringify(port).startsWith('{"Ref":"DataSourcePort');
+    t.ok(
+      ingress.every((r) => allowedPort(r.FromPort) && allowedPort(r.ToPort)),
+      'HTTPS and the data-source ports in only, no port 22',
+    );
+    t.equal(network.Resources.NatInstanceNetworkInterface!.Properties!.SourceDestCheck, false);
+    t.same(network.Resources.NatInstance!.Properties!.NetworkInterfaces, [
+      { DeviceIndex: '0', NetworkInterfaceId: { Ref: 'NatInstanceNetworkInterface' } },
+    ]);
+    t.match(
+      network.Resources.NatInstance!.DependsOn,
+      ['NatInstanceEipAssociation', 'PublicDefaultRoute'],
+      'boots with its public address and route in place',
+    );
+    for (const name of [
+      'NatInstanceSecurityGroup',
+      'NatInstanceLaunchTemplate',
+      'NatInstance',
+      'NatInstanceEipAssociation',
+      'NatInstanceEip',
+      'NatInstanceNetworkInterface',
+    ]) {
+      t.equal(network.Resources[name]!.Condition, 'NatInstanceMode', `${name} exists only in instance mode`);
+    }
+  },
+);
 
-t.test('execution role reads exactly the two (or three) secrets and writes exactly its log group', async (t) => {
-  const policy = (app.Resources.ExecutionRole!.Properties!.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[])[0]!;
-  const [secrets, logs] = policy.PolicyDocument.Statement;
-  t.same(secrets!.Action, 'secretsmanager:GetSecretValue');
-  t.same(secrets!.Resource, [
-    { Ref: 'DbMasterSecretArn' },
-    { Ref: 'EncryptionKeySecretArn' },
-    { 'Fn::If': ['HasDockerHubCredentials', { Ref: 'DockerHubSecretArn' }, { Ref: 'AWS::NoValue' }] },
-  ]);
-  t.same(logs!.Resource, { 'Fn::GetAtt': ['LogGroup', 'Arn'] });
-  t.same(logs!.Action, ['logs:CreateLogStream', 'logs:PutLogEvents']);
-  t.notOk(JSON.stringify(app.Resources.ExecutionRole).includes('"*"'), 'no wildcard resource or action');
-  t.notOk('Policies' in app.Resources.TaskRole!.Properties!, 'the task role grants nothing');
-});
+t.test(
+  'execution role reads exactly the two (or three) secrets and writes exactly its log group',
+  async (t) => {
+    const policy = (
+      app.Resources.ExecutionRole!.Properties!.Policies as {
+        PolicyDocument: { Statement: Record<string, unknown>[] };
+      }[]
+    )[0]!;
+    const [secrets, logs] = policy.PolicyDocument.Statement;
+    t.same(secrets!.Action, 'secretsmanager:GetSecretValue');
+    t.same(secrets!.Resource, [
+      { Ref: 'DbMasterSecretArn' },
+      { Ref: 'EncryptionKeySecretArn' },
+      { 'Fn::If': ['HasDockerHubCredentials', { Ref: 'DockerHubSecretArn' }, { Ref: 'AWS::NoValue' }] },
+    ]);
+    t.same(logs!.Resource, { 'Fn::GetAtt': ['LogGroup', 'Arn'] });
+    t.same(logs!.Action, ['logs:CreateLogStream', 'logs:PutLogEvents']);
+    t.notOk(JSON.stringify(app.Resources.ExecutionRole).includes('"*"'), 'no wildcard resource or action');
+    t.notOk('Policies' in app.Resources.TaskRole!.Properties!, 'the task role grants nothing');
+  },
+);

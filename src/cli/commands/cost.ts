@@ -15,10 +15,17 @@ export async function costCommand(options: CostOptions, io: CliIo): Promise<numb
   const prices = regionPrices(PRICE_LIST, options.region);
   if (!prices) {
     const known = Object.keys(PRICE_LIST.regions).sort().join(', ');
-    throw new UserError(`cost --region ${options.region}: no prices for this region`, `Use one of ${known}, or add the region to src/cost/prices.json from AWS's price pages.`);
+    throw new UserError(
+      `cost --region ${options.region}: no prices for this region`,
+      `Use one of ${known}, or add the region to src/cost/prices.json from AWS's price pages.`,
+    );
   }
   // The region only picks prices here: ARNs in the params are not checked against it.
-  const { file, values } = await loadParamsOrExplain({ env: options.env, params: options.params }, io, 'cost');
+  const { file, values } = await loadParamsOrExplain(
+    { env: options.env, params: options.params },
+    io,
+    'cost',
+  );
   const { estimateCost, UnknownInstancePriceError } = await import('../../cost/estimate.js');
   const { DEFAULT_ASSUMPTIONS } = await import('../../cost/assumptions.js');
   const { formatTable, toJson } = await import('../../cost/format.js');
@@ -28,7 +35,10 @@ export async function costCommand(options: CostOptions, io: CliIo): Promise<numb
     estimate = estimateCost(values, PRICE_LIST, options.region, prices, DEFAULT_ASSUMPTIONS);
   } catch (error) {
     if (!(error instanceof UnknownInstancePriceError)) throw error;
-    throw new UserError(`cost ${source}: ${error.message} in ${options.region}`, 'Add the price to src/cost/prices.json from the RDS or EC2 pricing page.');
+    throw new UserError(
+      `cost ${source}: ${error.message} in ${options.region}`,
+      'Add the price to src/cost/prices.json from the RDS or EC2 pricing page.',
+    );
   }
   io.stdout(options.json ? toJson(estimate, source) : formatTable(estimate, source));
   return 0;

@@ -55,7 +55,9 @@ function stepText(step: DeployStep, stackName: string): string | undefined {
     case 'recreate':
       return `The stack is ${step.status} after an earlier failed create: deleting it and creating it again.`;
     case 'bucket':
-      return step.created ? `Created artifacts bucket s3://${step.bucket} (private, encrypted, TLS only)` : `Artifacts bucket s3://${step.bucket}`;
+      return step.created
+        ? `Created artifacts bucket s3://${step.bucket} (private, encrypted, TLS only)`
+        : `Artifacts bucket s3://${step.bucket}`;
     case 'packaged': {
       const fresh = step.result.templates.filter((t) => t.uploaded).length;
       return `Templates: ${fresh} uploaded, ${step.result.templates.length - fresh} unchanged`;
@@ -71,28 +73,46 @@ function stepText(step: DeployStep, stackName: string): string | undefined {
 
 function changeCounts(preview: ChangePreview | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const { change } of flatten(preview?.changes ?? [])) counts[change.action] = (counts[change.action] ?? 0) + 1;
+  for (const { change } of flatten(preview?.changes ?? []))
+    counts[change.action] = (counts[change.action] ?? 0) + 1;
   return counts;
 }
 
-export async function deployCommand(options: DeployOptions, io: CliIo, deps: DeployCommandDeps = {}): Promise<number> {
+export async function deployCommand(
+  options: DeployOptions,
+  io: CliIo,
+  deps: DeployCommandDeps = {},
+): Promise<number> {
   const started = (deps.clock ?? systemClock).now();
   const stackName = defaultStackName(options);
   const { values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
   if (options.execute && !options.yes && !io.isTty) {
-    throw new UserError(`deploy ${stackName}: confirmation needed, but this is not an interactive terminal`, 'Pass --yes to deploy without a prompt (CI), or --no-execute to preview only.');
+    throw new UserError(
+      `deploy ${stackName}: confirmation needed, but this is not an interactive terminal`,
+      'Pass --yes to deploy without a prompt (CI), or --no-execute to preview only.',
+    );
   }
   const templatesDir = options.templates ? resolve(io.cwd, options.templates) : SHIPPED_TEMPLATES;
   const templates = await readTemplateSet(templatesDir).catch((error: unknown) => {
-    throw new UserError(`deploy ${templatesDir}: cannot read the templates (${(error as Error).message})`, 'Run `metabase-aws synth` to write them, or point --templates at a directory holding root.yaml.');
+    throw new UserError(
+      `deploy ${templatesDir}: cannot read the templates (${(error as Error).message})`,
+      'Run `metabase-aws synth` to write them, or point --templates at a directory holding root.yaml.',
+    );
   });
 
-  const session = deps.session ?? (await import('../../aws/session.js')).openSession({ region: options.region, profile: options.profile, endpointUrl: options.endpointUrl });
+  const session =
+    deps.session ??
+    (await import('../../aws/session.js')).openSession({
+      region: options.region,
+      profile: options.profile,
+      endpointUrl: options.endpointUrl,
+    });
   const clock = deps.clock ?? systemClock;
   const prompt = deps.prompt ?? terminalPrompt;
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
-  const printer = io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer =
+    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
   let refusal: UserError | undefined;
   // Ctrl-C at the prompt answers "no": the change set is discarded as for a declined deploy.
   const questions = interruptiblePrompt(prompt, io.stderr);
@@ -117,8 +137,26 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
   const region = await session.region();
   const run = (signal: AbortSignal): Promise<DeployResult> =>
     deploy(
-      { cf: session.cloudFormation, s3: session.s3, sts: session.sts, region, endpoint: session.endpoint, clock, fetch: deps.fetch ?? fetch },
-      { stackName, parameters: values, templates, bucket: options.bucket, roleArn: options.roleArn, execute: options.execute, waitHealthy: options.waitHealthy, healthTimeoutMs: deps.healthTimeoutMs, signal },
+      {
+        cf: session.cloudFormation,
+        s3: session.s3,
+        sts: session.sts,
+        region,
+        endpoint: session.endpoint,
+        clock,
+        fetch: deps.fetch ?? fetch,
+      },
+      {
+        stackName,
+        parameters: values,
+        templates,
+        bucket: options.bucket,
+        roleArn: options.roleArn,
+        execute: options.execute,
+        waitHealthy: options.waitHealthy,
+        healthTimeoutMs: deps.healthTimeoutMs,
+        signal,
+      },
       {
         onStep: (step) => {
           const text = stepText(step, stackName);
@@ -143,13 +181,30 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Dep
     printer.finish();
   }
   if (refusal) throw refusal;
-  if (questions.interrupted && result.outcome === 'cancelled') result = { ...result, cancelledBy: 'interrupt' };
+  if (questions.interrupted && result.outcome === 'cancelled')
+    result = { ...result, cancelledBy: 'interrupt' };
   const elapsed = formatDuration(clock.now() - started);
   const exitCode = report(result, options, io, region, elapsed, style);
   if (options.json) {
     const { preview: _preview, watchError, ...rest } = result;
-    const lost = watchError === undefined ? {} : { watchError: explainAwsError(watchError)?.cause ?? String(watchError instanceof Error ? watchError.message : watchError) };
-    const document = { command: 'deploy', region, ...rest, ...lost, changes: changeCounts(result.preview), apiCalls: session.calls.summary(), elapsedMs: clock.now() - started, exitCode };
+    const lost =
+      watchError === undefined
+        ? {}
+        : {
+            watchError:
+              explainAwsError(watchError)?.cause ??
+              String(watchError instanceof Error ? watchError.message : watchError),
+          };
+    const document = {
+      command: 'deploy',
+      region,
+      ...rest,
+      ...lost,
+      changes: changeCounts(result.preview),
+      apiCalls: session.calls.summary(),
+      elapsedMs: clock.now() - started,
+      exitCode,
+    };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
   }
   return exitCode;
@@ -163,7 +218,14 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function report(result: DeployResult, options: DeployOptions, io: CliIo, region: string, elapsed: string, style: ReturnType<typeof makeStyle>): number {
+function report(
+  result: DeployResult,
+  options: DeployOptions,
+  io: CliIo,
+  region: string,
+  elapsed: string,
+  style: ReturnType<typeof makeStyle>,
+): number {
   const info = options.json ? io.stderr : io.stdout;
   const name = result.stackName;
   switch (result.outcome) {
@@ -172,8 +234,12 @@ function report(result: DeployResult, options: DeployOptions, io: CliIo, region:
       return 0;
     case 'cancelled':
       if (result.cancelledBy === 'interrupt') {
-        const recreated = result.recreatedFrom ? ` apart from removing the empty ${result.recreatedFrom} stack` : '';
-        io.stderr(`deploy ${name}: interrupted before executing; nothing was changed${recreated} (the change set was discarded).\n`);
+        const recreated = result.recreatedFrom
+          ? ` apart from removing the empty ${result.recreatedFrom} stack`
+          : '';
+        io.stderr(
+          `deploy ${name}: interrupted before executing; nothing was changed${recreated} (the change set was discarded).\n`,
+        );
         return EXIT_INTERRUPTED;
       }
       io.stderr(`deploy ${name}: cancelled; nothing changed.\n`);
@@ -181,28 +247,43 @@ function report(result: DeployResult, options: DeployOptions, io: CliIo, region:
     case 'interrupted': {
       const follow = `${renderStillRunning('The CloudFormation operation', result.status, name, options)}Run deploy again once it has finished.\n`;
       if (result.watchError !== undefined) {
-        io.stderr(`deploy ${name}: lost track of the stack operation: ${describeError(result.watchError)}\n${follow}`);
+        io.stderr(
+          `deploy ${name}: lost track of the stack operation: ${describeError(result.watchError)}\n${follow}`,
+        );
         return EXIT_ERROR;
       }
       io.stderr(`deploy ${name}: stopped watching. ${follow}`);
       return EXIT_INTERRUPTED;
     }
     case 'failed':
-      io.stderr(renderFailure('deploy', name, result.status ?? 'unknown', result.rootCause, style, { elapsed, operation: 'this deploy' }));
+      io.stderr(
+        renderFailure('deploy', name, result.status ?? 'unknown', result.rootCause, style, {
+          elapsed,
+          operation: 'this deploy',
+        }),
+      );
       return EXIT_ERROR;
     default:
       break;
   }
-  const headline = result.outcome === 'no-changes' ? `deploy ${name}: no changes; the stack is up to date.` : `deploy ${name}: ${result.status} in ${elapsed}`;
+  const headline =
+    result.outcome === 'no-changes'
+      ? `deploy ${name}: no changes; the stack is up to date.`
+      : `deploy ${name}: ${result.status} in ${elapsed}`;
   info(`${style.green(headline)}\n${renderOutputs(result.outputs, style)}`);
   if (result.health && !result.health.healthy) {
     if (result.health.interrupted) {
       io.stderr(`deploy ${name}: stopped waiting for Metabase; the stack is deployed.\n`);
       return EXIT_INTERRUPTED;
     }
-    io.stderr(`deploy ${name}: Metabase did not report healthy within ${formatDuration(result.health.elapsedMs)} (last: ${result.health.last})\n${healthTimeoutHint(name, result.outputs, region)}\n`);
+    io.stderr(
+      `deploy ${name}: Metabase did not report healthy within ${formatDuration(result.health.elapsedMs)} (last: ${result.health.last})\n${healthTimeoutHint(name, result.outputs, region)}\n`,
+    );
     return EXIT_ERROR;
   }
-  if (result.health?.healthy) info(`Metabase is up: ${result.outputs.MetabaseUrl} (healthy after ${formatDuration(result.health.elapsedMs)})\n`);
+  if (result.health?.healthy)
+    info(
+      `Metabase is up: ${result.outputs.MetabaseUrl} (healthy after ${formatDuration(result.health.elapsedMs)})\n`,
+    );
   return 0;
 }

@@ -2,7 +2,15 @@
 // follows the stack, handles DELETE_FAILED, removes the artifacts bucket, and prints what is left.
 import type { AwsSession } from '../../aws/session.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
-import { cleanUpAfterGone, executeDestroy, planDestroy, refuseIfProtected, type DestroyResult, type FailureDecision, type LeftBehind } from '../../deploy/destroy.js';
+import {
+  cleanUpAfterGone,
+  executeDestroy,
+  planDestroy,
+  refuseIfProtected,
+  type DestroyResult,
+  type FailureDecision,
+  type LeftBehind,
+} from '../../deploy/destroy.js';
 import { OperationError } from '../../deploy/errors.js';
 import { renderPlan, renderSummary } from '../../ui/destroy-view.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
@@ -40,21 +48,44 @@ const wrap = async <T>(work: Promise<T>): Promise<T> =>
     throw error instanceof OperationError ? new UserError(error.message, error.hint) : error;
   });
 
-export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: DestroyCommandDeps = {}): Promise<number> {
+export async function destroyCommand(
+  options: DestroyOptions,
+  io: CliIo,
+  deps: DestroyCommandDeps = {},
+): Promise<number> {
   const stackName = defaultStackName(options);
   if (!options.yes && !io.isTty) {
-    throw new UserError(`destroy ${stackName}: confirmation needed, but this is not an interactive terminal`, 'Pass --yes to destroy without a prompt (CI).');
+    throw new UserError(
+      `destroy ${stackName}: confirmation needed, but this is not an interactive terminal`,
+      'Pass --yes to destroy without a prompt (CI).',
+    );
   }
-  const session = deps.session ?? (await import('../../aws/session.js')).openSession({ region: options.region, profile: options.profile, endpointUrl: options.endpointUrl });
+  const session =
+    deps.session ??
+    (await import('../../aws/session.js')).openSession({
+      region: options.region,
+      profile: options.profile,
+      endpointUrl: options.endpointUrl,
+    });
   const clock = deps.clock ?? systemClock;
   const prompt = deps.prompt ?? terminalPrompt;
   const started = clock.now();
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
   const region = await session.region();
-  const destroyDeps = { cf: session.cloudFormation, s3: session.s3, sts: session.sts, rds: session.rds, region, clock };
+  const destroyDeps = {
+    cf: session.cloudFormation,
+    s3: session.s3,
+    sts: session.sts,
+    rds: session.rds,
+    region,
+    clock,
+  };
   const finish = (document: Record<string, unknown>, code: number): number => {
-    if (options.json) io.stdout(`${JSON.stringify({ command: 'destroy', stackName, region, ...document, apiCalls: session.calls.summary(), elapsedMs: clock.now() - started, exitCode: code }, null, 2)}\n`);
+    if (options.json)
+      io.stdout(
+        `${JSON.stringify({ command: 'destroy', stackName, region, ...document, apiCalls: session.calls.summary(), elapsedMs: clock.now() - started, exitCode: code }, null, 2)}\n`,
+      );
     return code;
   };
 
@@ -65,17 +96,29 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
   const plan = await wrap(planDestroy(destroyDeps, { stackName, bucket: options.bucket }));
   if (!plan) {
     // Gone already, perhaps by a destroy interrupted after the stack went: the bucket step may be left.
-    const bucket = await wrap(cleanUpAfterGone(destroyDeps, { bucket: options.bucket, keepArtifacts: options.keepArtifacts }, { onStep: (text) => info(`${text}\n`) }));
+    const bucket = await wrap(
+      cleanUpAfterGone(
+        destroyDeps,
+        { bucket: options.bucket, keepArtifacts: options.keepArtifacts },
+        { onStep: (text) => info(`${text}\n`) },
+      ),
+    );
     if (!bucket.deleted && bucket.keptBecause === 'it does not exist') {
       info(`destroy ${stackName}: the stack does not exist (already deleted); nothing to do.\n`);
     } else {
       info(`destroy ${stackName}: the stack does not exist (already deleted).\n`);
-      info(bucket.deleted ? `  deleted: s3://${bucket.name} (${bucket.objectsRemoved} objects)\n` : `  kept: s3://${bucket.name} (${bucket.keptBecause ?? 'kept'})\n`);
+      info(
+        bucket.deleted
+          ? `  deleted: s3://${bucket.name} (${bucket.objectsRemoved} objects)\n`
+          : `  kept: s3://${bucket.name} (${bucket.keptBecause ?? 'kept'})\n`,
+      );
     }
     return finish({ outcome: 'gone', bucket }, 0);
   }
   if (plan.following) {
-    info(`destroy ${stackName}: a deletion is already in progress (an earlier destroy was interrupted?); following it.\n`);
+    info(
+      `destroy ${stackName}: a deletion is already in progress (an earlier destroy was interrupted?); following it.\n`,
+    );
   } else {
     try {
       refuseIfProtected(plan, options.disableProtection);
@@ -85,7 +128,9 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
     info(renderPlan(plan, options, style));
   }
   if (!options.yes && !plan.following) {
-    const typed = await ask(`Type the stack name (${stackName}) to delete it${options.disableProtection ? ' with --disable-protection' : ''}: `);
+    const typed = await ask(
+      `Type the stack name (${stackName}) to delete it${options.disableProtection ? ' with --disable-protection' : ''}: `,
+    );
     if (typed === undefined) {
       io.stderr(`destroy ${stackName}: interrupted at the prompt; nothing deleted.\n`);
       return finish({ outcome: 'cancelled' }, EXIT_INTERRUPTED);
@@ -96,10 +141,14 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
     }
   }
 
-  const printer = io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer =
+    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
   const onDeleteFailed = async (failures: LeftBehind[], attempt: number): Promise<FailureDecision> => {
     printer.finish();
-    info(style.red(`DELETE_FAILED (attempt ${attempt}):\n`) + failures.map((f) => `  ${f.path} ${f.resourceType} ${f.physicalId}: ${f.reason}\n`).join(''));
+    info(
+      style.red(`DELETE_FAILED (attempt ${attempt}):\n`) +
+        failures.map((f) => `  ${f.path} ${f.resourceType} ${f.physicalId}: ${f.reason}\n`).join(''),
+    );
     if (!io.isTty) return 'stop';
     const answer = await ask('[r]etry, [k]eep the failed resources and finish, or [q]uit? ');
     if (answer === undefined) return 'stop';
@@ -107,7 +156,18 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
   };
   const run = (signal: AbortSignal): Promise<DestroyResult> =>
     wrap(
-      executeDestroy(destroyDeps, plan, { ...options, signal }, { onEvent: printer.onEvent, onRound: printer.onRound, onWatchEnd: () => printer.finish(), onStep: (text) => info(`${text}\n`), onDeleteFailed }),
+      executeDestroy(
+        destroyDeps,
+        plan,
+        { ...options, signal },
+        {
+          onEvent: printer.onEvent,
+          onRound: printer.onRound,
+          onWatchEnd: () => printer.finish(),
+          onStep: (text) => info(`${text}\n`),
+          onDeleteFailed,
+        },
+      ),
     );
   let result: DestroyResult;
   try {
@@ -128,11 +188,15 @@ export async function destroyCommand(options: DestroyOptions, io: CliIo, deps: D
   }
   info(renderSummary(stackName, result, style));
   if (result.outcome === 'failed' && questions.interrupted) {
-    io.stderr(`destroy ${stackName}: interrupted at the prompt; the stack is ${result.status}. Run destroy again (with --retain-failed to keep what failed).\n`);
+    io.stderr(
+      `destroy ${stackName}: interrupted at the prompt; the stack is ${result.status}. Run destroy again (with --retain-failed to keep what failed).\n`,
+    );
     return finish({ ...result }, EXIT_INTERRUPTED);
   }
   if (result.outcome === 'failed') {
-    io.stderr(`destroy ${stackName}: the stack is ${result.status}. Fix the resources above (or run again with --retain-failed to keep them) and destroy again.\n`);
+    io.stderr(
+      `destroy ${stackName}: the stack is ${result.status}. Fix the resources above (or run again with --retain-failed to keep them) and destroy again.\n`,
+    );
     return finish({ ...result }, EXIT_ERROR);
   }
   return finish({ ...result }, 0);

@@ -17,9 +17,14 @@ export async function diagramCommand(options: DiagramOptions, io: CliIo): Promis
     files = await writeDiagrams(templates, out);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new UserError(`diagram ${relative(io.cwd, templates) || '.'}: no root.yaml there`, 'Run `npm run synth` first, or point --templates at the generated templates.');
+    throw new UserError(
+      `diagram ${relative(io.cwd, templates) || '.'}: no root.yaml there`,
+      'Run `npm run synth` first, or point --templates at the generated templates.',
+    );
   }
   const elapsed = Math.round(performance.now() - started);
-  io.stdout(`diagram: wrote ${files.map((f) => f.name).join(', ')} to ${relative(io.cwd, out) || '.'}/ in ${elapsed} ms\n`);
+  io.stdout(
+    `diagram: wrote ${files.map((f) => f.name).join(', ')} to ${relative(io.cwd, out) || '.'}/ in ${elapsed} ms\n`,
+  );
   return 0;
 }

@@ -26,16 +26,25 @@ export interface DriftDeps {
   poll?: PollOptions;
 }
 
-const EXIT_BY_OUTCOME: Record<DriftReport['outcome'], number> = { IN_SYNC: EXIT_OK, DRIFTED: EXIT_DIFFERENCES, INCOMPLETE: EXIT_ERROR };
+const EXIT_BY_OUTCOME: Record<DriftReport['outcome'], number> = {
+  IN_SYNC: EXIT_OK,
+  DRIFTED: EXIT_DIFFERENCES,
+  INCOMPLETE: EXIT_ERROR,
+};
 
 function explainFailure(error: unknown, options: DriftCommandOptions): never {
   const name = options.stackName;
   if (error instanceof StackNotFoundError) {
     const where = options.region ? ` in ${options.region}` : '';
-    throw new UserError(`drift ${name}: stack does not exist${where}`, 'Check --stack-name, --region and --profile; `deploy` creates the stack.');
+    throw new UserError(
+      `drift ${name}: stack does not exist${where}`,
+      'Check --stack-name, --region and --profile; `deploy` creates the stack.',
+    );
   }
   if (error instanceof NotCheckableError) {
-    const states = error.stacks.map((s) => `${s.stackName} is ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}`).join('; ');
+    const states = error.stacks
+      .map((s) => `${s.stackName} is ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}`)
+      .join('; ');
     throw new UserError(
       `drift ${name}: cannot check drift while ${states}`,
       `Wait for the running operation to finish or recover the stack, then run drift again (checkable states: ${CHECKABLE_STATES.join(', ')}).`,
@@ -46,11 +55,22 @@ function explainFailure(error: unknown, options: DriftCommandOptions): never {
   throw error;
 }
 
-export async function driftCommand(options: DriftCommandOptions, io: CliIo, deps: DriftDeps = {}): Promise<number> {
+export async function driftCommand(
+  options: DriftCommandOptions,
+  io: CliIo,
+  deps: DriftDeps = {},
+): Promise<number> {
   const problem = stackNameProblem(options.stackName);
-  if (problem) throw new UserError(`drift --stack-name: ${problem}`, 'Pass the name of the deployed root stack, e.g. metabase-dev.');
+  if (problem)
+    throw new UserError(
+      `drift --stack-name: ${problem}`,
+      'Pass the name of the deployed root stack, e.g. metabase-dev.',
+    );
   if (options.timeout !== undefined && !(options.timeout > 0)) {
-    throw new UserError(`drift --timeout: must be a positive number of seconds, got ${options.timeout}`, 'Pass e.g. --timeout 600.');
+    throw new UserError(
+      `drift --timeout: must be a positive number of seconds, got ${options.timeout}`,
+      'Pass e.g. --timeout 600.',
+    );
   }
   let api = deps.api;
   if (!api) {
@@ -68,12 +88,18 @@ export async function driftCommand(options: DriftCommandOptions, io: CliIo, deps
   } catch (error) {
     explainFailure(error, options);
   }
-  io.stdout(options.json ? renderDriftJson(report) : renderDriftText(report, { colour: wantsColour(io.isTty, io.env) }));
+  io.stdout(
+    options.json
+      ? renderDriftJson(report)
+      : renderDriftText(report, { colour: wantsColour(io.isTty, io.env) }),
+  );
   if (report.outcome === 'INCOMPLETE') {
-    const failed = report.stacks.filter((s) => s.outcome === 'FAILED' || s.outcome === 'PARTIAL').map((s) => s.stackName);
+    const failed = report.stacks
+      .filter((s) => s.outcome === 'FAILED' || s.outcome === 'PARTIAL')
+      .map((s) => s.stackName);
     io.stderr(
       `drift ${report.rootStack}: could not fully check ${failed.join(', ')}\n` +
-        'Run drift again; if it keeps failing, read the reasons above and the stacks\' events in the console.\n',
+        "Run drift again; if it keeps failing, read the reasons above and the stacks' events in the console.\n",
     );
   }
   return EXIT_BY_OUTCOME[report.outcome];

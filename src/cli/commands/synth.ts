@@ -14,7 +14,9 @@ export async function synthCommand(options: SynthOptions, io: CliIo): Promise<nu
   const directory = resolve(io.cwd, options.out);
   const files = await writeTemplates(directory);
   const elapsed = Math.round(performance.now() - started);
-  io.stdout(`synth: wrote ${files.map((f) => f.name).join(', ')} to ${relative(io.cwd, directory) || '.'}/ in ${elapsed} ms\n`);
+  io.stdout(
+    `synth: wrote ${files.map((f) => f.name).join(', ')} to ${relative(io.cwd, directory) || '.'}/ in ${elapsed} ms\n`,
+  );
   if (options.diagrams !== undefined) {
     // Drawn from the templates just built, in memory: the same content as the files, without re-parsing them.
     const { writeDiagrams } = await import('../../diagram/index.js');
@@ -25,7 +27,9 @@ export async function synthCommand(options: SynthOptions, io: CliIo): Promise<nu
     const out = resolve(io.cwd, options.diagrams);
     const drawn = await writeDiagrams(set, out);
     const drawing = Math.round(performance.now() - drawingStarted);
-    io.stdout(`synth: drew ${drawn.map((f) => f.name).join(', ')} in ${relative(io.cwd, out) || '.'}/ in ${drawing} ms\n`);
+    io.stdout(
+      `synth: drew ${drawn.map((f) => f.name).join(', ')} in ${relative(io.cwd, out) || '.'}/ in ${drawing} ms\n`,
+    );
   }
   return 0;
 }

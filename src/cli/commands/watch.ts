@@ -36,23 +36,41 @@ function explain(error: unknown, stackName: string): never {
   throw error;
 }
 
-export async function watchCommand(options: WatchCommandOptions, io: CliIo, deps: WatchCommandDeps = {}): Promise<number> {
+export async function watchCommand(
+  options: WatchCommandOptions,
+  io: CliIo,
+  deps: WatchCommandDeps = {},
+): Promise<number> {
   const name = options.stackName;
   const problem = stackNameProblem(name);
-  if (problem) throw new UserError(`watch --stack-name: ${problem}`, 'Pass the name of the deployed root stack, e.g. metabase-dev.');
-  const session = deps.session ?? (await import('../../aws/session.js')).openSession({ region: options.region, profile: options.profile, endpointUrl: options.endpointUrl });
+  if (problem)
+    throw new UserError(
+      `watch --stack-name: ${problem}`,
+      'Pass the name of the deployed root stack, e.g. metabase-dev.',
+    );
+  const session =
+    deps.session ??
+    (await import('../../aws/session.js')).openSession({
+      region: options.region,
+      profile: options.profile,
+      endpointUrl: options.endpointUrl,
+    });
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
-  const printer = io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer =
+    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
 
   const run = (signal: AbortSignal): Promise<FollowResult | undefined> =>
     followStack(
       { cf: session.cloudFormation, clock },
       { stackName: name, signal },
       {
-        onFollow: (stack) => info(`watch ${name}: ${stack.status}; following it and its nested stacks (Ctrl-C stops watching, not the operation).\n`),
+        onFollow: (stack) =>
+          info(
+            `watch ${name}: ${stack.status}; following it and its nested stacks (Ctrl-C stops watching, not the operation).\n`,
+          ),
         onEvent: printer.onEvent,
         onRound: printer.onRound,
         onWatchEnd: () => printer.finish(),
@@ -77,40 +95,68 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIo, deps
   if (options.json) {
     const { watchError, ...rest } = result;
     const lost = watchError === undefined ? {} : { watchError: describeError(watchError) };
-    const document = { command: 'watch', region, ...rest, rootCause: rest.rootCause ?? null, ...lost, apiCalls: session.calls.summary(), elapsedMs: clock.now() - started, exitCode };
+    const document = {
+      command: 'watch',
+      region,
+      ...rest,
+      rootCause: rest.rootCause ?? null,
+      ...lost,
+      apiCalls: session.calls.summary(),
+      elapsedMs: clock.now() - started,
+      exitCode,
+    };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
   }
   return exitCode;
 }
 
-function report(result: FollowResult, options: WatchCommandOptions, io: CliIo, style: Style, elapsed: string): number {
+function report(
+  result: FollowResult,
+  options: WatchCommandOptions,
+  io: CliIo,
+  style: Style,
+  elapsed: string,
+): number {
   const info = options.json ? io.stderr : io.stdout;
   const name = result.stackName;
   switch (result.outcome) {
     case 'awaiting-review':
       // Not a failure: nothing is running, so there is nothing to watch.
-      info(`watch ${name}: REVIEW_IN_PROGRESS: a change set was created but never executed; no operation is running.\n`);
-      info('Run deploy again: it previews the change and creates the stack (the empty stack is deleted first).\n');
+      info(
+        `watch ${name}: REVIEW_IN_PROGRESS: a change set was created but never executed; no operation is running.\n`,
+      );
+      info(
+        'Run deploy again: it previews the change and creates the stack (the empty stack is deleted first).\n',
+      );
       return EXIT_OK;
     case 'interrupted': {
       const follow = renderStillRunning('The operation', result.status, name, options);
       if (result.watchError !== undefined) {
-        io.stderr(`watch ${name}: lost track of the stack operation: ${describeError(result.watchError)}\n${follow}`);
+        io.stderr(
+          `watch ${name}: lost track of the stack operation: ${describeError(result.watchError)}\n${follow}`,
+        );
         return EXIT_ERROR;
       }
       io.stderr(`watch ${name}: stopped watching. ${follow}`);
       return EXIT_INTERRUPTED;
     }
     case 'failed': {
-      const ended = result.followed ? { elapsed, operation: 'the operation' } : { operation: 'the last operation' };
+      const ended = result.followed
+        ? { elapsed, operation: 'the operation' }
+        : { operation: 'the last operation' };
       io.stderr(renderFailure('watch', name, result.status, result.rootCause, style, ended));
       return EXIT_ERROR;
     }
     case 'succeeded': {
-      const headline = result.followed ? `watch ${name}: ${result.status} in ${elapsed}` : `watch ${name}: ${result.status}; no operation is running.`;
+      const headline = result.followed
+        ? `watch ${name}: ${result.status} in ${elapsed}`
+        : `watch ${name}: ${result.status}; no operation is running.`;
       info(`${style.green(headline)}\n${renderOutputs(result.outputs, style)}`);
       // watch only follows a deletion; the artifacts bucket is destroy's last step.
-      if (result.status === 'DELETE_COMPLETE') info('The stack is gone. If destroy started this deletion, run it again to remove the artifacts bucket (its last step).\n');
+      if (result.status === 'DELETE_COMPLETE')
+        info(
+          'The stack is gone. If destroy started this deletion, run it again to remove the artifacts bucket (its last step).\n',
+        );
       return EXIT_OK;
     }
   }

@@ -20,7 +20,10 @@ import { nameTag, output, passedParameter, stringInput } from './common.js';
 
 // A JVM that ran out of memory is wedged, not dead: exit so ECS replaces the task.
 const JAVA_OPTS_BY_MEMORY = Object.fromEntries(
-  FARGATE_MEMORY_VALUES.map((memory) => [memory, { JavaOpts: `-Xmx${javaHeapMiB(Number(memory))}m -XX:+ExitOnOutOfMemoryError` }]),
+  FARGATE_MEMORY_VALUES.map((memory) => [
+    memory,
+    { JavaOpts: `-Xmx${javaHeapMiB(Number(memory))}m -XX:+ExitOnOutOfMemoryError` },
+  ]),
 );
 
 const secretsReadable = [
@@ -58,7 +61,12 @@ function roles(): Record<string, IAM.Role> {
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
-              { Sid: 'ReadMetabaseSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretsReadable },
+              {
+                Sid: 'ReadMetabaseSecrets',
+                Effect: 'Allow',
+                Action: 'secretsmanager:GetSecretValue',
+                Resource: secretsReadable,
+              },
               {
                 Sid: 'WriteMetabaseLogs',
                 Effect: 'Allow',
@@ -97,13 +105,17 @@ function taskDefinition(): ECS.TaskDefinition {
         Image: sub('docker.io/metabase/metabase:${MetabaseVersion}'),
         Essential: true,
         PortMappings: [{ ContainerPort: CONTAINER_PORT, Protocol: 'tcp' }],
-        RepositoryCredentials: onlyIf('HasDockerHubCredentials', { CredentialsParameter: ref('DockerHubSecretArn') }),
+        RepositoryCredentials: onlyIf('HasDockerHubCredentials', {
+          CredentialsParameter: ref('DockerHubSecretArn'),
+        }),
         Environment: [
           { Name: 'MB_DB_TYPE', Value: 'postgres' },
           // The URI is the only place Metabase takes SSL options; user and password come separately, as secrets.
           {
             Name: 'MB_DB_CONNECTION_URI',
-            Value: sub(`postgres://\${DbEndpointAddress}:\${DbEndpointPort}/${DATABASE_NAME}?sslmode=require`),
+            Value: sub(
+              `postgres://\${DbEndpointAddress}:\${DbEndpointPort}/${DATABASE_NAME}?sslmode=require`,
+            ),
           },
           { Name: 'JAVA_OPTS', Value: findInMap('JavaOptsByMemory', ref('TaskMemory'), 'JavaOpts') },
           { Name: 'MB_JETTY_PORT', Value: String(CONTAINER_PORT) },
@@ -128,7 +140,10 @@ function taskDefinition(): ECS.TaskDefinition {
   });
 }
 
-function service(): Record<string, ECS.Service | ApplicationAutoScaling.ScalableTarget | ApplicationAutoScaling.ScalingPolicy> {
+function service(): Record<
+  string,
+  ECS.Service | ApplicationAutoScaling.ScalableTarget | ApplicationAutoScaling.ScalingPolicy
+> {
   return {
     Service: new ECS.Service({
       Cluster: ref('Cluster'),
@@ -154,7 +169,13 @@ function service(): Record<string, ECS.Service | ApplicationAutoScaling.Scalable
           SecurityGroups: [ref('TaskSecurityGroupId')],
         },
       },
-      LoadBalancers: [{ ContainerName: CONTAINER_NAME, ContainerPort: CONTAINER_PORT, TargetGroupArn: ref('TargetGroupArn') }],
+      LoadBalancers: [
+        {
+          ContainerName: CONTAINER_NAME,
+          ContainerPort: CONTAINER_PORT,
+          TargetGroupArn: ref('TargetGroupArn'),
+        },
+      ],
       EnableECSManagedTags: true,
       PropagateTags: 'SERVICE',
       EnableExecuteCommand: false,
@@ -185,7 +206,8 @@ function service(): Record<string, ECS.Service | ApplicationAutoScaling.Scalable
 export function appTemplate(): CfnTemplate {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'Metabase app tier: ECS Fargate cluster, task definition, service, logs, IAM roles, autoscaling',
+    Description:
+      'Metabase app tier: ECS Fargate cluster, task definition, service, logs, IAM roles, autoscaling',
     Parameters: {
       MetabaseVersion: passedParameter('MetabaseVersion'),
       TaskCpu: passedParameter('TaskCpu'),
@@ -214,9 +236,10 @@ export function appTemplate(): CfnTemplate {
       HasPermissionsBoundary: not(equals(ref('RolePermissionsBoundary'), '')),
     },
     Resources: {
-      LogGroup: new Logs.LogGroup({ RetentionInDays: ref('LogRetentionDays'), Tags: [nameTag('metabase')] }).deletionPolicy(
-        DeletionPolicy.Delete,
-      ),
+      LogGroup: new Logs.LogGroup({
+        RetentionInDays: ref('LogRetentionDays'),
+        Tags: [nameTag('metabase')],
+      }).deletionPolicy(DeletionPolicy.Delete),
       Cluster: new ECS.Cluster({
         ClusterSettings: [{ Name: 'containerInsights', Value: ref('ContainerInsights') }],
         Tags: [nameTag('cluster')],

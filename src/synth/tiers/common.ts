@@ -14,7 +14,9 @@ export type AzSuffix = (typeof AZ_SUFFIXES)[number];
 export function passedParameter(name: RootParameterName): Parameter {
   const { Default: _default, ...definition } = ROOT_PARAMETERS[name].definition;
   // A list reaches a nested stack as one comma-joined string.
-  return definition.Type === 'CommaDelimitedList' ? { ...definition, Type: 'CommaDelimitedList' } : { ...definition };
+  return definition.Type === 'CommaDelimitedList'
+    ? { ...definition, Type: 'CommaDelimitedList' }
+    : { ...definition };
 }
 
 export function stringInput(description: string): Parameter {

@@ -10,7 +10,10 @@ import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
 
 /** cloudform-types has no UpdateReplacePolicy setter; the attribute is plain template data. */
-function withUpdateReplacePolicy<T extends object>(resource: T, policy: DeletionPolicy): T & { UpdateReplacePolicy: DeletionPolicy } {
+function withUpdateReplacePolicy<T extends object>(
+  resource: T,
+  policy: DeletionPolicy,
+): T & { UpdateReplacePolicy: DeletionPolicy } {
   return Object.assign(resource, { UpdateReplacePolicy: policy });
 }
 
@@ -29,28 +32,36 @@ export function dataTemplate(): CfnTemplate {
       DbMultiAz: passedParameter('DbMultiAz'),
       DbDeletionProtection: passedParameter('DbDeletionProtection'),
       DbBackupRetentionDays: passedParameter('DbBackupRetentionDays'),
-      IsolatedSubnetIds: stringInput('Comma-separated isolated subnets for the database (network tier output)'),
+      IsolatedSubnetIds: stringInput(
+        'Comma-separated isolated subnets for the database (network tier output)',
+      ),
       DbSecurityGroupId: stringInput('Database security group (network tier output)'),
     },
     Resources: {
       // Both secrets are kept when the stack goes (and when a change would replace them): the final DB
       // snapshot needs its master password and, for saved connections, Metabase's encryption key.
-      DbMasterSecret: retained(new SecretsManager.Secret({
-        Description: sub('Master credentials of the Metabase application database (${AWS::StackName})'),
-        GenerateSecretString: {
-          SecretStringTemplate: JSON.stringify({ username: DATABASE_USER }),
-          GenerateStringKey: 'password',
-          PasswordLength: 40,
-          // Characters RDS refuses in master passwords, and ones that would need URL-encoding.
-          ExcludeCharacters: '"@/\\\'` :?#[]%&+=',
-        },
-        Tags: [nameTag('db-master')],
-      })),
-      EncryptionKeySecret: retained(new SecretsManager.Secret({
-        Description: sub('MB_ENCRYPTION_SECRET_KEY: encrypts connection details in the Metabase database (${AWS::StackName})'),
-        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
-        Tags: [nameTag('mb-encryption-key')],
-      })),
+      DbMasterSecret: retained(
+        new SecretsManager.Secret({
+          Description: sub('Master credentials of the Metabase application database (${AWS::StackName})'),
+          GenerateSecretString: {
+            SecretStringTemplate: JSON.stringify({ username: DATABASE_USER }),
+            GenerateStringKey: 'password',
+            PasswordLength: 40,
+            // Characters RDS refuses in master passwords, and ones that would need URL-encoding.
+            ExcludeCharacters: '"@/\\\'` :?#[]%&+=',
+          },
+          Tags: [nameTag('db-master')],
+        }),
+      ),
+      EncryptionKeySecret: retained(
+        new SecretsManager.Secret({
+          Description: sub(
+            'MB_ENCRYPTION_SECRET_KEY: encrypts connection details in the Metabase database (${AWS::StackName})',
+          ),
+          GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+          Tags: [nameTag('mb-encryption-key')],
+        }),
+      ),
       DbSubnetGroup: new RDS.DBSubnetGroup({
         DBSubnetGroupDescription: 'Isolated subnets of the Metabase application database',
         SubnetIds: split(',', ref('IsolatedSubnetIds')),

@@ -2,14 +2,31 @@
 // HTTP forwarding without a certificate; with one, HTTPS on 443 (TLS 1.2+) and HTTP redirecting to it.
 import { ElasticLoadBalancingV2 } from 'cloudform-types/types/elasticLoadBalancingV2/index.namespace.js';
 import { CONTAINER_PORT, HEALTH_CHECK_PATH, TLS_POLICY } from '../config.js';
-import { eitherIf, equals, fnIf, getAtt, not, ref, split, sub, type IntrinsicFunction } from '../intrinsics.js';
+import {
+  eitherIf,
+  equals,
+  fnIf,
+  getAtt,
+  not,
+  ref,
+  split,
+  sub,
+  type IntrinsicFunction,
+} from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
 
 interface ListenerAction {
   Type: string;
   TargetGroupArn?: IntrinsicFunction;
-  RedirectConfig?: { Protocol: string; Port: string; Host: string; Path: string; Query: string; StatusCode: string };
+  RedirectConfig?: {
+    Protocol: string;
+    Port: string;
+    Host: string;
+    Path: string;
+    Query: string;
+    StatusCode: string;
+  };
 }
 
 const forwardToMetabase: ListenerAction = { Type: 'forward', TargetGroupArn: ref('TargetGroup') };
@@ -21,7 +38,9 @@ export function edgeTemplate(): CfnTemplate {
     Parameters: {
       CertificateArn: passedParameter('CertificateArn'),
       VpcId: stringInput('VPC of the target group (network tier output)'),
-      PublicSubnetIds: stringInput('Comma-separated public subnets for the load balancer (network tier output)'),
+      PublicSubnetIds: stringInput(
+        'Comma-separated public subnets for the load balancer (network tier output)',
+      ),
       AlbSecurityGroupId: stringInput('Load balancer security group (network tier output)'),
     },
     Conditions: {
@@ -72,7 +91,14 @@ export function edgeTemplate(): CfnTemplate {
             'HasCertificate',
             {
               Type: 'redirect',
-              RedirectConfig: { Protocol: 'HTTPS', Port: '443', Host: '#{host}', Path: '/#{path}', Query: '#{query}', StatusCode: 'HTTP_301' },
+              RedirectConfig: {
+                Protocol: 'HTTPS',
+                Port: '443',
+                Host: '#{host}',
+                Path: '/#{path}',
+                Query: '#{query}',
+                StatusCode: 'HTTP_301',
+              },
             },
             forwardToMetabase,
           ),
@@ -95,7 +121,10 @@ export function edgeTemplate(): CfnTemplate {
         'Where Metabase answers (point a DNS name covered by the certificate at the load balancer for HTTPS)',
         fnIf('HasCertificate', sub('https://${LoadBalancer.DNSName}'), sub('http://${LoadBalancer.DNSName}')),
       ),
-      ListenerArn: output('The listener that forwards to Metabase', fnIf('HasCertificate', ref('HttpsListener'), ref('HttpListener'))),
+      ListenerArn: output(
+        'The listener that forwards to Metabase',
+        fnIf('HasCertificate', ref('HttpsListener'), ref('HttpListener')),
+      ),
     },
   };
 }

@@ -9,7 +9,8 @@ import { dataSourcePortRules } from './slots.js';
 
 export const NAT_INSTANCE_TYPE = 't4g.nano';
 /** AWS's public SSM parameter for the current Amazon Linux 2023 arm64 AMI. */
-export const NAT_INSTANCE_AMI = '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}';
+export const NAT_INSTANCE_AMI =
+  '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}';
 
 // iptables-services ships a FORWARD chain that rejects everything, hence the flush before saving. The
 // package comes from the internet through this very instance's address: retry while that settles.
@@ -29,19 +30,34 @@ iptables -F FORWARD
 service iptables save
 `;
 
-export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES)[number]) => IntrinsicFunction) {
+export function natInstanceResources(
+  privateSubnetCidr: (az: (typeof AZ_SUFFIXES)[number]) => IntrinsicFunction,
+) {
   const condition = 'NatInstanceMode';
   return {
     NatInstanceSecurityGroup: new EC2.SecurityGroup({
-      GroupDescription: 'NAT instance: HTTPS and the data-source ports from the private subnets, out to the internet; no SSH',
+      GroupDescription:
+        'NAT instance: HTTPS and the data-source ports from the private subnets, out to the internet; no SSH',
       VpcId: ref('Vpc'),
       // The same ports the task group may use: HTTPS and the data-source ports, nothing else.
       SecurityGroupIngress: AZ_SUFFIXES.flatMap((az) => [
-        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: privateSubnetCidr(az), Description: `HTTPS from private subnet ${az}` },
+        {
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          CidrIp: privateSubnetCidr(az),
+          Description: `HTTPS from private subnet ${az}`,
+        },
         ...dataSourcePortRules(privateSubnetCidr(az), `Data source port from private subnet ${az}`),
       ]),
       SecurityGroupEgress: [
-        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to the internet' },
+        {
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          CidrIp: '0.0.0.0/0',
+          Description: 'HTTPS to the internet',
+        },
         ...dataSourcePortRules('0.0.0.0/0', 'Data source port to the internet'),
       ],
       Tags: [nameTag('nat-instance')],
@@ -51,7 +67,12 @@ export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES
         ImageId: NAT_INSTANCE_AMI,
         InstanceType: NAT_INSTANCE_TYPE,
         MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
+        BlockDeviceMappings: [
+          {
+            DeviceName: '/dev/xvda',
+            Ebs: { VolumeSize: 8, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true },
+          },
+        ],
         Monitoring: { Enabled: false },
         UserData: base64(USER_DATA),
         TagSpecifications: [{ ResourceType: 'instance', Tags: [nameTag('nat-instance')] }],
@@ -59,7 +80,9 @@ export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES
     }).condition(condition),
     // Its own address, not the NAT gateway's: switching NatGateways between modes creates the new NAT
     // before deleting the old one, and one Elastic IP cannot be held by both.
-    NatInstanceEip: new EC2.EIP({ Domain: 'vpc', Tags: [nameTag('nat-instance')] }).dependsOn('InternetGatewayAttachment').condition(condition),
+    NatInstanceEip: new EC2.EIP({ Domain: 'vpc', Tags: [nameTag('nat-instance')] })
+      .dependsOn('InternetGatewayAttachment')
+      .condition(condition),
     // The interface exists, with its public address, before the instance boots: the user data downloads
     // iptables through it. A NAT forwards packets that are neither from nor to itself: no source/dest check.
     NatInstanceNetworkInterface: new EC2.NetworkInterface({
@@ -74,7 +97,10 @@ export function natInstanceResources(privateSubnetCidr: (az: (typeof AZ_SUFFIXES
       NetworkInterfaceId: ref('NatInstanceNetworkInterface'),
     }).condition(condition),
     NatInstance: new EC2.Instance({
-      LaunchTemplate: { LaunchTemplateId: ref('NatInstanceLaunchTemplate'), Version: getAtt('NatInstanceLaunchTemplate', 'LatestVersionNumber') },
+      LaunchTemplate: {
+        LaunchTemplateId: ref('NatInstanceLaunchTemplate'),
+        Version: getAtt('NatInstanceLaunchTemplate', 'LatestVersionNumber'),
+      },
       NetworkInterfaces: [{ DeviceIndex: '0', NetworkInterfaceId: ref('NatInstanceNetworkInterface') }],
       Tags: [nameTag('nat-instance')],
     })

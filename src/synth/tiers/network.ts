@@ -21,7 +21,13 @@ import {
 } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { natInstanceResources } from './nat-instance.js';
-import { DATA_SOURCE_PORT_SLOTS, dataSourcePortRules, INGRESS_CIDR_SLOTS, slotCondition, slotNames } from './slots.js';
+import {
+  DATA_SOURCE_PORT_SLOTS,
+  dataSourcePortRules,
+  INGRESS_CIDR_SLOTS,
+  slotCondition,
+  slotNames,
+} from './slots.js';
 import { AZ_SUFFIXES, nameTag, output, passedParameter, stringInput, type AzSuffix } from './common.js';
 
 const SUBNET_KINDS = ['Public', 'Private', 'Isolated'] as const;
@@ -39,17 +45,29 @@ function subnets(): Record<string, EC2.Subnet> {
       resources[subnetName(kind, az)] = new EC2.Subnet({
         VpcId: ref('Vpc'),
         AvailabilityZone: select(azIndex, getAZs()),
-        CidrBlock: select(kindIndex * AZ_SUFFIXES.length + azIndex, cidr(getAtt('Vpc', 'CidrBlock'), 6, SUBNET_CIDR_BITS)),
+        CidrBlock: select(
+          kindIndex * AZ_SUFFIXES.length + azIndex,
+          cidr(getAtt('Vpc', 'CidrBlock'), 6, SUBNET_CIDR_BITS),
+        ),
         MapPublicIpOnLaunch: false,
-        Tags: [nameTag(`${kind.toLowerCase()}-${az.toLowerCase()}`), { Key: 'tier', Value: kind.toLowerCase() }],
+        Tags: [
+          nameTag(`${kind.toLowerCase()}-${az.toLowerCase()}`),
+          { Key: 'tier', Value: kind.toLowerCase() },
+        ],
       });
     });
   });
   return resources;
 }
 
-function routing(): Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteTableAssociation | EC2.EIP | EC2.NatGateway> {
-  const resources: Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteTableAssociation | EC2.EIP | EC2.NatGateway> = {
+function routing(): Record<
+  string,
+  EC2.RouteTable | EC2.Route | EC2.SubnetRouteTableAssociation | EC2.EIP | EC2.NatGateway
+> {
+  const resources: Record<
+    string,
+    EC2.RouteTable | EC2.Route | EC2.SubnetRouteTableAssociation | EC2.EIP | EC2.NatGateway
+  > = {
     PublicRouteTable: new EC2.RouteTable({ VpcId: ref('Vpc'), Tags: [nameTag('public')] }),
     PublicDefaultRoute: new EC2.Route({
       RouteTableId: ref('PublicRouteTable'),
@@ -63,9 +81,10 @@ function routing(): Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteT
   const sharedNatGateway = fnIf('NatInstanceMode', noValue(), ref('NatGatewayA'));
   for (const az of AZ_SUFFIXES) {
     const perAzOnly = az === 'B';
-    resources[`NatEip${az}`] = new EC2.EIP({ Domain: 'vpc', Tags: [nameTag(`nat-${az.toLowerCase()}`)] }).dependsOn(
-      'InternetGatewayAttachment',
-    );
+    resources[`NatEip${az}`] = new EC2.EIP({
+      Domain: 'vpc',
+      Tags: [nameTag(`nat-${az.toLowerCase()}`)],
+    }).dependsOn('InternetGatewayAttachment');
     resources[`NatGateway${az}`] = new EC2.NatGateway({
       AllocationId: getAtt(`NatEip${az}`, 'AllocationId'),
       SubnetId: ref(subnetName('Public', az)),
@@ -75,7 +94,10 @@ function routing(): Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteT
     // Each NAT gateway has its own address; the NAT instance has another (nat-instance.ts).
     resources[`NatEip${az}`]!.condition(perAzOnly ? 'NatPerAz' : 'NatGatewayMode');
     resources[`NatGateway${az}`]!.condition(perAzOnly ? 'NatPerAz' : 'NatGatewayMode');
-    resources[`PrivateRouteTable${az}`] = new EC2.RouteTable({ VpcId: ref('Vpc'), Tags: [nameTag(`private-${az.toLowerCase()}`)] });
+    resources[`PrivateRouteTable${az}`] = new EC2.RouteTable({
+      VpcId: ref('Vpc'),
+      Tags: [nameTag(`private-${az.toLowerCase()}`)],
+    });
     resources[`PrivateDefaultRoute${az}`] = new EC2.Route({
       RouteTableId: ref(`PrivateRouteTable${az}`),
       DestinationCidrBlock: '0.0.0.0/0',
@@ -97,7 +119,8 @@ function routing(): Record<string, EC2.RouteTable | EC2.Route | EC2.SubnetRouteT
   return resources;
 }
 
-const subnetCidr = (kind: SubnetKind, az: AzSuffix): IntrinsicFunction => getAtt(subnetName(kind, az), 'CidrBlock');
+const subnetCidr = (kind: SubnetKind, az: AzSuffix): IntrinsicFunction =>
+  getAtt(subnetName(kind, az), 'CidrBlock');
 
 function securityGroups(): Record<string, EC2.SecurityGroup> {
   const listenerPorts = [
@@ -106,15 +129,24 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
   ];
   const albIngress = ingressCidrParameterNames.flatMap((cidrParameter, index) =>
     listenerPorts.map(({ port, condition }) => {
-      const rule = { IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: ref(cidrParameter), Description: `HTTP${port === 443 ? 'S' : ''} from allowed CIDR ${index + 1}` };
-      const conditions = [index === 0 ? undefined : slotCondition(cidrParameter), condition].filter((c): c is string => c !== undefined);
+      const rule = {
+        IpProtocol: 'tcp',
+        FromPort: port,
+        ToPort: port,
+        CidrIp: ref(cidrParameter),
+        Description: `HTTP${port === 443 ? 'S' : ''} from allowed CIDR ${index + 1}`,
+      };
+      const conditions = [index === 0 ? undefined : slotCondition(cidrParameter), condition].filter(
+        (c): c is string => c !== undefined,
+      );
       if (conditions.length === 0) return rule;
       return onlyIf(conditions.length === 1 ? conditions[0]! : conditions.join('And'), rule);
     }),
   );
   return {
     AlbSecurityGroup: new EC2.SecurityGroup({
-      GroupDescription: 'Metabase load balancer: HTTP(S) in from the allowed CIDRs, out to Metabase tasks only',
+      GroupDescription:
+        'Metabase load balancer: HTTP(S) in from the allowed CIDRs, out to Metabase tasks only',
       VpcId: ref('Vpc'),
       SecurityGroupIngress: albIngress,
       // By subnet range rather than by group: a reference to the task group would make a cycle, and only
@@ -129,7 +161,8 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
       Tags: [nameTag('alb')],
     }),
     TaskSecurityGroup: new EC2.SecurityGroup({
-      GroupDescription: 'Metabase tasks: port 3000 from the load balancer only; out to HTTPS, the database and the data-source ports',
+      GroupDescription:
+        'Metabase tasks: port 3000 from the load balancer only; out to HTTPS, the database and the data-source ports',
       VpcId: ref('Vpc'),
       SecurityGroupIngress: [
         {
@@ -142,7 +175,13 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
       ],
       SecurityGroupEgress: [
         // Docker Hub, Secrets Manager and CloudWatch Logs, all HTTPS through the NAT gateway.
-        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS: image pulls, secrets, logs' },
+        {
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          CidrIp: '0.0.0.0/0',
+          Description: 'HTTPS: image pulls, secrets, logs',
+        },
         ...AZ_SUFFIXES.map((az) => ({
           IpProtocol: 'tcp',
           FromPort: POSTGRES_PORT,
@@ -169,7 +208,13 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
       ],
       // A group with no egress rule gets allow-all; this rule matches no packet, so nothing leaves.
       SecurityGroupEgress: [
-        { IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'No outbound traffic' },
+        {
+          IpProtocol: 'icmp',
+          FromPort: 252,
+          ToPort: 86,
+          CidrIp: '255.255.255.255/32',
+          Description: 'No outbound traffic',
+        },
       ],
       Tags: [nameTag('db')],
     }),
@@ -197,14 +242,20 @@ export function networkTemplate(): CfnTemplate {
     ingressCidrParameterNames.map((name, index) => [
       name,
       {
-        ...stringInput(index === 0 ? 'First allowed ingress CIDR' : `Allowed ingress CIDR ${index + 1}, or empty`),
-        AllowedPattern: index === 0 ? String.raw`^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$` : String.raw`^((\d{1,3}\.){3}\d{1,3}/\d{1,2})?$`,
+        ...stringInput(
+          index === 0 ? 'First allowed ingress CIDR' : `Allowed ingress CIDR ${index + 1}, or empty`,
+        ),
+        AllowedPattern:
+          index === 0
+            ? String.raw`^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$`
+            : String.raw`^((\d{1,3}\.){3}\d{1,3}/\d{1,2})?$`,
       },
     ]),
   );
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'Metabase network tier: VPC, subnets in two AZs, internet and NAT gateways, routes, security groups',
+    Description:
+      'Metabase network tier: VPC, subnets in two AZs, internet and NAT gateways, routes, security groups',
     Parameters: {
       VpcCidr: passedParameter('VpcCidr'),
       NatGateways: passedParameter('NatGateways'),
@@ -213,7 +264,10 @@ export function networkTemplate(): CfnTemplate {
       ...Object.fromEntries(
         dataSourcePortParameterNames.map((name, index) => [
           name,
-          { ...stringInput(`Data-source TCP port ${index + 1} Metabase may reach, or empty`), AllowedPattern: '^([0-9]{1,5})?$' },
+          {
+            ...stringInput(`Data-source TCP port ${index + 1} Metabase may reach, or empty`),
+            AllowedPattern: '^([0-9]{1,5})?$',
+          },
         ]),
       ),
     },
@@ -227,7 +281,10 @@ export function networkTemplate(): CfnTemplate {
         Tags: [nameTag('vpc')],
       }),
       InternetGateway: new EC2.InternetGateway({ Tags: [nameTag('igw')] }),
-      InternetGatewayAttachment: new EC2.VPCGatewayAttachment({ VpcId: ref('Vpc'), InternetGatewayId: ref('InternetGateway') }),
+      InternetGatewayAttachment: new EC2.VPCGatewayAttachment({
+        VpcId: ref('Vpc'),
+        InternetGatewayId: ref('InternetGateway'),
+      }),
       ...subnets(),
       ...routing(),
       ...securityGroups(),
@@ -235,15 +292,37 @@ export function networkTemplate(): CfnTemplate {
     },
     Outputs: {
       VpcId: output('VPC id', ref('Vpc')),
-      PublicSubnetIds: output('Public subnets (ALB, NAT)', join(',', AZ_SUFFIXES.map((az) => ref(subnetName('Public', az))))),
-      PrivateSubnetIds: output('Private subnets (Metabase tasks)', join(',', AZ_SUFFIXES.map((az) => ref(subnetName('Private', az))))),
-      IsolatedSubnetIds: output('Isolated subnets (RDS)', join(',', AZ_SUFFIXES.map((az) => ref(subnetName('Isolated', az))))),
+      PublicSubnetIds: output(
+        'Public subnets (ALB, NAT)',
+        join(
+          ',',
+          AZ_SUFFIXES.map((az) => ref(subnetName('Public', az))),
+        ),
+      ),
+      PrivateSubnetIds: output(
+        'Private subnets (Metabase tasks)',
+        join(
+          ',',
+          AZ_SUFFIXES.map((az) => ref(subnetName('Private', az))),
+        ),
+      ),
+      IsolatedSubnetIds: output(
+        'Isolated subnets (RDS)',
+        join(
+          ',',
+          AZ_SUFFIXES.map((az) => ref(subnetName('Isolated', az))),
+        ),
+      ),
       AlbSecurityGroupId: output('Load balancer security group', ref('AlbSecurityGroup')),
       TaskSecurityGroupId: output('Metabase task security group', ref('TaskSecurityGroup')),
       DbSecurityGroupId: output('Database security group', ref('DbSecurityGroup')),
       NatPublicIps: output(
         'Public IPs Metabase connects from (allow-list these at your data sources)',
-        fnIf('NatInstanceMode', ref('NatInstanceEip'), fnIf('NatPerAz', join(',', [ref('NatEipA'), ref('NatEipB')]), ref('NatEipA'))),
+        fnIf(
+          'NatInstanceMode',
+          ref('NatInstanceEip'),
+          fnIf('NatPerAz', join(',', [ref('NatEipA'), ref('NatEipB')]), ref('NatEipA')),
+        ),
       ),
     },
   };

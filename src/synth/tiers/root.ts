@@ -33,7 +33,8 @@ const OUTPUT_SOURCES: Record<string, TierName> = {
 function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): IntrinsicFunction {
   if ((ROOT_PARAMETER_NAMES as string[]).includes(parameter)) {
     // Lists cross into nested stacks as one comma-joined string.
-    const isList = ROOT_PARAMETERS[parameter as keyof typeof ROOT_PARAMETERS].definition.Type === 'CommaDelimitedList';
+    const isList =
+      ROOT_PARAMETERS[parameter as keyof typeof ROOT_PARAMETERS].definition.Type === 'CommaDelimitedList';
     return isList ? join(',', ref(parameter)) : ref(parameter);
   }
   const slot = slotSource(parameter);
@@ -68,30 +69,64 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
       stackLogicalId(tier),
       new CloudFormation.Stack({
         TemplateURL: templateFileName(tier),
-        Parameters: Object.fromEntries(Object.keys(tiers[tier].Parameters ?? {}).map((name) => [name, sourceOf(name, tiers)])),
+        Parameters: Object.fromEntries(
+          Object.keys(tiers[tier].Parameters ?? {}).map((name) => [name, sourceOf(name, tiers)]),
+        ),
         Tags: [{ Key: 'tier', Value: tier }],
       }),
     ]),
   );
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'Metabase on AWS: private ECS Fargate service behind an ALB, RDS PostgreSQL application database',
+    Description:
+      'Metabase on AWS: private ECS Fargate service behind an ALB, RDS PostgreSQL application database',
     Metadata: {
       'AWS::CloudFormation::Interface': {
         ParameterGroups: [
-          { Label: { default: 'Network' }, Parameters: ['VpcCidr', 'NatGateways', 'AllowedIngressCidrs', 'CertificateArn', 'DataSourcePorts'] },
+          {
+            Label: { default: 'Network' },
+            Parameters: [
+              'VpcCidr',
+              'NatGateways',
+              'AllowedIngressCidrs',
+              'CertificateArn',
+              'DataSourcePorts',
+            ],
+          },
           {
             Label: { default: 'Metabase' },
-            Parameters: ['MetabaseVersion', 'TaskCpu', 'TaskMemory', 'CapacityProvider', 'DesiredCount', 'AutoScaling', 'MinTasks', 'MaxTasks', 'ContainerInsights', 'LogRetentionDays', 'DockerHubSecretArn', 'RolePermissionsBoundary'],
+            Parameters: [
+              'MetabaseVersion',
+              'TaskCpu',
+              'TaskMemory',
+              'CapacityProvider',
+              'DesiredCount',
+              'AutoScaling',
+              'MinTasks',
+              'MaxTasks',
+              'ContainerInsights',
+              'LogRetentionDays',
+              'DockerHubSecretArn',
+              'RolePermissionsBoundary',
+            ],
           },
           {
             Label: { default: 'Database' },
-            Parameters: ['DbInstanceClass', 'DbEngineVersion', 'DbAllocatedStorage', 'DbMultiAz', 'DbDeletionProtection', 'DbBackupRetentionDays'],
+            Parameters: [
+              'DbInstanceClass',
+              'DbEngineVersion',
+              'DbAllocatedStorage',
+              'DbMultiAz',
+              'DbDeletionProtection',
+              'DbBackupRetentionDays',
+            ],
           },
         ],
       },
     },
-    Parameters: Object.fromEntries(ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }])),
+    Parameters: Object.fromEntries(
+      ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }]),
+    ),
     // The same checks validate makes offline, for whoever deploys root.yaml another way (console, CLI).
     Rules: {
       ...fargateSizeRules(),
@@ -99,7 +134,8 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
         Assertions: [
           {
             Assert: not(contains(ref('DataSourcePorts'), '443')),
-            AssertDescription: 'DataSourcePorts must not list 443: HTTPS is always open already (a duplicate rule fails the update)',
+            AssertDescription:
+              'DataSourcePorts must not list 443: HTTPS is always open already (a duplicate rule fails the update)',
           },
         ],
       },
@@ -107,7 +143,10 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
     Resources: stacks,
     Outputs: {
       MetabaseUrl: output('Open this to use Metabase', stackOutput('EdgeStack', 'MetabaseUrl')),
-      LoadBalancerDnsName: output('Point your DNS name here (CNAME or alias)', stackOutput('EdgeStack', 'LoadBalancerDnsName')),
+      LoadBalancerDnsName: output(
+        'Point your DNS name here (CNAME or alias)',
+        stackOutput('EdgeStack', 'LoadBalancerDnsName'),
+      ),
       ClusterName: output('ECS cluster', stackOutput('AppStack', 'ClusterName')),
       ServiceName: output('ECS service running Metabase', stackOutput('AppStack', 'ServiceName')),
       LogGroupName: output('Metabase container logs', stackOutput('AppStack', 'LogGroupName')),
@@ -115,8 +154,14 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
         'Application database (reachable only from the Metabase tasks)',
         sub('${DataStack.Outputs.DbEndpointAddress}:${DataStack.Outputs.DbEndpointPort}'),
       ),
-      DbInstanceId: output('RDS instance; its final snapshot outlives the stack', stackOutput('DataStack', 'DbInstanceId')),
-      NatPublicIps: output('Metabase connects to your data sources from these IPs', stackOutput('NetworkStack', 'NatPublicIps')),
+      DbInstanceId: output(
+        'RDS instance; its final snapshot outlives the stack',
+        stackOutput('DataStack', 'DbInstanceId'),
+      ),
+      NatPublicIps: output(
+        'Metabase connects to your data sources from these IPs',
+        stackOutput('NetworkStack', 'NatPublicIps'),
+      ),
     },
   };
 }

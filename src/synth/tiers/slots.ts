@@ -13,8 +13,16 @@ export interface ListSlots {
   count: number;
 }
 
-export const INGRESS_CIDR_SLOTS: ListSlots = { rootParameter: 'AllowedIngressCidrs', prefix: 'IngressCidr', count: MAX_INGRESS_CIDRS };
-export const DATA_SOURCE_PORT_SLOTS: ListSlots = { rootParameter: 'DataSourcePorts', prefix: 'DataSourcePort', count: MAX_DATA_SOURCE_PORTS };
+export const INGRESS_CIDR_SLOTS: ListSlots = {
+  rootParameter: 'AllowedIngressCidrs',
+  prefix: 'IngressCidr',
+  count: MAX_INGRESS_CIDRS,
+};
+export const DATA_SOURCE_PORT_SLOTS: ListSlots = {
+  rootParameter: 'DataSourcePorts',
+  prefix: 'DataSourcePort',
+  count: MAX_DATA_SOURCE_PORTS,
+};
 const ALL_SLOTS = [INGRESS_CIDR_SLOTS, DATA_SOURCE_PORT_SLOTS];
 
 export function slotNames(slots: ListSlots): string[] {
@@ -27,7 +35,13 @@ export const slotCondition = (slotName: string): string => `Has${slotName}`;
 /** One security-group rule a filled data-source port slot, to or from `peer` (a CIDR). */
 export function dataSourcePortRules(peer: string | IntrinsicFunction, description: string) {
   return slotNames(DATA_SOURCE_PORT_SLOTS).map((name) =>
-    onlyIf(slotCondition(name), { IpProtocol: 'tcp', FromPort: ref(name), ToPort: ref(name), CidrIp: peer, Description: description }),
+    onlyIf(slotCondition(name), {
+      IpProtocol: 'tcp',
+      FromPort: ref(name),
+      ToPort: ref(name),
+      CidrIp: peer,
+      Description: description,
+    }),
   );
 }
 
@@ -36,7 +50,10 @@ export function slotSource(parameter: string): IntrinsicFunction | undefined {
   for (const slots of ALL_SLOTS) {
     const index = slotNames(slots).indexOf(parameter);
     if (index < 0) continue;
-    const padded = split(',', join(',', [join(',', ref(slots.rootParameter)), ...Array<string>(slots.count).fill('')]));
+    const padded = split(
+      ',',
+      join(',', [join(',', ref(slots.rootParameter)), ...Array<string>(slots.count).fill('')]),
+    );
     return select(index, padded);
   }
   return undefined;

@@ -35,7 +35,11 @@ function standInTier(tier: Template, name: string): Template {
     Resources: {
       Inputs: {
         Type: 'AWS::SSM::Parameter',
-        Properties: { Name: { 'Fn::Sub': '/standin/${AWS::StackName}' }, Type: 'String', Value: { 'Fn::Join': ['|', parameters.map((p) => ({ Ref: p }))] } },
+        Properties: {
+          Name: { 'Fn::Sub': '/standin/${AWS::StackName}' },
+          Type: 'String',
+          Value: { 'Fn::Join': ['|', parameters.map((p) => ({ Ref: p }))] },
+        },
       },
     },
     Outputs: Object.fromEntries(Object.keys(tier.Outputs ?? {}).map((k) => [k, { Value: `standin-${k}` }])),
@@ -54,7 +58,10 @@ export async function writeStandIns(templatesDir = join(process.cwd(), 'template
     resource.Properties.Parameters = unwire(resource.Properties.Parameters);
   }
   delete root.Rules;
-  root.Outputs = { MetabaseUrl: { Value: 'http://metabase.standin.invalid' }, DbInstanceId: { Value: 'standin-db' } };
+  root.Outputs = {
+    MetabaseUrl: { Value: 'http://metabase.standin.invalid' },
+    DbInstanceId: { Value: 'standin-db' },
+  };
   await writeFile(join(out, 'root.yaml'), dump(root));
   return out;
 }
