@@ -1,10 +1,14 @@
 // Errors a user can act on. They are printed as `<verb> <object>: <cause>` plus a line saying what to
 // do, never with a stack trace. Anything else reaching the top is a bug and is reported as one.
+import { explainAwsError } from '../aws/errors.js';
+import { OperationError } from '../deploy/errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 /** drift found differences */
 export const EXIT_DIFFERENCES = 2;
+/** Ctrl-C or SIGTERM: the shell convention, 128 + SIGINT. */
+export const EXIT_INTERRUPTED = 130;
 
 export class UserError extends Error {
   constructor(
@@ -17,4 +21,12 @@ export class UserError extends Error {
     super(message);
     this.name = 'UserError';
   }
+}
+
+/** One line for an error met while following an operation: what AWS or the orchestration said, and what to do. */
+export function describeError(error: unknown): string {
+  const explained = explainAwsError(error);
+  if (explained) return `${explained.cause}. ${explained.hint}`;
+  if (error instanceof OperationError) return `${error.message}. ${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -2,58 +2,10 @@
 // never load the AWS SDK.
 import yargs, { type Argv } from 'yargs';
 import { EXIT_ERROR, UserError } from './errors.js';
+import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
 import type { CliIo } from './io.js';
 
 const PROGRAM = 'metabase-aws';
-
-export function paramsFlags<T>(argv: Argv<T>) {
-  return argv
-    .option('env', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'Environment: reads params/<env>.json (default dev)',
-    })
-    .option('params', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'Params file to use instead of params/<env>.json',
-    })
-    .conflicts('env', 'params');
-}
-
-/** Flags of every command that talks to a deployed stack (deploy, drift, destroy, ...). */
-export function stackFlags<T>(argv: Argv<T>) {
-  return paramsFlags(argv)
-    .option('stack-name', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'Stack name (default metabase-<env>)',
-    })
-    .option('region', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'AWS region (default: AWS_REGION or your profile)',
-    })
-    .option('profile', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'AWS profile (default: AWS_PROFILE or the default chain)',
-    })
-    .option('endpoint-url', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL',
-    })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' });
-}
-
-/** metabase-<env> unless --stack-name says otherwise. */
-export function defaultStackName(options: {
-  env?: string | undefined;
-  stackName?: string | undefined;
-}): string {
-  return options.stackName ?? `metabase-${options.env ?? 'dev'}`;
-}
 
 /** A command line yargs refused: unknown command or flag, missing value, conflicting flags. */
 class UsageError extends Error {}

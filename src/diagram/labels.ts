@@ -10,7 +10,18 @@ import {
   type ResourceRef,
 } from './resolve.js';
 import type { TemplateSet } from './templates.js';
-import type { NodeKind } from './model.js';
+
+/** What a box in the diagram stands for; each kind has its title below. */
+export type NodeKind =
+  | 'internet'
+  | 'registry'
+  | 'internet-gateway'
+  | 'nat'
+  | 'load-balancer'
+  | 'service'
+  | 'database'
+  | 'secrets'
+  | 'logs';
 
 export interface NodeText {
   title: string;

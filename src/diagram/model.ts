@@ -13,19 +13,8 @@ import {
   type ResourceRef,
 } from './resolve.js';
 import { findSecurityGroupRules, portText, type Peer, type SecurityGroupRule } from './security-groups.js';
-import { nodeText } from './labels.js';
+import { nodeText, type NodeKind } from './labels.js';
 import type { CfnResource, TemplateSet } from './templates.js';
-
-export type NodeKind =
-  | 'internet'
-  | 'registry'
-  | 'internet-gateway'
-  | 'nat'
-  | 'load-balancer'
-  | 'service'
-  | 'database'
-  | 'secrets'
-  | 'logs';
 
 export interface DiagramNode {
   id: string;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFile, readdir } from 'node:fs/promises';
-import { renderAll } from '../../src/templates-out.js';
+import { renderAll } from '../../src/synth/files.js';
 
 t.test('committed templates/ equal what synth produces now', async (t) => {
   const files = renderAll();

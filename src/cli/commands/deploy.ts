@@ -12,14 +12,12 @@ import { renderPreview } from '../../ui/changeset-view.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
-import { EXIT_ERROR, UserError } from '../errors.js';
+import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { defaultStackName } from '../main.js';
+import { defaultStackName } from '../flags.js';
 import { loadParamsOrExplain } from '../params.js';
 import { explainAwsError } from '../../aws/errors.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
-
-export const EXIT_INTERRUPTED = 130;
 
 export interface DeployOptions {
   env?: string | undefined;
@@ -211,13 +209,6 @@ export async function deployCommand(
 }
 
 /** An AWS error in its friendly form (with what to do), anything else by its message. */
-export function describeError(error: unknown): string {
-  const explained = explainAwsError(error);
-  if (explained) return `${explained.cause}. ${explained.hint}`;
-  if (error instanceof OperationError) return `${error.message}. ${error.hint}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 function report(
   result: DeployResult,
   options: DeployOptions,

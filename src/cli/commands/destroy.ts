@@ -16,11 +16,10 @@ import { renderPlan, renderSummary } from '../../ui/destroy-view.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { renderStillRunning } from '../../ui/report.js';
 import { makeStyle } from '../../ui/style.js';
-import { EXIT_ERROR, UserError } from '../errors.js';
+import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { defaultStackName } from '../main.js';
+import { defaultStackName } from '../flags.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
-import { describeError, EXIT_INTERRUPTED } from './deploy.js';
 
 export interface DestroyOptions {
   env?: string | undefined;

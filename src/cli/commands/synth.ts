@@ -1,5 +1,7 @@
-import { relative, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { CfnTemplate as CfnTemplateData } from '../../diagram/templates.js';
+import type { RenderedFile } from '../../synth/files.js';
 import type { CliIo } from '../io.js';
 
 export interface SynthOptions {
@@ -10,7 +12,6 @@ export interface SynthOptions {
 
 export async function synthCommand(options: SynthOptions, io: CliIo): Promise<number> {
   const started = performance.now();
-  const { writeTemplates } = await import('../../templates-out.js');
   const directory = resolve(io.cwd, options.out);
   const files = await writeTemplates(directory);
   const elapsed = Math.round(performance.now() - started);
@@ -32,4 +33,14 @@ export async function synthCommand(options: SynthOptions, io: CliIo): Promise<nu
     );
   }
   return 0;
+}
+
+/** The I/O half of synth: the rendering itself (src/synth/files.ts) is pure. */
+async function writeTemplates(directory: string): Promise<RenderedFile[]> {
+  const { renderAll } = await import('../../synth/files.js');
+  const files = renderAll();
+  const folders = new Set(files.map((file) => dirname(join(directory, file.name))));
+  await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
+  await Promise.all(files.map((file) => writeFile(join(directory, file.name), file.text)));
+  return files;
 }

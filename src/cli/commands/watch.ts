@@ -11,10 +11,9 @@ import { stackNameProblem } from '../../params/validate.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle, type Style } from '../../ui/style.js';
-import { EXIT_ERROR, EXIT_OK, UserError } from '../errors.js';
+import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { withInterrupt } from '../prompt.js';
-import { describeError, EXIT_INTERRUPTED } from './deploy.js';
 
 export interface WatchCommandOptions extends AwsTarget {
   stackName: string;

@@ -1,0 +1,51 @@
+// The flags and defaults several commands share; main.ts and the commands both import them from here.
+import type { Argv } from 'yargs';
+
+export function paramsFlags<T>(argv: Argv<T>) {
+  return argv
+    .option('env', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Environment: reads params/<env>.json (default dev)',
+    })
+    .option('params', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Params file to use instead of params/<env>.json',
+    })
+    .conflicts('env', 'params');
+}
+
+/** Flags of every command that talks to a deployed stack (deploy, drift, destroy, ...). */
+export function stackFlags<T>(argv: Argv<T>) {
+  return paramsFlags(argv)
+    .option('stack-name', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Stack name (default metabase-<env>)',
+    })
+    .option('region', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'AWS region (default: AWS_REGION or your profile)',
+    })
+    .option('profile', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'AWS profile (default: AWS_PROFILE or the default chain)',
+    })
+    .option('endpoint-url', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' });
+}
+
+/** metabase-<env> unless --stack-name says otherwise. */
+export function defaultStackName(options: {
+  env?: string | undefined;
+  stackName?: string | undefined;
+}): string {
+  return options.stackName ?? `metabase-${options.env ?? 'dev'}`;
+}
