@@ -4,7 +4,7 @@ import type { StatusReport } from '../ops/status.js';
 import { type Style } from './style.js';
 import { formatAgo, formatLocalTime } from './time.js';
 
-const NAT_MODES: Record<string, string> = {
+export const NAT_MODES: Record<string, string> = {
   single: 'one NAT gateway for both AZs',
   'per-az': 'a NAT gateway in each AZ',
   instance: 'a NAT instance (t4g.nano)',
