@@ -114,7 +114,9 @@ export async function logsCommand(
     return EXIT_OK;
   }
   if (result.interrupted) {
-    io.stderr(`logs ${name}: stopped (${String(result.events)} event${result.events === 1 ? '' : 's'} shown).\n`);
+    io.stderr(
+      `logs ${name}: stopped (${String(result.events)} event${result.events === 1 ? '' : 's'} shown).\n`,
+    );
     return EXIT_INTERRUPTED;
   }
   if (result.events === 0)
