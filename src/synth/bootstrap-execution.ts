@@ -442,12 +442,22 @@ function cloudFormationStatements(env: CiEnvironment): PolicyStatement[] {
   ];
 }
 
-export function executionRolePolicy(env: CiEnvironment) {
-  return document([
-    ...cloudFormationStatements(env),
-    ...networkAndServiceStatements(env),
-    ...iamStatements(env),
-  ]);
+/**
+ * The execution role's rights in parts, each a managed policy: IAM allows 10,240 characters of inline
+ * policy per role and 6,144 per managed policy, and together they are larger than one of either.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export function executionRolePolicies(
+  env: CiEnvironment,
+): { name: string; document: ReturnType<typeof document> }[] {
+  const services = networkAndServiceStatements(env);
+  const creates = services.filter((s) => s.Sid.startsWith('Create') || s.Sid.includes('OnCreate'));
+  const rest = services.filter((s) => !creates.includes(s));
+  return [
+    { name: 'stacks-and-iam', document: document([...cloudFormationStatements(env), ...iamStatements(env)]) },
+    { name: 'creates', document: document(creates) },
+    { name: 'own-resources', document: document(rest) },
+  ];
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   executionRoleId,
   previewRolePolicy,
 } from './bootstrap-ci-roles.js';
-import { boundaryPolicy, executionRolePolicy, HAS_HOSTED_ZONE } from './bootstrap-execution.js';
+import { boundaryPolicy, executionRolePolicies, HAS_HOSTED_ZONE } from './bootstrap-execution.js';
 import { allow, deny, document } from './bootstrap-policy.js';
 import { equals, fnIf, getAtt, not, ref, sub } from './intrinsics.js';
 import type { CfnTemplate } from './template.js';
@@ -125,9 +125,16 @@ function environmentResources(env: CiEnvironment): Record<string, unknown> {
           },
         ],
       },
-      Policies: [{ PolicyName: 'metabase-resources', PolicyDocument: executionRolePolicy(env) }],
     }),
   };
+  for (const [index, part] of executionRolePolicies(env).entries()) {
+    resources[`${env.id}ExecutionPolicy${index + 1}`] = new IAM.ManagedPolicy({
+      ManagedPolicyName: sub(`${arns.stack}-execution-${part.name}`),
+      Description: sub(`CloudFormation execution role of ${arns.stack}: ${part.name}`),
+      Roles: [ref(executionRoleId(env))],
+      PolicyDocument: part.document,
+    });
+  }
   if (env.preview) {
     resources[`${env.id}PreviewRole`] = githubRole(
       `GitHub environment ${env.name}-preview (pull requests): change-set previews of \${StackPrefix}${env.name}, nothing else`,
