@@ -39,8 +39,7 @@ const CREATES: [string, string[]][] = [
   // The NAT instance: its new instance, volume and interface; the AMI is Amazon's public one.
   ['ec2:RunInstances', [ec2('instance'), ec2('volume'), ec2('network-interface')]],
   ['elasticloadbalancing:CreateLoadBalancer', [elb('loadbalancer/app')]],
-  ['elasticloadbalancing:CreateTargetGroup', [elb('targetgroup')]],
-  ['elasticloadbalancing:CreateListener', [elb('listener/app')]],
+  ['elasticloadbalancing:CreateTargetGroup', [`${elb('targetgroup')}/*`]],
   ['rds:CreateDBSubnetGroup', [rds('subgrp')]],
   ['rds:CreateDBParameterGroup', [rds('pg')]],
   ['rds:CreateDBInstance', [rds('db')]],
@@ -49,7 +48,7 @@ const CREATES: [string, string[]][] = [
   ['ecs:CreateCluster', ['arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/*']],
   [
     'ecs:RegisterTaskDefinition',
-    ['arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/*'],
+    ['arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/*:*'],
   ],
   ['ecs:CreateService', ['arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/*/*']],
   [
@@ -237,7 +236,6 @@ function networkAndServiceStatements(env: CiEnvironment): PolicyStatement[] {
         'logs:ListTagsLogGroup',
         'logs:ListTagsForResource',
         'logs:DescribeLogStreams',
-        'logs:PutResourcePolicy',
       ],
       arns.logGroups,
     ),
