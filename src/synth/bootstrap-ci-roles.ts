@@ -67,6 +67,8 @@ function readStatements(env: CiEnvironment): PolicyStatement[] {
         'logs:DescribeLogGroups',
         'secretsmanager:ListSecrets',
         'cloudwatch:GetMetricData',
+        // Listing without an alarm name is authorized on "*"; the alarm definitions are not secret.
+        'cloudwatch:DescribeAlarms',
         'application-autoscaling:DescribeScalableTargets',
         'application-autoscaling:DescribeScalingPolicies',
         'acm:DescribeCertificate',
@@ -89,6 +91,7 @@ function readStatements(env: CiEnvironment): PolicyStatement[] {
         's3:GetLifecycleConfiguration',
         's3:GetBucketPublicAccessBlock',
         's3:GetBucketOwnershipControls',
+        's3:GetBucketVersioning',
       ],
       '*',
     ),
@@ -99,7 +102,7 @@ function readStatements(env: CiEnvironment): PolicyStatement[] {
       [arns.clusters, arns.services, arns.tasks],
     ),
     allow(
-      'EnvironmentLogsAndAlarms',
+      'EnvironmentLogs',
       [
         'logs:FilterLogEvents',
         'logs:GetLogEvents',
@@ -107,9 +110,8 @@ function readStatements(env: CiEnvironment): PolicyStatement[] {
         'logs:DescribeLogStreams',
         'logs:ListTagsLogGroup',
         'logs:ListTagsForResource',
-        'cloudwatch:DescribeAlarms',
       ],
-      [...arns.logGroups, arns.alarms],
+      arns.logGroups,
     ),
     // Drift reads the stack's own secrets' metadata (never their values).
     allow('EnvironmentSecretMetadata', ['secretsmanager:DescribeSecret'], '*', ownedByEnvironment(env)),

@@ -42,8 +42,9 @@ const CREATES: [string, string[]][] = [
   ['elasticloadbalancing:CreateTargetGroup', [`${elb('targetgroup')}/*`]],
   ['rds:CreateDBSubnetGroup', [rds('subgrp')]],
   ['rds:CreateDBParameterGroup', [rds('pg')]],
-  ['rds:CreateDBInstance', [rds('db')]],
-  ['rds:RestoreDBInstanceFromDBSnapshot', [rds('db')]],
+  // A new instance, with the engine's default option group (RDS's own, untagged).
+  ['rds:CreateDBInstance', [rds('db'), rds('og:default')]],
+  ['rds:RestoreDBInstanceFromDBSnapshot', [rds('db'), rds('og:default')]],
   ['secretsmanager:CreateSecret', [SECRETS]],
   ['ecs:CreateCluster', ['arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/*']],
   [
@@ -167,7 +168,7 @@ function networkAndServiceStatements(env: CiEnvironment): PolicyStatement[] {
   const arns = environmentArns(env);
   return [
     ...CREATES.map(([action, created]) =>
-      allow(`Create${action.split(':')[1]}`.replace(/[^A-Za-z0-9]/g, ''), [action], created),
+      allow(`Create${action.slice(action.indexOf(':') + 1)}`, [action], created),
     ),
     allow('ChangeOwnResources', TAGGED_CHANGES, '*', ownedByEnvironment(env)),
     // Tags and the same creates on what was just created (the tags come with the create call).

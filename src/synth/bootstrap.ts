@@ -128,7 +128,7 @@ function environmentResources(env: CiEnvironment): Record<string, unknown> {
     }),
   };
   for (const [index, part] of executionRolePolicies(env).entries()) {
-    resources[`${env.id}ExecutionPolicy${index + 1}`] = new IAM.ManagedPolicy({
+    resources[`${env.id}ExecutionPolicy${String(index + 1)}`] = new IAM.ManagedPolicy({
       ManagedPolicyName: sub(`${arns.stack}-execution-${part.name}`),
       Description: sub(`CloudFormation execution role of ${arns.stack}: ${part.name}`),
       Roles: [ref(executionRoleId(env))],
@@ -278,5 +278,5 @@ export function bootstrapTemplate(): CfnTemplate {
         Condition: 'CreateOidcProvider',
       },
     },
-  } as CfnTemplate;
+  };
 }

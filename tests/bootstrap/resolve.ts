@@ -61,28 +61,30 @@ export function resolveBootstrap(options: ResolveOptions = {}): Record<string, R
   };
   const conditions: Record<string, boolean> = {};
   const evaluate = (node: Json): Json | typeof NO_VALUE => {
-    if (Array.isArray(node)) return node.map(evaluate).filter((v) => v !== NO_VALUE) as Json[];
+    if (Array.isArray(node)) return node.map(evaluate).filter((v): v is Json => v !== NO_VALUE);
     if (node === null || typeof node !== 'object') return node;
-    const keys = Object.keys(node);
-    if (keys.length === 1) {
-      const [key] = keys as [string];
-      const arg = node[key]!;
+    const entries = Object.entries(node);
+    const [only] = entries;
+    if (entries.length === 1 && only) {
+      const [key, arg] = only;
       switch (key) {
         case 'Ref':
           if (arg === 'AWS::NoValue') return NO_VALUE;
-          if (typeof arg === 'string' && arg in parameters) return parameters[arg]!;
-          return `ref:${String(arg)}`;
+          if (typeof arg !== 'string') throw new Error('Ref of a non-string');
+          return parameters[arg] ?? `ref:${arg}`;
         case 'Fn::Sub':
-          return String(arg).replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-            if (name in parameters) return parameters[name]!;
-            throw new Error(`Fn::Sub of unknown \${${name}}`);
+          if (typeof arg !== 'string') throw new Error('Fn::Sub with variables is not used here');
+          return arg.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+            const value = parameters[name];
+            if (value === undefined) throw new Error(`Fn::Sub of unknown \${${name}}`);
+            return value;
           });
         case 'Fn::GetAtt': {
           const [logicalId, attribute] = arg as [string, string];
           if (attribute !== 'Arn') throw new Error(`GetAtt ${logicalId}.${attribute}`);
-          const resource = template.Resources[logicalId]!;
-          if (resource.Type === 'AWS::IAM::Role') return `arn:aws:iam::${ACCOUNT}:role/${logicalId}`;
-          throw new Error(`GetAtt of ${resource.Type}`);
+          const resource = template.Resources[logicalId];
+          if (resource?.Type === 'AWS::IAM::Role') return `arn:aws:iam::${ACCOUNT}:role/${logicalId}`;
+          throw new Error(`GetAtt of ${resource?.Type ?? logicalId}`);
         }
         case 'Fn::If': {
           const [condition, whenTrue, whenFalse] = arg as [string, Json, Json];
@@ -93,7 +95,7 @@ export function resolveBootstrap(options: ResolveOptions = {}): Record<string, R
           return a === b;
         }
         case 'Fn::Not':
-          return !(evaluate((arg as Json[])[0]!) as boolean);
+          return !(evaluate((arg as Json[])[0] ?? null) as boolean);
         default:
           break;
       }
@@ -106,8 +108,8 @@ export function resolveBootstrap(options: ResolveOptions = {}): Record<string, R
     return out;
   };
   const conditionValue = (name: string): boolean => {
-    if (!(name in conditions)) conditions[name] = evaluate(template.Conditions[name]!) as boolean;
-    return conditions[name]!;
+    conditions[name] ??= evaluate(template.Conditions[name] ?? null) as boolean;
+    return conditions[name];
   };
   const resources: Record<string, ResolvedResource> = {};
   for (const [id, resource] of Object.entries(template.Resources)) {

@@ -21,7 +21,7 @@ export async function decide(role: RolePolicies, ask: Ask): Promise<Decision> {
         resource: { resource: ask.resource, accountId: ACCOUNT },
         contextVariables: ask.context ?? {},
       },
-      identityPolicies: role.policies.map((policy, i) => ({ name: `${role.id}-${i}`, policy })),
+      identityPolicies: role.policies.map((policy, i) => ({ name: `${role.id}-${String(i)}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       ...(ask.boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: ask.boundary }] } : {}),
@@ -30,5 +30,5 @@ export async function decide(role: RolePolicies, ask: Ask): Promise<Decision> {
   );
   if (result.resultType === 'error')
     throw new Error(`${ask.action} on ${ask.resource}: ${JSON.stringify(result.errors)}`);
-  return result.overallResult as Decision;
+  return result.overallResult;
 }

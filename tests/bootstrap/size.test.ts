@@ -6,12 +6,12 @@ import { resolveBootstrap, roles } from './resolve.js';
 t.test('every role fits IAM size quotas', async (t) => {
   const resources = resolveBootstrap({ hostedZoneId: 'Z0123456789ABCDEFGHIJ' });
   for (const role of roles(resources)) {
-    t.comment(`${role.id}: ${role.inlineSize} characters`);
-    t.ok(role.inlineSize <= 10240, `${role.id} inline policies: ${role.inlineSize} <= 10240`);
+    t.comment(`${role.id}: ${String(role.inlineSize)} characters`);
+    t.ok(role.inlineSize <= 10240, `${role.id} inline policies: ${String(role.inlineSize)} <= 10240`);
   }
   for (const [id, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
     const size = JSON.stringify(resource.Properties.PolicyDocument).length;
-    t.ok(size <= 6144, `${id}: ${size} <= 6144`);
+    t.ok(size <= 6144, `${id}: ${String(size)} <= 6144`);
   }
 });

@@ -41,9 +41,10 @@ t.test('every job with AWS credentials runs in an environment a bootstrap role t
       );
     const matrix = job.strategy?.matrix?.environment;
     const values = Array.isArray(matrix) ? matrix : dispatchable;
-    const environments = /\$\{\{/.test(job.environment ?? '')
-      ? values.map((v) => job.environment!.replace(/\$\{\{[^}]+\}\}/, v))
-      : [job.environment!];
+    const declared = job.environment ?? '';
+    const environments = /\$\{\{/.test(declared)
+      ? values.map((v) => declared.replace(/\$\{\{[^}]+\}\}/, v))
+      : [declared];
     for (const environment of environments) {
       seen.add(environment);
       t.ok(trusted.has(environment), `${name}: environment ${environment} has a bootstrap role`);

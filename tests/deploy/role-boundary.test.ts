@@ -66,12 +66,12 @@ t.test(
       t.match(
         input.templateUrl,
         new RegExp(`/${prefix}root-[0-9a-f]{64}\\.yaml$`),
-        `execute=${execute}: ${prefix}`,
+        `execute=${String(execute)}: ${prefix}`,
       );
       const keys = world.s3.calls.filter((c) => c.name === 'putObject').map((c) => String(c.arg));
       t.ok(
         keys.length > 0 && keys.every((k) => k.startsWith(prefix)),
-        `execute=${execute}: every upload under ${prefix}`,
+        `execute=${String(execute)}: every upload under ${prefix}`,
       );
     }
   },
