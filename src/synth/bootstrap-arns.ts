@@ -61,6 +61,8 @@ export function environmentArns(env: CiEnvironment) {
     /** Secrets the tool itself writes (the first admin's credentials). */
     toolSecrets: [arn('secretsmanager', `secret:${stack}/*`), arn('secretsmanager', `secret:${stack}-*`)],
     alarms: arn('cloudwatch', `alarm:${stack}-*`),
+    /** Alarms Application Auto Scaling makes for a target-tracking policy on the stack's service. */
+    scalingAlarms: arn('cloudwatch', `alarm:TargetTracking-service/${stack}-*`),
     topics: arn('sns', `${stack}-*`),
     /** Buckets the stack creates (ALB access logs): generated names are the lowercased stack name first. */
     buckets: `arn:\${AWS::Partition}:s3:::${stack}-*`,

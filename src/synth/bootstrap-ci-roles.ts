@@ -208,6 +208,9 @@ export function deployRolePolicy(env: CiEnvironment) {
     allow('RunOneOffTask', ['ecs:RunTask'], arns.taskDefinitions, {
       ArnLike: { 'ecs:cluster': sub(arns.clusters) },
     }),
+    allow('TagOneOffTask', ['ecs:TagResource'], arns.tasks, {
+      StringEquals: { 'ecs:CreateAction': 'RunTask' },
+    }),
     allow('PassTaskRoles', ['iam:PassRole'], arns.roles, {
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
     }),

@@ -240,6 +240,15 @@ function networkAndServiceStatements(env: CiEnvironment): PolicyStatement[] {
       ],
       arns.logGroups,
     ),
+    // A target-tracking policy makes its alarms (TargetTracking-service/<cluster>/...) with the caller's rights.
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_id-based-policy-examples.html
+    allow(
+      'ScalingAlarms',
+      ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'],
+      arns.scalingAlarms,
+    ),
+    // Flow logs delivered to S3 set up a log delivery; AWS has no ARN for it.
+    allow('FlowLogDelivery', ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery'], '*'),
     allow(
       'OwnAlarms',
       [
@@ -292,17 +301,17 @@ function iamStatements(env: CiEnvironment): PolicyStatement[] {
     // A role is created, or gets more rights, only with the environment's boundary on it.
     allow(
       'BoundedRoleChanges',
-      [
-        'iam:CreateRole',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:AttachRolePolicy',
-        'iam:DetachRolePolicy',
-        'iam:PutRolePermissionsBoundary',
-      ],
+      ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
       arns.roles,
       bounded,
     ),
+    // The one managed policy a template attaches: Session Manager for the NAT instance.
+    allow('SsmManagedPolicyOnly', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], arns.roles, {
+      StringEquals: {
+        ...bounded.StringEquals,
+        'iam:PolicyARN': sub('arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore'),
+      },
+    }),
     allow(
       'OwnRoles',
       [
@@ -451,11 +460,13 @@ export function executionRolePolicies(
 ): { name: string; document: ReturnType<typeof document> }[] {
   const services = networkAndServiceStatements(env);
   const creates = services.filter((s) => s.Sid.startsWith('Create') || s.Sid.includes('OnCreate'));
-  const rest = services.filter((s) => !creates.includes(s));
+  const tagged = services.filter((s) => s.Sid === 'ChangeOwnResources');
+  const rest = services.filter((s) => !creates.includes(s) && !tagged.includes(s));
   return [
     { name: 'stacks-and-iam', document: document([...cloudFormationStatements(env), ...iamStatements(env)]) },
     { name: 'creates', document: document(creates) },
-    { name: 'own-resources', document: document(rest) },
+    { name: 'tagged-resources', document: document(tagged) },
+    { name: 'named-resources', document: document(rest) },
   ];
 }
 

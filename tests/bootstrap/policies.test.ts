@@ -489,16 +489,17 @@ t.test('roles made by a stack carry the environment’s boundary, which only the
     const newRole = `arn:aws:iam::${ACCOUNT}:role/${env.stack}-AppStack-1A2B-TaskRole-3C4D`;
     for (const other of ENVS) {
       const boundary = `arn:aws:iam::${ACCOUNT}:policy/${other.stack}-role-boundary`;
-      for (const name of [
-        'iam:CreateRole',
-        'iam:PutRolePolicy',
-        'iam:AttachRolePolicy',
-        'iam:PutRolePermissionsBoundary',
-      ]) {
+      const ssm = { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' };
+      for (const [name, extra] of [
+        ['iam:CreateRole', {}],
+        ['iam:PutRolePolicy', {}],
+        ['iam:AttachRolePolicy', ssm],
+        ['iam:PutRolePermissionsBoundary', {}],
+      ] as const) {
         const decision = await decide(execution, {
           action: name,
           resource: newRole,
-          context: { 'iam:PermissionsBoundary': boundary },
+          context: { 'iam:PermissionsBoundary': boundary, ...extra },
         });
         if (other.name === env.name) t.equal(decision, 'Allowed', `${env.id}: ${name} with its own boundary`);
         else t.not(decision, 'Allowed', `${env.id}: no ${name} with ${other.name}'s boundary`);
@@ -508,6 +509,18 @@ t.test('roles made by a stack carry the environment’s boundary, which only the
       await decide(execution, { action: 'iam:CreateRole', resource: newRole }),
       'Allowed',
       `${env.id}: no role without a boundary`,
+    );
+    t.not(
+      await decide(execution, {
+        action: 'iam:AttachRolePolicy',
+        resource: newRole,
+        context: {
+          'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/${env.stack}-role-boundary`,
+          'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess',
+        },
+      }),
+      'Allowed',
+      `${env.id}: no managed policy but Session Manager's`,
     );
     t.equal(
       await decide(execution, {
