@@ -16,7 +16,13 @@ import {
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 import { waitHealthy, type FetchLike, type HealthProbe, type HealthResult } from './health.js';
-import { packageTemplates, rootParameterNames, type PackageResult, type TemplateSet } from './package.js';
+import {
+  packageTemplates,
+  rootParameterNames,
+  stackKeyPrefix,
+  type PackageResult,
+  type TemplateSet,
+} from './package.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, watchStack, type WatchEvent } from './watch.js';
@@ -158,7 +164,13 @@ export async function deploy(
   hooks.onStep?.({ step: 'bucket', bucket, created });
   const packaged = await packageTemplates(
     deps.s3,
-    { bucket, account: identity.account, region: deps.region, endpoint: deps.endpoint },
+    {
+      bucket,
+      account: identity.account,
+      region: deps.region,
+      endpoint: deps.endpoint,
+      keyPrefix: stackKeyPrefix(stackName, !request.execute),
+    },
     request.templates,
   );
   hooks.onStep?.({ step: 'packaged', result: packaged });

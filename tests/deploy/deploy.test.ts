@@ -107,7 +107,7 @@ t.test(
     t.same(create.parameters, { DesiredCount: '1' }, 'only parameters the root template declares');
     t.match(
       create.templateUrl,
-      /^https:\/\/metabase-aws-artifacts-111122223333-eu-west-1\.s3\.eu-west-1\.amazonaws\.com\/templates\/root-[0-9a-f]{64}\.yaml$/,
+      /^https:\/\/metabase-aws-artifacts-111122223333-eu-west-1\.s3\.eu-west-1\.amazonaws\.com\/metabase-dev\/templates\/root-[0-9a-f]{64}\.yaml$/,
     );
     t.ok(
       events.some((e) => e.stackId === nestedId('NetworkStack') && e.logicalId === 'Thing'),

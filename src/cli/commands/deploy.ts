@@ -1,6 +1,6 @@
 // `deploy`: validates the params offline, then runs the deploy flow and prints as it goes. With --json the
 // progress goes to stderr and stdout holds one JSON document.
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
@@ -16,6 +16,7 @@ import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../error
 import type { CliIo } from '../io.js';
 import { defaultStackName } from '../flags.js';
 import { loadParamsOrExplain } from '../params.js';
+import { requireBoundaryWithRole } from '../role-boundary.js';
 import { explainAwsError } from '../../aws/errors.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
@@ -83,7 +84,8 @@ export async function deployCommand(
 ): Promise<number> {
   const started = (deps.clock ?? systemClock).now();
   const stackName = defaultStackName(options);
-  const { values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
+  const { file, values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
+  requireBoundaryWithRole(stackName, options.roleArn, values, relative(io.cwd, file) || file);
   if (options.execute && !options.yes && !io.isTty) {
     throw new UserError(
       `deploy ${stackName}: confirmation needed, but this is not an interactive terminal`,
