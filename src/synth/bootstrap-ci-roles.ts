@@ -67,6 +67,8 @@ function readStatements(env: CiEnvironment): PolicyStatement[] {
         'logs:DescribeLogGroups',
         'secretsmanager:ListSecrets',
         'cloudwatch:GetMetricData',
+        // status reads the database's FreeStorageSpace with GetMetricStatistics (src/aws/cloudwatch.ts).
+        'cloudwatch:GetMetricStatistics',
         // Listing without an alarm name is authorized on "*"; the alarm definitions are not secret.
         'cloudwatch:DescribeAlarms',
         'application-autoscaling:DescribeScalableTargets',
