@@ -24,6 +24,8 @@ export interface StackInfo {
   outputs: Record<string, string>;
   parameters: Record<string, string>;
   terminationProtection: boolean;
+  /** Stack-level tags; this tool's stacks carry managed-by: metabase-aws (deploy/ownership.ts). */
+  tags: Record<string, string>;
 }
 
 /** One live stack of the account and region, as DescribeStacks lists it. */
@@ -152,6 +154,7 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
             (s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']),
           ),
           terminationProtection: s.EnableTerminationProtection === true,
+          tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
         };
       } catch (error) {
         if (isMissingStack(error)) return undefined;

@@ -1,4 +1,5 @@
 // The flags and defaults several commands share; main.ts and the commands both import them from here.
+import { basename } from 'node:path';
 import type { Argv } from 'yargs';
 
 export function paramsFlags<T>(argv: Argv<T>) {
@@ -42,10 +43,18 @@ export function stackFlags<T>(argv: Argv<T>) {
     .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' });
 }
 
-/** metabase-<env> unless --stack-name says otherwise. */
+/**
+ * --stack-name, else metabase-<env>, else (for --params FILE) metabase-<FILE's name without .json>: a
+ * params file never lands in another environment's stack (`--params params/prod.json` is metabase-prod,
+ * not metabase-dev).
+ */
 export function defaultStackName(options: {
   env?: string | undefined;
+  params?: string | undefined;
   stackName?: string | undefined;
 }): string {
-  return options.stackName ?? `metabase-${options.env ?? 'dev'}`;
+  if (options.stackName !== undefined) return options.stackName;
+  if (options.env === undefined && options.params !== undefined)
+    return `metabase-${basename(options.params).replace(/\.json$/i, '')}`;
+  return `metabase-${options.env ?? 'dev'}`;
 }

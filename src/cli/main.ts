@@ -4,6 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { EXIT_ERROR, UserError } from './errors.js';
 import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
 import type { CliIo } from './io.js';
+import { allowsUnmanaged, ownershipFlag } from './ownership.js';
 
 const PROGRAM = 'metabase-aws';
 
@@ -112,7 +113,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'drift',
       'Check whether the deployed stack and every nested stack still match their templates (exit 2 when drifted)',
       (y) =>
-        stackFlags(y).option('timeout', {
+        ownershipFlag(stackFlags(y)).option('timeout', {
           type: 'number',
           default: 600,
           describe: 'Give up waiting for drift detection after this many seconds',
@@ -133,6 +134,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             endpointUrl: args.endpointUrl,
             json: args.json,
             timeout: args.timeout,
+            allowUnmanaged: allowsUnmanaged(args),
           },
           io,
         );
@@ -142,7 +144,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'deploy',
       'Create or update the stack: package templates, preview the change set, execute, wait for Metabase',
       (y) =>
-        stackFlags(y)
+        ownershipFlag(stackFlags(y))
           .option('bucket', {
             type: 'string',
             requiresArg: true,
@@ -192,6 +194,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             execute: args.execute,
             waitHealthy: args.waitHealthy,
             allowReplacement: args.allowReplacement,
+            allowUnmanaged: allowsUnmanaged(args),
             json: args.json,
           },
           io,
@@ -202,7 +205,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'destroy',
       'Delete the stack and its nested stacks, then the artifacts bucket; keeps the DB final snapshot',
       (y) =>
-        stackFlags(y)
+        ownershipFlag(stackFlags(y))
           .option('bucket', {
             type: 'string',
             requiresArg: true,
@@ -248,6 +251,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             disableProtection: args.disableProtection,
             retainFailed: args.retainFailed,
             keepArtifacts: args.keepArtifacts,
+            allowUnmanaged: allowsUnmanaged(args),
             json: args.json,
           },
           io,

@@ -15,6 +15,7 @@ import {
 } from './changeset.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
+import { assertManagedStack } from './ownership.js';
 import { waitHealthy, type FetchLike, type HealthProbe, type HealthResult } from './health.js';
 import { packageTemplates, rootParameterNames, type PackageResult, type TemplateSet } from './package.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
@@ -42,10 +43,12 @@ export interface DeployRequest {
   waitHealthy: boolean;
   healthTimeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Update or replace a stack without this tool's managed-by tag (the ownership override flag). */
+  allowUnmanaged?: boolean | undefined;
 }
 
 export type DeployStep =
-  | { step: 'identity'; identity: Identity }
+  | { step: 'identity'; identity: Identity; region: string }
   | { step: 'recreate'; status: string }
   | { step: 'bucket'; bucket: string; created: boolean }
   | { step: 'packaged'; result: PackageResult }
@@ -137,10 +140,12 @@ export async function deploy(
   const { cf, clock } = deps;
   const { stackName } = request;
   const identity = await deps.sts.callerIdentity();
-  hooks.onStep?.({ step: 'identity', identity });
+  hooks.onStep?.({ step: 'identity', identity, region: deps.region });
 
   const existing = await cf.describeStack(stackName);
   const plan = planFor(stackName, existing);
+  if (existing && plan !== 'CREATE')
+    assertManagedStack(`deploy`, existing, 'update', request.allowUnmanaged === true);
   if (plan === 'RECREATE' && !request.execute) {
     throw new OperationError(
       `deploy ${stackName}: the stack is ${existing?.status} from an earlier failed create; there is nothing to compare against`,

@@ -369,6 +369,7 @@ t.test(
       outputs: {},
       parameters: {},
       terminationProtection: false,
+      tags: { 'managed-by': 'metabase-aws' },
     });
     const { io: cli } = io();
     const error = (await destroyCommand(options({ retainFailed: true }), cli, {

@@ -175,18 +175,17 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs â†’ command â†
   const cfn = mockClient(CloudFormationClient);
   t.teardown(() => cfn.restore());
   const arn = stackArn('metabase-staging');
-  cfn
-    .on(DescribeStacksCommand)
-    .resolves({
-      Stacks: [
-        {
-          StackId: arn,
-          StackName: 'metabase-staging',
-          StackStatus: 'CREATE_COMPLETE',
-          CreationTime: new Date(0),
-        },
-      ],
-    });
+  cfn.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackId: arn,
+        StackName: 'metabase-staging',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(0),
+        Tags: [{ Key: 'managed-by', Value: 'metabase-aws' }],
+      },
+    ],
+  });
   cfn.on(ListStackResourcesCommand).resolves({
     StackResourceSummaries: [
       {
@@ -198,14 +197,12 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs â†’ command â†
     ],
   });
   cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
-  cfn
-    .on(DescribeStackDriftDetectionStatusCommand)
-    .resolves({
-      StackId: arn,
-      StackDriftDetectionId: 'd-1',
-      DetectionStatus: 'DETECTION_COMPLETE',
-      Timestamp: new Date(0),
-    });
+  cfn.on(DescribeStackDriftDetectionStatusCommand).resolves({
+    StackId: arn,
+    StackDriftDetectionId: 'd-1',
+    DetectionStatus: 'DETECTION_COMPLETE',
+    Timestamp: new Date(0),
+  });
   cfn.on(DescribeStackResourceDriftsCommand).resolves({
     StackResourceDrifts: [
       {

@@ -16,6 +16,7 @@ import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../error
 import type { CliIo } from '../io.js';
 import { defaultStackName } from '../flags.js';
 import { loadParamsOrExplain } from '../params.js';
+import { stackNameProblem } from '../../params/validate.js';
 import { explainAwsError } from '../../aws/errors.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
@@ -33,6 +34,8 @@ export interface DeployOptions {
   execute: boolean;
   waitHealthy: boolean;
   allowReplacement: boolean;
+  /** the ownership override: update a stack without this tool's managed-by tag */
+  allowUnmanaged?: boolean | undefined;
   json: boolean;
 }
 
@@ -49,7 +52,7 @@ export interface DeployCommandDeps {
 function stepText(step: DeployStep, stackName: string): string | undefined {
   switch (step.step) {
     case 'identity':
-      return `Account ${step.identity.account} (${step.identity.arn})`;
+      return `Target: stack ${stackName} in account ${step.identity.account}, region ${step.region} (as ${step.identity.arn})`;
     case 'recreate':
       return `The stack is ${step.status} after an earlier failed create: deleting it and creating it again.`;
     case 'bucket':
@@ -83,6 +86,14 @@ export async function deployCommand(
 ): Promise<number> {
   const started = (deps.clock ?? systemClock).now();
   const stackName = defaultStackName(options);
+  if (options.stackName === undefined && options.params !== undefined) {
+    const problem = stackNameProblem(stackName);
+    if (problem)
+      throw new UserError(
+        `deploy ${options.params}: the stack name taken from the file name is not usable: ${problem}`,
+        'Pass --stack-name NAME to say which stack this file deploys to.',
+      );
+  }
   const { values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
   if (options.execute && !options.yes && !io.isTty) {
     throw new UserError(
@@ -112,6 +123,7 @@ export async function deployCommand(
   const printer =
     io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
   let refusal: UserError | undefined;
+  let account: string | undefined;
   // Ctrl-C at the prompt answers "no": the change set is discarded as for a declined deploy.
   const questions = interruptiblePrompt(prompt, io.stderr);
   const ask = async (question: string): Promise<string> => (await questions.ask(question)) ?? '';
@@ -129,7 +141,9 @@ export async function deployCommand(
       return typed === stackName;
     }
     if (options.yes) return true;
-    return /^y(es)?$/i.test(await ask(`Deploy these changes to ${stackName}? [y/N] `));
+    return /^y(es)?$/i.test(
+      await ask(`Deploy these changes to ${stackName} (account ${account ?? 'unknown'}, ${region})? [y/N] `),
+    );
   };
 
   const region = await session.region();
@@ -154,9 +168,11 @@ export async function deployCommand(
         waitHealthy: options.waitHealthy,
         healthTimeoutMs: deps.healthTimeoutMs,
         signal,
+        allowUnmanaged: options.allowUnmanaged,
       },
       {
         onStep: (step) => {
+          if (step.step === 'identity') account = step.identity.account;
           const text = stepText(step, stackName);
           if (text) info(`${text}\n`);
         },

@@ -32,6 +32,8 @@ export interface DestroyOptions {
   disableProtection: boolean;
   retainFailed: boolean;
   keepArtifacts: boolean;
+  /** the ownership override: delete a stack without this tool's managed-by tag */
+  allowUnmanaged?: boolean | undefined;
   json: boolean;
 }
 
@@ -92,7 +94,13 @@ export async function destroyCommand(
   const questions = interruptiblePrompt(prompt, io.stderr);
   const ask = questions.ask;
 
-  const plan = await wrap(planDestroy(destroyDeps, { stackName, bucket: options.bucket }));
+  const plan = await wrap(
+    planDestroy(destroyDeps, {
+      stackName,
+      bucket: options.bucket,
+      allowUnmanaged: options.allowUnmanaged,
+    }),
+  );
   if (!plan) {
     // Gone already, perhaps by a destroy interrupted after the stack went: the bucket step may be left.
     const bucket = await wrap(
