@@ -324,6 +324,9 @@ async function reportError(error: unknown, verb: string, io: CliIo): Promise<num
     io.stderr(`${verb}: interrupted.\n`);
     return 130;
   }
+  // A filesystem error no command caught (a path that is a file, a read-only directory): the user's input.
+  const { fileUserError, isSystemError } = await import('./files.js');
+  if (isSystemError(error)) return reportError(fileUserError(verb, error, io.cwd), verb, io);
   const { explainAwsError } = await import('../aws/errors.js');
   const explained = explainAwsError(error);
   if (explained) {
