@@ -6,6 +6,8 @@ export interface CliIo {
   isTty: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The script that was run (process.argv[1]): hints name the tool the way the user ran it. */
+  program?: string | undefined;
 }
 
 export function processIo(): CliIo {
@@ -15,5 +17,6 @@ export function processIo(): CliIo {
     isTty: process.stdout.isTTY === true && process.stdin.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    program: process.argv[1],
   };
 }

@@ -3,6 +3,7 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT_ERROR, UserError } from './errors.js';
 import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
+import { hintingIo } from './invocation.js';
 import type { CliIo } from './io.js';
 import { allowsUnmanaged, ownershipFlag } from './ownership.js';
 
@@ -12,8 +13,10 @@ const PROGRAM = 'metabase-aws';
 class UsageError extends Error {}
 
 /** Parses argv and runs one command. Returns the exit code; never throws for a user mistake. */
-export async function run(argv: string[], io: CliIo): Promise<number> {
+export async function run(argv: string[], terminal: CliIo): Promise<number> {
   let exitCode = 0;
+  // Commands and errors print hints as `metabase-aws <command>`; this io shows them as the user ran the tool.
+  const io = hintingIo(terminal, argv);
   const verb = argv.find((arg) => !arg.startsWith('-')) ?? PROGRAM;
   const parser = yargs(argv)
     .scriptName(PROGRAM)
@@ -298,7 +301,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     });
   try {
     await parser.parseAsync(argv, {}, (error, _parsed, output) => {
-      if (output && !error) io.stdout(output.endsWith('\n') ? output : `${output}\n`);
+      if (output && !error) terminal.stdout(output.endsWith('\n') ? output : `${output}\n`);
     });
     return exitCode;
   } catch (error) {

@@ -28,7 +28,7 @@ export function assertManagedStack(
   const found = stack.tags?.[key];
   const tagged = found === undefined ? `has no ${key} tag` : `is tagged ${key}: ${found}`;
   throw new OperationError(
-    `${verb} ${stack.stackName}: refusing to ${what} a stack this tool did not create (it ${tagged}; every stack metabase-aws deploys is tagged ${key}: ${value})`,
+    `${verb} ${stack.stackName}: refusing to ${what} a stack this tool did not create (it ${tagged}; every stack this tool deploys is tagged ${key}: ${value})`,
     `Check --stack-name, --env, --region and --profile. If this really is the stack you mean, run again with --${UNMANAGED_OVERRIDE_FLAG}.`,
   );
 }
