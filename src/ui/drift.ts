@@ -32,7 +32,7 @@ function palette(colour: boolean): Palette {
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function wantsColour(isTty: boolean, env: NodeJS.ProcessEnv): boolean {
-  return isTty && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+  return isTty && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
 }
 
 const RESOURCE_MARK: Record<ResourceDriftStatus, string> = {

@@ -9,11 +9,11 @@ import { OperationError } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
 import { renderPreview } from '../../ui/changeset-view.js';
-import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
 import { loadParamsOrExplain } from '../params.js';
 import { stackNameProblem } from '../../params/validate.js';
@@ -120,8 +120,7 @@ export async function deployCommand(
   const prompt = deps.prompt ?? terminalPrompt;
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
-  const printer =
-    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer = progressPrinter(io, info, style, clock.now, options.json);
   let refusal: UserError | undefined;
   let account: string | undefined;
   // Ctrl-C at the prompt answers "no": the change set is discarded as for a declined deploy.

@@ -13,11 +13,11 @@ import {
 } from '../../deploy/destroy.js';
 import { OperationError } from '../../deploy/errors.js';
 import { renderPlan, renderSummary } from '../../ui/destroy-view.js';
-import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { renderStillRunning } from '../../ui/report.js';
 import { makeStyle } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
@@ -148,8 +148,7 @@ export async function destroyCommand(
     }
   }
 
-  const printer =
-    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer = progressPrinter(io, info, style, clock.now, options.json);
   const onDeleteFailed = async (failures: LeftBehind[], attempt: number): Promise<FailureDecision> => {
     printer.finish();
     info(
