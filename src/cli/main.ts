@@ -67,7 +67,7 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
     )
     .command(
       'cost',
-      'Estimate the monthly AWS bill of a params file, with and without the free tier (no AWS call)',
+      'Estimate the monthly AWS bill of a params file, optionally with a free tier (no AWS call)',
       (y) =>
         paramsFlags(y)
           .option('region', {
@@ -80,11 +80,23 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
             type: 'boolean',
             default: false,
             describe: 'Print the estimate as JSON on stdout',
+          })
+          .option('free-tier', {
+            choices: ['none', 'credits', 'legacy'] as const,
+            default: 'none' as const,
+            describe:
+              'Free tier to count: none; credits (accounts opened on or after 15 July 2025); legacy (12-month tier of older accounts)',
           }),
       async (args) => {
         const { costCommand } = await import('./commands/cost.js');
         exitCode = await costCommand(
-          { env: args.env, params: args.params, region: args.region, json: args.json },
+          {
+            env: args.env,
+            params: args.params,
+            region: args.region,
+            json: args.json,
+            freeTier: args.freeTier,
+          },
           io,
         );
       },
