@@ -16,6 +16,7 @@ import {
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 import { assertManagedStack } from './ownership.js';
+import { previewBucket } from './preview.js';
 import { waitHealthy, type FetchLike, type HealthProbe, type HealthResult } from './health.js';
 import { packageTemplates, rootParameterNames, type PackageResult, type TemplateSet } from './package.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
@@ -50,7 +51,7 @@ export interface DeployRequest {
 export type DeployStep =
   | { step: 'identity'; identity: Identity; region: string }
   | { step: 'recreate'; status: string }
-  | { step: 'bucket'; bucket: string; created: boolean }
+  | { step: 'bucket'; bucket: string; created: boolean; preview?: boolean }
   | { step: 'packaged'; result: PackageResult }
   | { step: 'change-set'; type: 'CREATE' | 'UPDATE'; name: string }
   | { step: 'executing'; stackId: string }
@@ -153,14 +154,19 @@ export async function deploy(
     );
   }
 
-  const { bucket, created } = await ensureArtifactsBucket(deps.s3, {
-    account: identity.account,
-    region: deps.region,
-    bucket: request.bucket,
-    verb: 'deploy',
-    endpoint: deps.endpoint,
-  });
-  hooks.onStep?.({ step: 'bucket', bucket, created });
+  const { bucket, created } = request.execute
+    ? await ensureArtifactsBucket(deps.s3, {
+        account: identity.account,
+        region: deps.region,
+        bucket: request.bucket,
+        verb: 'deploy',
+        endpoint: deps.endpoint,
+      })
+    : {
+        bucket: await previewBucket(deps.s3, { ...request, account: identity.account, region: deps.region }),
+        created: false,
+      };
+  hooks.onStep?.({ step: 'bucket', bucket, created, preview: !request.execute });
   const packaged = await packageTemplates(
     deps.s3,
     { bucket, account: identity.account, region: deps.region, endpoint: deps.endpoint },

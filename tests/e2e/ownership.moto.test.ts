@@ -8,6 +8,7 @@ import {
   DescribeStacksCommand,
   ListChangeSetsCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { runCli } from '../support/cli.js';
 import { motoTestEnv } from './support/moto-env.js';
 import { writeStandIns } from './support/standins.js';
 
-const { moto, cf, run } = await motoTestEnv();
+const { moto, cf, s3, run } = await motoTestEnv();
 t.teardown(() => moto.stop());
 const templates = await writeStandIns();
 const other = `other-app-${run}`;
@@ -87,6 +88,19 @@ t.test(
     const dir = await mkdtemp(join(tmpdir(), 'ownership-'));
     const file = join(dir, `e2e${run}.json`);
     await copyFile('params/dev.json', file);
+    const bucket = `metabase-e2e-ownership-${run}`;
+    const refused = await runCli([
+      'deploy',
+      '--params',
+      file,
+      '--no-execute',
+      '--bucket',
+      bucket,
+      ...endpoint,
+    ]);
+    t.equal(refused.code, 1, 'a preview does not create the artifacts bucket');
+    t.match(refused.stderr, /--no-execute creates nothing/);
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const result = await runCli([
       'deploy',
       '--params',
@@ -95,7 +109,7 @@ t.test(
       '--templates',
       templates,
       '--bucket',
-      `metabase-e2e-ownership-${run}`,
+      bucket,
       ...endpoint,
     ]);
     t.equal(result.code, 0, result.stderr);

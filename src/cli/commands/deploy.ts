@@ -56,6 +56,8 @@ function stepText(step: DeployStep, stackName: string): string | undefined {
     case 'recreate':
       return `The stack is ${step.status} after an earlier failed create: deleting it and creating it again.`;
     case 'bucket':
+      if (step.preview)
+        return `Preview: CloudFormation reads nested templates only from S3, so any changed ones go to s3://${step.bucket} under new content-addressed keys (nothing a stack uses is replaced); the stack is not changed.`;
       return step.created
         ? `Created artifacts bucket s3://${step.bucket} (private, encrypted, TLS only)`
         : `Artifacts bucket s3://${step.bucket}`;
