@@ -16,6 +16,7 @@ import type { CliIo } from '../io.js';
 import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
 import { loadParamsOrExplain } from '../params.js';
+import { staleTemplates } from '../stale.js';
 import { stackNameProblem } from '../../params/validate.js';
 import { explainAwsError } from '../../aws/errors.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
@@ -104,6 +105,14 @@ export async function deployCommand(
     );
   }
   const templatesDir = options.templates ? resolve(io.cwd, options.templates) : SHIPPED_TEMPLATES;
+  if (!options.templates) {
+    const stale = await staleTemplates(templatesDir);
+    if (stale.length > 0)
+      throw new UserError(
+        `deploy ${templatesDir}: the templates are stale: ${stale.join(', ')} differ from what src/synth generates now`,
+        'Run `metabase-aws synth` (and review and commit the diff), then deploy again.',
+      );
+  }
   const templates = await readTemplateSet(templatesDir).catch((error: unknown) => {
     throw new UserError(
       `deploy ${templatesDir}: cannot read the templates (${(error as Error).message})`,
