@@ -1,13 +1,24 @@
 // The CLI. Each command's module is imported only when that command runs, so `--help` and `synth`
 // never load the AWS SDK.
 import yargs, { type Argv } from 'yargs';
+import { readFileSync } from 'node:fs';
 import { EXIT_ERROR, UserError } from './errors.js';
 import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
+import { closestName } from '../params/suggest.js';
 import { hintingIo } from './invocation.js';
 import type { CliIo } from './io.js';
 import { allowsUnmanaged, ownershipFlag } from './ownership.js';
 
 const PROGRAM = 'metabase-aws';
+/** package.json two levels up, from src/cli and dist/cli alike; read, not imported, so its dependency list stays out of the bundle. */
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** A command line yargs refused: unknown command or flag, missing value, conflicting flags. */
 class UsageError extends Error {}
@@ -302,7 +313,7 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(argv.includes('--version') ? packageVersion() : 'unknown')
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
@@ -320,13 +331,60 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
     if (error instanceof UsageError) {
       const message = error.message.startsWith('Did you mean')
         ? `unknown command "${verb}". ${error.message}`
-        : error.message;
+        : usageHint(error.message, argv);
       io.stderr(`${PROGRAM}: ${message}\nRun \`${PROGRAM} --help\` for usage.\n`);
       return EXIT_ERROR;
     }
     return reportError(error, verb, io);
   }
 }
+
+/**
+ * yargs' own words plus the likely fix: an environment given as a positional (`deploy dev`), or a flag
+ * one typo away from a real one (`--stak-name`).
+ */
+function usageHint(message: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
+  const hints: string[] = [];
+  for (const arg of unknown) {
+    if (!arg.startsWith('-') && /^[A-Za-z][\w-]*$/.test(arg) && argv.includes(arg))
+      hints.push(`an environment is a flag: --env ${arg}`);
+    else {
+      const known = KNOWN_FLAGS.filter((flag) => flag !== arg);
+      const guess = closestName(arg.replace(/^-+/, ''), known);
+      if (guess) hints.push(`did you mean --${guess}?`);
+    }
+  }
+  return hints.length > 0 ? `${message} (${hints.join('; ')})` : message;
+}
+
+const KNOWN_FLAGS = [
+  'env',
+  'params',
+  'stack-name',
+  'region',
+  'profile',
+  'endpoint-url',
+  'json',
+  'yes',
+  'bucket',
+  'execute',
+  'no-execute',
+  'wait-healthy',
+  'no-wait-healthy',
+  'allow-replacement',
+  'role-arn',
+  'templates',
+  'timeout',
+  'disable-protection',
+  'retain-failed',
+  'keep-artifacts',
+  'out',
+  'diagrams',
+  'free-tier',
+  'help',
+  'version',
+];
 
 async function reportError(error: unknown, verb: string, io: CliIo): Promise<number> {
   if (error instanceof UserError) {
