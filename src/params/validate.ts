@@ -103,7 +103,11 @@ function coerce(
   };
   switch (definition.Type) {
     case 'Number':
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      // Every Number parameter of this stack counts something (tasks, days, GiB): CloudFormation would
+      // pass 1.5 on and the resource would fail mid-deploy, so a fraction is refused here.
+      if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+      if (typeof value === 'number' && Number.isFinite(value))
+        return fail(`expected a whole number, got ${value}`);
       return fail(
         `expected a number, got ${describe(value)}${typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`,
       );
@@ -122,7 +126,7 @@ function coerce(
       if (typeof value === 'string') return value;
       if (booleanLike && typeof value === 'boolean') return String(value);
       return fail(
-        `expected a string, got ${describe(value)}${typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`,
+        `expected a string, got ${describe(value)}${booleanLike && (typeof value === 'number' || typeof value === 'string') ? ' (write true or false)' : typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`,
       );
     }
   }
