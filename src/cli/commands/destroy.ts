@@ -19,6 +19,9 @@ import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../error
 import type { CliIo } from '../io.js';
 import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
+import { isManagedStack } from '../../deploy/ownership.js';
+import { closestName } from '../../params/suggest.js';
+import { stackNameProblem } from '../../params/validate.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
 export interface DestroyOptions {
@@ -55,6 +58,12 @@ export async function destroyCommand(
   deps: DestroyCommandDeps = {},
 ): Promise<number> {
   const stackName = defaultStackName(options);
+  const problem = stackNameProblem(stackName);
+  if (problem)
+    throw new UserError(
+      `destroy ${options.stackName === undefined ? `--env ${options.env ?? 'dev'}` : '--stack-name'}: ${problem}`,
+      'Pass the name of the deployed root stack, e.g. --stack-name metabase-dev or --env dev.',
+    );
   if (!options.yes && !io.isTty) {
     throw new UserError(
       `destroy ${stackName}: confirmation needed, but this is not an interactive terminal`,
@@ -102,6 +111,26 @@ export async function destroyCommand(
     }),
   );
   if (!plan) {
+    // A likely typo (--env prdo) must not end in "nothing to do", exit 0: a script would think prod is gone.
+    // Only for a name derived from --env: a name typed out with --stack-name is what the user asked for.
+    if (options.stackName === undefined) {
+      const owned = await session.cloudFormation
+        .liveStacks()
+        .then((stacks) =>
+          stacks
+            .filter((s) => !s.parentId && isManagedStack(s.tags) && s.stackName.startsWith('metabase-'))
+            .map((s) => s.stackName.slice('metabase-'.length)),
+        )
+        .catch(() => []);
+      const env = options.env ?? 'dev';
+      const guess = closestName(env, owned);
+      if (guess !== undefined && guess !== env) {
+        throw new UserError(
+          `destroy ${stackName}: the stack does not exist; did you mean --env ${guess} (metabase-${guess})?`,
+          `Nothing was deleted. Run destroy again with --env ${guess} if that is the one, or with --stack-name ${stackName} to confirm ${stackName} is gone.`,
+        );
+      }
+    }
     // Gone already, perhaps by a destroy interrupted after the stack went: the bucket step may be left.
     const bucket = await wrap(
       cleanUpAfterGone(
