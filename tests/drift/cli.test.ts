@@ -231,7 +231,8 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs â†’ command â†
   const saved = { ...process.env };
   Object.assign(process.env, env);
   t.teardown(() => {
-    for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
+    for (const key of Object.keys(env))
+      if (saved[key] === undefined) Reflect.deleteProperty(process.env, key);
   });
   const result = await runCli(['drift', '--env', 'staging', '--region', 'us-east-1', '--json']);
   t.equal(result.code, 2, result.stderr);

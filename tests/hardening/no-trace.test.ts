@@ -65,7 +65,7 @@ t.test('AWS commands: a bad region or endpoint, from a flag or the environment',
         );
       } finally {
         for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k];
+          if (v === undefined) Reflect.deleteProperty(process.env, k);
           else process.env[k] = v;
         }
       }

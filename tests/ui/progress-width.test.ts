@@ -16,7 +16,6 @@ import {
   type ScheduledEvent,
 } from '../deploy/fakes.js';
 
-// eslint-disable-next-line no-control-regex -- the point is to strip terminal escape sequences
 const ESCAPES = /\u001b\[[\d;]*[A-Za-z]/g;
 
 function networkUpdate(world: FakeWorld): void {
