@@ -7,6 +7,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 
 // This tool pins its SDK (package-lock.json) and supports Node 20: the SDK's notice that *later* SDK
@@ -63,6 +64,10 @@ export function stsClient(target: AwsTarget): STSClient {
 
 export function rdsClient(target: AwsTarget): RDSClient {
   return new RDSClient(commonConfig(target));
+}
+
+export function secretsManagerClient(target: AwsTarget): SecretsManagerClient {
+  return new SecretsManagerClient(commonConfig(target));
 }
 
 export function cloudWatchLogsClient(target: AwsTarget): CloudWatchLogsClient {

@@ -8,11 +8,13 @@ import {
   rdsClient,
   resolvedEndpoint,
   s3Client,
+  secretsManagerClient,
   stsClient,
   type AwsTarget,
 } from './clients.js';
 import { sdkRds, type RdsApi } from './rds.js';
 import { sdkS3, type S3Api } from './s3.js';
+import { sdkSecrets, type SecretsApi } from './secrets.js';
 import { sdkSts, type StsApi } from './sts.js';
 
 export class ApiCallCounter {
@@ -35,6 +37,7 @@ export interface AwsSession {
   s3: S3Api;
   sts: StsApi;
   rds: RdsApi;
+  secrets: SecretsApi;
   /** The region the clients resolved (flag, env or profile). */
   region(): Promise<string>;
   /** The endpoint override, when one is set: S3 URLs are then path-style on it. */
@@ -83,6 +86,11 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     client.middlewareStack.add(counter('rds', calls), COUNTER);
     return sdkRds(client);
   });
+  const secrets = lazy(() => {
+    const client = secretsManagerClient(target);
+    client.middlewareStack.add(counter('secretsmanager', calls), COUNTER);
+    return sdkSecrets(client);
+  });
   // Property getters keep construction lazy while callers use plain property access.
   return {
     get cloudFormation() {
@@ -96,6 +104,9 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     },
     get rds() {
       return rds();
+    },
+    get secrets() {
+      return secrets();
     },
     region: async () => s3Raw().config.region(),
     endpoint: resolvedEndpoint(target),

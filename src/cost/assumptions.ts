@@ -14,6 +14,8 @@ export interface UsageAssumptions {
   /** Container Insights: CloudWatch metrics it publishes for one cluster and service, and GB of performance events a task sends. */
   insightsMetrics: number;
   insightsGbPerTask: number;
+  /** Millions of DNS queries a month of Metabase's name, when the stack makes its Route 53 record. */
+  dnsQueriesMillions: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
@@ -24,6 +26,7 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
   dbChangeGbPerDay: 0.2,
   insightsMetrics: 20,
   insightsGbPerTask: 0.5,
+  dnsQueriesMillions: 1,
 };
 
 /**
@@ -33,7 +36,7 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
 export const STACK_SHAPE = {
   /** An internet-facing ALB has a public IPv4 address in each of its subnets (two AZs). */
   albPublicIps: 2,
-  /** DbMasterSecret and EncryptionKeySecret (data tier). */
+  /** DbMasterSecret and EncryptionKeySecret (data tier); AdminSecret comes on top with AdminEmail. */
   secrets: 2,
   natInstanceType: 't4g.nano',
   natInstanceVolumeGb: 8,
@@ -45,5 +48,6 @@ export const NOT_INCLUDED = [
   'Secrets Manager API calls ($0.05 per 10,000) and its 30-day trial of a new secret',
   'Fargate ephemeral storage beyond the free 20 GB (none configured)',
   'your own Docker Hub credentials secret, if you set DockerHubSecretArn',
+  'your Route 53 hosted zone itself ($0.50 a month, yours whether or not this stack uses it); the ACM certificate is free',
   'taxes, support plans, Savings Plans and reserved-instance discounts',
 ];

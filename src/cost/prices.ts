@@ -13,6 +13,8 @@ export interface RegionPrices {
   ebs: { gp3GbMonth: number };
   cloudwatch: { logsIngestionGb: number; logsStorageGbMonth: number; metricMonth: number };
   secretsManager: { secretMonth: number };
+  /** Queries of an alias record that points at a load balancer (the record DomainName + HostedZoneId make). */
+  route53: { aliasToElbQueryMillion: number };
 }
 
 export interface FreeTier {

@@ -3,6 +3,7 @@
 // through the hooks.
 import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
 import type { S3Api } from '../aws/s3.js';
+import type { SecretsApi } from '../aws/secrets.js';
 import type { Identity, StsApi } from '../aws/sts.js';
 import { ensureArtifactsBucket, MANAGED_STACK_TAGS } from './bucket.js';
 import {
@@ -26,6 +27,8 @@ import {
   type TemplateSet,
 } from './package.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
+import { certificateWatch, type PendingCertificate } from './certificate-wait.js';
+import { completeSetup, type SetupOutcome } from './setup.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, watchStack, type WatchEvent } from './watch.js';
 
@@ -37,6 +40,8 @@ export interface DeployDeps {
   endpoint: string | undefined;
   clock: Clock;
   fetch: FetchLike;
+  /** Where the generated Metabase admin password is written (first-admin setup). */
+  secrets?: SecretsApi | undefined;
 }
 
 export interface DeployRequest {
@@ -49,6 +54,8 @@ export interface DeployRequest {
   execute: boolean;
   waitHealthy: boolean;
   healthTimeoutMs?: number | undefined;
+  /** How long a certificate may wait for DNS validation (default 45 min). */
+  certificatePendingLimitMs?: number | undefined;
   signal?: AbortSignal | undefined;
   /** Update or replace a stack without this tool's managed-by tag (the ownership override flag). */
   allowUnmanaged?: boolean | undefined;
@@ -61,7 +68,8 @@ export type DeployStep =
   | { step: 'packaged'; result: PackageResult }
   | { step: 'change-set'; type: 'CREATE' | 'UPDATE'; name: string }
   | { step: 'executing'; stackId: string }
-  | { step: 'health'; url: string };
+  | { step: 'health'; url: string }
+  | { step: 'setup'; url: string };
 
 export interface DeployHooks {
   onStep?: ((step: DeployStep) => void) | undefined;
@@ -95,6 +103,10 @@ export interface DeployResult {
   rootCause?: RootCause | undefined;
   outputs: Record<string, string>;
   health?: HealthResult | undefined;
+  /** Metabase's first-admin setup, attempted once it is healthy. */
+  setup?: SetupOutcome | undefined;
+  /** For 'failed': the certificate that stayed pending DNS validation, when that is why deploy stopped. */
+  certificatePending?: PendingCertificate | undefined;
 }
 
 const RECREATE = new Set(['ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS']);
@@ -271,13 +283,28 @@ export async function deploy(
   await cf.executeChangeSet(changeSet.id);
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
   let watched: Awaited<ReturnType<typeof watchStack>>;
+  // A certificate ACM never validates would keep the stack waiting for days: stop watching after the
+  // limit, through a signal of our own next to Ctrl-C's.
+  const certificates = certificateWatch(clock, request.certificatePendingLimitMs);
+  const stopWatching = new AbortController();
+  let certificatePending: PendingCertificate | undefined;
+  const watchSignal = request.signal
+    ? AbortSignal.any([request.signal, stopWatching.signal])
+    : stopWatching.signal;
   try {
     watched = await watchStack(cf, changeSet.stackId, {
       clock,
-      signal: request.signal,
+      signal: watchSignal,
       afterEventId,
-      onEvent: hooks.onEvent,
-      onRound: hooks.onRound,
+      onEvent: (event) => {
+        certificates.onEvent(event);
+        hooks.onEvent?.(event);
+      },
+      onRound: () => {
+        hooks.onRound?.();
+        certificatePending ??= certificates.overdue();
+        if (certificatePending) stopWatching.abort();
+      },
     });
   } catch (error) {
     // Throttling retries exhausted, the network gone: the operation runs on in AWS, so this is an
@@ -294,6 +321,8 @@ export async function deploy(
   }
   hooks.onWatchEnd?.();
   const common = { ...base, stackId: changeSet.stackId, preview, recreatedFrom, status: watched.status };
+  if (watched.interrupted && certificatePending && request.signal?.aborted !== true)
+    return { ...common, outcome: 'failed', certificatePending };
   if (watched.interrupted) return { ...common, outcome: 'interrupted' };
 
   const result = outcomeOf(watched.status, type);
@@ -323,8 +352,22 @@ async function withHealth(
     clock: deps.clock,
     fetch: deps.fetch,
     timeoutMs: request.healthTimeoutMs,
+    fallbackHost: result.outputs.LoadBalancerDnsName,
     signal: request.signal,
     onProbe: hooks.onHealth,
   });
-  return { ...result, health };
+  if (!health.healthy) return { ...result, health };
+  // Healthy means /setup is live: claim it now, before anyone else reaches it.
+  hooks.onStep?.({ step: 'setup', url });
+  const setup = await completeSetup(
+    { fetch: deps.fetch, secrets: deps.secrets },
+    {
+      metabaseUrl: url,
+      via: health.via,
+      adminEmail: request.parameters.AdminEmail ?? '',
+      adminSecretArn: result.outputs.AdminSecretArn,
+      siteName: 'Metabase',
+    },
+  );
+  return { ...result, health, setup };
 }

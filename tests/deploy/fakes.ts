@@ -12,6 +12,7 @@ import type {
 } from '../../src/aws/cloudformation.js';
 import type { DbInstanceInfo, DbSnapshotInfo, RdsApi } from '../../src/aws/rds.js';
 import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../src/aws/s3.js';
+import type { SecretsApi } from '../../src/aws/secrets.js';
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
 import type { StsApi } from '../../src/aws/sts.js';
 import { fakeClock } from '../../src/deploy/clock.js';
@@ -360,6 +361,16 @@ export class FakeRds implements RdsApi {
   }
 }
 
+/** Records what was written, so tests can check where the password went (and that nothing printed it). */
+export class FakeSecrets implements SecretsApi {
+  written: { secretArn: string; value: string }[] = [];
+  constructor(readonly counter = new ApiCallCounter()) {}
+  async putSecretValue(secretArn: string, value: string): Promise<void> {
+    this.counter.record('secretsmanager', 'PutSecretValue');
+    this.written.push({ secretArn, value });
+  }
+}
+
 export const fakeSts = (counter = new ApiCallCounter()): StsApi => ({
   callerIdentity: async () => {
     counter.record('sts', 'GetCallerIdentity');
@@ -373,6 +384,7 @@ export interface FakeWorld {
   s3: FakeS3;
   rds: FakeRds;
   sts: StsApi;
+  secrets: FakeSecrets;
   session: AwsSession;
 }
 
@@ -383,13 +395,24 @@ export function fakeWorld(): FakeWorld {
   const s3 = new FakeS3(calls);
   const rds = new FakeRds(calls);
   const sts = fakeSts(calls);
+  const secrets = new FakeSecrets(calls);
   return {
     clock,
     cf,
     s3,
     rds,
     sts,
-    session: { cloudFormation: cf, s3, sts, rds, region: async () => REGION, endpoint: undefined, calls },
+    secrets,
+    session: {
+      cloudFormation: cf,
+      s3,
+      sts,
+      rds,
+      secrets,
+      region: async () => REGION,
+      endpoint: undefined,
+      calls,
+    },
   };
 }
 

@@ -17,23 +17,41 @@ t.test('no code path reads a secret value', async (t) => {
     const text = await readFile(file, 'utf8');
     t.notMatch(
       text,
-      /GetSecretValue(Command)?\(|client-secrets-manager|client-ssm/,
+      /GetSecretValue(Command)?\(|GetSecretValueCommand|client-ssm/,
       `${file} does not fetch secrets`,
     );
+    // The one Secrets Manager client (built in clients.ts) writes the admin password deploy generated.
+    if (![join('src', 'aws', 'secrets.ts'), join('src', 'aws', 'clients.ts')].includes(file))
+      t.notMatch(text, /client-secrets-manager/, `${file} does not use Secrets Manager`);
   }
+  const writer = await readFile(join('src', 'aws', 'secrets.ts'), 'utf8');
+  const commands = [...writer.matchAll(/\b(\w+)Command\b/g)].map((match) => match[1]);
+  t.same([...new Set(commands)], ['PutSecretValue'], 'src/aws/secrets.ts only writes');
 });
 
-t.test('the root outputs that deploy prints carry no secret and no secret ARN', async (t) => {
-  const { root } = plainTemplates();
-  for (const [name, output] of Object.entries(root.Outputs ?? {})) {
-    t.notMatch(name, /secret|password|key/i, `${name} is not a secret`);
-    t.notMatch(JSON.stringify(output.Value), /Secret/, `${name} is not wired to a secret`);
-  }
-});
+t.test(
+  'the root outputs that deploy prints carry no secret; the one secret ARN is the admin one',
+  async (t) => {
+    const { root, data } = plainTemplates();
+    for (const [name, output] of Object.entries(root.Outputs ?? {})) {
+      t.notMatch(name, /password|key/i, `${name} is not a secret`);
+      if (name === 'AdminSecretArn') continue;
+      t.notMatch(name, /secret/i, `${name} is not a secret`);
+      t.notMatch(JSON.stringify(output.Value), /Secret/, `${name} is not wired to a secret`);
+    }
+    // Printed so the user knows where the generated admin password is: an ARN, not a value, and only the
+    // admin's, never the DB credentials' or the encryption key's.
+    t.same(root.Outputs?.AdminSecretArn?.Value, { 'Fn::GetAtt': ['DataStack', 'Outputs.AdminSecretArn'] });
+    t.same(data.Outputs?.AdminSecretArn?.Value, { Ref: 'AdminSecret' });
+  },
+);
 
-t.test('the secret ARNs stay inside the stack: passed from data to app only', async (t) => {
-  const { root } = plainTemplates();
-  const wiring = JSON.stringify(root.Resources);
-  t.match(wiring, /"DbMasterSecretArn":\{"Fn::GetAtt":\["DataStack","Outputs\.DbMasterSecretArn"\]\}/);
-  t.notMatch(JSON.stringify(root.Outputs), /SecretArn/);
-});
+t.test(
+  'the DB and encryption-key secret ARNs stay inside the stack: passed from data to app only',
+  async (t) => {
+    const { root } = plainTemplates();
+    const wiring = JSON.stringify(root.Resources);
+    t.match(wiring, /"DbMasterSecretArn":\{"Fn::GetAtt":\["DataStack","Outputs\.DbMasterSecretArn"\]\}/);
+    t.notMatch(JSON.stringify(root.Outputs), /DbMasterSecretArn|EncryptionKeySecretArn/);
+  },
+);

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { plainHttpWarning } from '../../params/domain.js';
 import { loadParamsOrExplain } from '../params.js';
 import type { CliIo } from '../io.js';
 
@@ -13,5 +14,7 @@ export async function validateCommand(options: ValidateOptions, io: CliIo): Prom
   const { file, values } = await loadParamsOrExplain(options, io, 'validate');
   const given = Object.keys(values).length;
   io.stdout(`validate ${relative(io.cwd, file)}: ok, ${given} parameters checked, no AWS call made\n`);
+  const warning = plainHttpWarning(values);
+  if (warning) io.stderr(`${warning}\n`);
   return 0;
 }
