@@ -17,6 +17,7 @@ import {
 import { equals, findInMap, fnIf, getAtt, noValue, not, onlyIf, ref, split, sub } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import { alarmConditions, alarmInputs, appAlarms } from './alarms.js';
 
 // A JVM that ran out of memory is wedged, not dead: exit so ECS replaces the task.
 const JAVA_OPTS_BY_MEMORY = Object.fromEntries(
@@ -228,12 +229,17 @@ export function appTemplate(): CfnTemplate {
       DbEndpointPort: stringInput('Database port (data tier output)'),
       DbMasterSecretArn: stringInput('Secret with the database credentials (data tier output)'),
       EncryptionKeySecretArn: stringInput('Secret with MB_ENCRYPTION_SECRET_KEY (data tier output)'),
+      TargetGroupFullName: stringInput('Target group, as CloudWatch names it (edge tier output)'),
+      LoadBalancerFullName: stringInput('Load balancer, as CloudWatch names it (edge tier output)'),
+      ...alarmInputs(),
     },
     Mappings: { JavaOptsByMemory: JAVA_OPTS_BY_MEMORY },
     Conditions: {
       HasDockerHubCredentials: not(equals(ref('DockerHubSecretArn'), '')),
       AutoScalingEnabled: equals(ref('AutoScaling'), 'true'),
       HasPermissionsBoundary: not(equals(ref('RolePermissionsBoundary'), '')),
+      ContainerInsightsEnabled: equals(ref('ContainerInsights'), 'enabled'),
+      ...alarmConditions(),
     },
     Resources: {
       LogGroup: new Logs.LogGroup({
@@ -254,6 +260,7 @@ export function appTemplate(): CfnTemplate {
       ...roles(),
       TaskDefinition: taskDefinition(),
       ...service(),
+      ...appAlarms('Service', 'Cluster'),
     },
     Outputs: {
       ClusterName: output('ECS cluster', ref('Cluster')),

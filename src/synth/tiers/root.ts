@@ -8,6 +8,7 @@ import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
 import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '../template.js';
 import { output } from './common.js';
 import { slotSource } from './slots.js';
+import { ALARM_TOPIC_PARAMETER, ROOT_STACK_NAME_PARAMETER } from './alarms.js';
 
 export const stackLogicalId = (tier: TierName): string => `${tier[0]!.toUpperCase()}${tier.slice(1)}Stack`;
 
@@ -28,6 +29,9 @@ const OUTPUT_SOURCES: Record<string, TierName> = {
   DbEndpointPort: 'data',
   DbMasterSecretArn: 'data',
   EncryptionKeySecretArn: 'data',
+  TargetGroupFullName: 'edge',
+  LoadBalancerFullName: 'edge',
+  [ALARM_TOPIC_PARAMETER]: 'network',
 };
 
 function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): IntrinsicFunction {
@@ -39,6 +43,7 @@ function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): Intr
   }
   const slot = slotSource(parameter);
   if (slot) return slot;
+  if (parameter === ROOT_STACK_NAME_PARAMETER) return ref('AWS::StackName');
   const sourceTier = OUTPUT_SOURCES[parameter];
   if (sourceTier === undefined || tiers[sourceTier].Outputs?.[parameter] === undefined) {
     throw new Error(`synth: nested parameter ${parameter} has no source in the root stack`);
@@ -120,6 +125,10 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
               'DbDeletionProtection',
               'DbBackupRetentionDays',
             ],
+          },
+          {
+            Label: { default: 'Monitoring' },
+            Parameters: ['AlarmEmail', 'AccessLogs', 'FlowLogs'],
           },
         ],
       },
