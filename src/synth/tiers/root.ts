@@ -9,6 +9,7 @@ import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '
 import { output } from './common.js';
 import { slotSource } from './slots.js';
 import { ALARM_TOPIC_PARAMETER, ROOT_STACK_NAME_PARAMETER } from './alarms.js';
+import { SETTING_SLOT_PARAMETER_NAMES, settingSlotParameters } from './metabase-settings.js';
 
 export const stackLogicalId = (tier: TierName): string => `${tier[0]!.toUpperCase()}${tier.slice(1)}Stack`;
 
@@ -44,6 +45,7 @@ function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): Intr
   const slot = slotSource(parameter);
   if (slot) return slot;
   if (parameter === ROOT_STACK_NAME_PARAMETER) return ref('AWS::StackName');
+  if (SETTING_SLOT_PARAMETER_NAMES.includes(parameter)) return ref(parameter);
   const sourceTier = OUTPUT_SOURCES[parameter];
   if (sourceTier === undefined || tiers[sourceTier].Outputs?.[parameter] === undefined) {
     throw new Error(`synth: nested parameter ${parameter} has no source in the root stack`);
@@ -133,9 +135,13 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
         ],
       },
     },
-    Parameters: Object.fromEntries(
-      ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }]),
-    ),
+    Parameters: {
+      ...Object.fromEntries(
+        ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }]),
+      ),
+      // Filled from the params file's MetabaseSettings / MetabaseSecretSettings maps (src/params).
+      ...settingSlotParameters(true),
+    },
     // The same checks validate makes offline, for whoever deploys root.yaml another way (console, CLI).
     Rules: {
       ...fargateSizeRules(),
