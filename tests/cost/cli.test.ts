@@ -5,7 +5,7 @@ t.test('cost --env dev prints a table with both totals', async (t) => {
   const result = await runCli(['cost', '--env', 'dev']);
   t.equal(result.code, 0, result.stderr);
   t.match(result.stdout, /cost params\/dev\.json: US East \(N\. Virginia\) \(us-east-1\)/);
-  t.match(result.stdout, /total a month\s+\$117\.85\s+-\$31\.04\s+\$86\.81/);
+  t.match(result.stdout, /total a month\s+\$118\.55\s+-\$31\.74\s+\$86\.81/);
   t.match(result.stdout, /Assumptions:/);
 });
 
