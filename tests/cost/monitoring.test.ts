@@ -10,7 +10,7 @@ import { validateParams } from '../../src/params/validate.js';
 import { plainTemplates, resourcesOfType } from '../support/cli.js';
 import { existingResources } from '../support/conditions.js';
 
-async function values(overrides: Record<string, unknown>): Promise<Record<string, string>> {
+async function values(overrides: Record<string, unknown>): Promise<CostParams & Record<string, string>> {
   const raw = { ...(JSON.parse(await readFile('params/dev.json', 'utf8')) as object), ...overrides };
   const result = validateParams(raw);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -71,6 +71,6 @@ t.test('the alarm metrics priced are the metrics of the alarms the templates cre
         metrics += queries ? queries.filter((q) => q.MetricStat !== undefined).length : 1;
       }
     }
-    t.equal(alarmMetricCount(params as CostParams), metrics, JSON.stringify(overrides));
+    t.equal(alarmMetricCount(params), metrics, JSON.stringify(overrides));
   }
 });
