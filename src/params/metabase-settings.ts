@@ -151,7 +151,8 @@ export function validateMetabaseSettings(plainRaw: unknown, secretRaw: unknown):
       });
       return;
     }
-    const slot = plainSlots[index]!;
+    const slot = plainSlots[index];
+    if (slot === undefined) return;
     values[slot.name] = name;
     values[slot.value] = value;
   });
@@ -167,7 +168,8 @@ export function validateMetabaseSettings(plainRaw: unknown, secretRaw: unknown):
       });
       return;
     }
-    const slot = secretSlots[index]!;
+    const slot = secretSlots[index];
+    if (slot === undefined) return;
     values[slot.name] = name;
     values[slot.value] = raw;
   });

@@ -57,7 +57,8 @@ function anyRegionOf(regions: string[]) {
   const groups = [];
   for (let index = 0; index < equalities.length; index += 10)
     groups.push(or(equalities.slice(index, index + 10)));
-  return groups.length === 1 ? groups[0]! : or(groups);
+  const [only, ...more] = groups;
+  return only !== undefined && more.length === 0 ? only : or(groups);
 }
 
 export function accessLogConditions(): NonNullable<CfnTemplate['Conditions']> {
