@@ -1,12 +1,18 @@
 // Cost lines of the operations features: CloudWatch alarms, the alarm topic's KMS key, the access-log
 // bucket and VPC flow logs. Same rules as estimate.ts: pure arithmetic over params, prices and assumptions.
 import { STACK_SHAPE, type UsageAssumptions } from './assumptions.js';
-import type { CostLine, CostParams } from './estimate.js';
 import type { FreeTier, RegionPrices } from './prices.js';
 
-type Line = (id: string, item: string, quantity: string, monthly: number, freeTier: number) => CostLine;
+/** The params these lines read (a subset of estimate.ts's CostParams, named here to keep imports one-way). */
+export type MonitoringParams = Record<
+  'ContainerInsights' | 'NatGateways' | 'AlarmEmail' | 'AccessLogs' | 'FlowLogs' | 'LogRetentionDays',
+  string
+>;
 
-export function alarmMetricCount(params: CostParams): number {
+/** estimate.ts's line builder, so every line is made (and capped) the same way. */
+type Line<T> = (id: string, item: string, quantity: string, monthly: number, freeTier: number) => T;
+
+export function alarmMetricCount(params: MonitoringParams): number {
   const shape = STACK_SHAPE.alarmMetrics;
   return (
     shape.always +
@@ -15,14 +21,14 @@ export function alarmMetricCount(params: CostParams): number {
   );
 }
 
-export function monitoringLines(
-  params: CostParams,
+export function monitoringLines<T>(
+  params: MonitoringParams,
   hours: number,
   prices: RegionPrices,
   free: FreeTier,
   usage: UsageAssumptions,
-  line: Line,
-): CostLine[] {
+  line: Line<T>,
+): T[] {
   const metrics = alarmMetricCount(params);
   const alarmPrice = prices.cloudwatch.alarmMetricMonth;
   const lines = [
