@@ -11,7 +11,8 @@ import { slotSource } from './slots.js';
 import { ALARM_TOPIC_PARAMETER, ROOT_STACK_NAME_PARAMETER } from './alarms.js';
 import { SETTING_SLOT_PARAMETER_NAMES, settingSlotParameters } from './metabase-settings.js';
 
-export const stackLogicalId = (tier: TierName): string => `${tier[0]!.toUpperCase()}${tier.slice(1)}Stack`;
+export const stackLogicalId = (tier: TierName): string =>
+  `${tier.charAt(0).toUpperCase()}${tier.slice(1)}Stack`;
 
 /** Where the deploy command's packager finds each nested template; it swaps in the uploaded S3 URL. */
 export const templateFileName = (tier: TierName | 'root'): string => `${tier}.yaml`;
