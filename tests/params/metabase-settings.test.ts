@@ -122,12 +122,14 @@ t.test('limits: slots, duplicates, empty and oversize values', async (t) => {
   );
 });
 
-/** Fn::Join / Fn::Select / Fn::Split / Ref evaluated over values, as CloudFormation would. */
+/** Fn::Join / Fn::Select / Fn::Split / Fn::Sub / Ref evaluated over values, as CloudFormation would. */
 function evaluate(node: unknown, values: Record<string, string>): unknown {
   if (typeof node !== 'object' || node === null) return node;
   if (Array.isArray(node)) return node.map((item) => evaluate(item, values));
   const record = node as Record<string, unknown>;
   if ('Ref' in record) return values[record.Ref as string];
+  if ('Fn::Sub' in record)
+    return (record['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => values[name] ?? '');
   if ('Fn::Join' in record) {
     const [separator, list] = record['Fn::Join'] as [string, unknown];
     return (evaluate(list, values) as string[]).join(separator);

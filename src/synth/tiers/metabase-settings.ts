@@ -13,6 +13,7 @@ import {
   ref,
   select,
   split,
+  sub,
   type IntrinsicFunction,
 } from '../intrinsics.js';
 import type { RootParameter } from '../parameters.js';
@@ -125,7 +126,7 @@ export function settingSecrets() {
  */
 export function settingSecretArns(): IntrinsicFunction[] {
   return secretSettingSlots().map((slot) => {
-    const fields = split(':', join('', [ref(slot.value), ':::::::']));
+    const fields = split(':', sub(`\${${slot.value}}:::::::`));
     const arn = join(
       ':',
       Array.from({ length: 7 }, (_, index) => select(index, fields)),
