@@ -87,12 +87,22 @@ export const ROOT_PARAMETERS = {
         'Tag of the metabase/metabase image on Docker Hub. Pinned: upgrades happen when you change it.',
     },
   },
+  MetabaseImageDigest: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: '^(|sha256:[0-9a-f]{64})$',
+      ConstraintDescription: 'must be empty or an image digest: sha256: and 64 lowercase hex digits',
+      Description:
+        'Optional digest (sha256:…) of the metabase/metabase image for MetabaseVersion. When set, ECS pulls exactly that image instead of whatever the tag points at now.',
+    },
+  },
   TaskCpu: {
     definition: {
       Type: 'String',
       Default: '1024',
       AllowedValues: FARGATE_CPU_VALUES,
-      Description: 'Fargate task vCPU units (1024 = 1 vCPU). Metabase wants at least 1 vCPU.',
+      Description: 'Fargate task vCPU units (1024 = 1 vCPU). Metabase needs at least 1 vCPU.',
     },
   },
   TaskMemory: {
@@ -118,7 +128,8 @@ export const ROOT_PARAMETERS = {
       Default: 1,
       MinValue: 1,
       MaxValue: 10,
-      Description: 'Metabase tasks to run (the starting count when autoscaling is on).',
+      Description:
+        'Metabase tasks to run when AutoScaling is off (with autoscaling the service runs MinTasks to MaxTasks).',
     },
   },
   AutoScaling: {
@@ -167,10 +178,13 @@ export const ROOT_PARAMETERS = {
     definition: {
       Type: 'String',
       Default: '',
-      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
-      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+      // The complete ARN, with the 6-character suffix Secrets Manager appends to the name: the execution
+      // role's policy names this exact ARN, and a partial one (without the suffix) never matches it.
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6})$`,
+      ConstraintDescription:
+        'must be empty or the complete Secrets Manager secret ARN, ending in the 6-character suffix Secrets Manager adds (…:secret:dockerhub-AbC123); copy it from the console or `aws secretsmanager describe-secret`',
       Description:
-        'Optional Secrets Manager secret ({"username","password"}) for Docker Hub pulls, to avoid the anonymous rate limit shared through the NAT IP.',
+        'Optional complete Secrets Manager secret ARN (with its random suffix) holding {"username","password"} for Docker Hub pulls: anonymous pulls are rate-limited per IP, and every task pulls through the same NAT address.',
     },
   },
   RolePermissionsBoundary: {
