@@ -13,8 +13,11 @@ import {
 
 type Parameter = ParameterModule.default;
 
+/** CloudFormation resolves a parameter of this type from SSM Parameter Store on every deploy. */
+export const SSM_AMI_PARAMETER_TYPE = 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>';
+
 export interface RootParameter extends Parameter {
-  Type: 'String' | 'Number' | 'CommaDelimitedList';
+  Type: 'String' | 'Number' | 'CommaDelimitedList' | typeof SSM_AMI_PARAMETER_TYPE;
   Description: string;
   /** Every root parameter has a default: the free-tier dev setup needs an empty params file. */
   Default: string | number;
@@ -50,6 +53,17 @@ export const ROOT_PARAMETERS = {
       AllowedValues: ['single', 'per-az', 'instance'],
       Description:
         'Outbound path of the private subnets: one NAT gateway for both AZs, one per AZ (survives an AZ outage), or instance: a hardened t4g.nano NAT instance (about a tenth of the price, single point of failure).',
+    },
+  },
+  NatInstanceAmi: {
+    definition: {
+      Type: SSM_AMI_PARAMETER_TYPE,
+      // AWS's public parameter for the current Amazon Linux 2023 arm64 AMI (t4g is Graviton).
+      Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+      AllowedPattern: String.raw`^/[\w./-]+$`,
+      ConstraintDescription: 'must be the name of an SSM parameter holding an arm64 AMI id, starting with /',
+      Description:
+        'SSM parameter holding the NAT instance AMI (NatGateways = instance). Read on every deploy: a newer Amazon Linux AMI replaces the instance.',
     },
   },
   AllowedIngressCidrs: {

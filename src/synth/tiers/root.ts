@@ -95,6 +95,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
             Parameters: [
               'VpcCidr',
               'NatGateways',
+              'NatInstanceAmi',
               'AllowedIngressCidrs',
               'CertificateArn',
               'DataSourcePorts',
