@@ -282,6 +282,32 @@ t.test('the check catches blocker 1: the old NAT shape collides with its own int
   t.match(fixed.replaced, [/^NetworkStack\/NatInstance /]);
 });
 
+t.test(
+  'an existing small stack moves from the old NAT shape to the new one without a collision',
+  async (t) => {
+    const small = valuesOf(paramsFiles.find((p) => p.env === 'small')!.raw)!;
+    // The shape before this release: the EIP associated to a separate interface by its own resource.
+    const old = oldNatShape(templates.network, '#!/bin/bash\necho old');
+    delete old.Resources.NatInstanceEip!.Properties!.InstanceId;
+    old.Resources.NatInstanceEipAssociation = {
+      Type: 'AWS::EC2::EIPAssociation',
+      Condition: 'NatInstanceMode',
+      Properties: {
+        AllocationId: { 'Fn::GetAtt': ['NatInstanceEip', 'AllocationId'] },
+        NetworkInterfaceId: { Ref: 'NatInstanceNetworkInterface' },
+      },
+    };
+    const before = { root: shipped.root, nested: { ...shipped.nested, [templateFileName('network')]: old } };
+    const changes = update(small, small, { beforeSet: before });
+    t.same(judge(changes, []).violations, []);
+    const action = (path: string): string | undefined => changes.find((c) => c.path === path)?.action;
+    t.equal(action('NetworkStack/NatInstance'), 'replace', 'a new instance with its own interface');
+    t.equal(action('NetworkStack/NatInstanceEip'), 'modify', 'the same address, moved to the new instance');
+    t.equal(action('NetworkStack/NatInstanceNetworkInterface'), 'remove');
+    t.equal(action('NetworkStack/NatInstanceEipAssociation'), 'remove');
+  },
+);
+
 t.test('the check also catches a fixed name and a database replacement', async (t) => {
   const dev = valuesOf(paramsFiles.find((p) => p.env === 'dev')!.raw)!;
   // A target group with a fixed name whose port changes: the new copy needs the old one's name.

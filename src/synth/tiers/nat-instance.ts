@@ -41,7 +41,7 @@ signal() { /opt/aws/bin/cfn-signal --exit-code "$1" --stack '\${AWS::StackName}'
 trap 'signal 1' ERR
 for attempt in 1 2 3 4 5 6 7 8 9 10; do
   dnf install -y iptables-services && break
-  [ "$attempt" = 10 ] && exit 1
+  [ "$attempt" = 10 ] && { signal 1; exit 1; }
   sleep 15
 done
 [ -x /opt/aws/bin/cfn-signal ] || dnf install -y aws-cfn-bootstrap
