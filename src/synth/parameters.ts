@@ -60,8 +60,8 @@ export const ROOT_PARAMETERS = {
       Type: SSM_AMI_PARAMETER_TYPE,
       // AWS's public parameter for the current Amazon Linux 2023 arm64 AMI (t4g is Graviton).
       Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
-      AllowedPattern: String.raw`^/[\w./-]+$`,
-      ConstraintDescription: 'must be the name of an SSM parameter holding an arm64 AMI id, starting with /',
+      // No AllowedPattern: CloudFormation documents it for String and CommaDelimitedList parameters only.
+      // A name that does not exist fails the change set with CloudFormation's own message.
       Description:
         'SSM parameter holding the NAT instance AMI (NatGateways = instance). Read on every deploy: a newer Amazon Linux AMI replaces the instance.',
     },

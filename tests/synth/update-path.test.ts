@@ -330,6 +330,17 @@ t.test('the check also catches a fixed name and a database replacement', async (
   t.match(db.violations, [/DataStack\/Database AWS::RDS::DBInstance would be replaced \(DBName\)/]);
 });
 
+t.test('the allowlists name real parameters and real schema properties', async (t) => {
+  for (const key of Object.keys(REFUSED_BY_DEPLOY))
+    t.ok(key in ROOT_PARAMETERS, `${key} is a root parameter`);
+  for (const [type, properties] of Object.entries(CONDITIONAL_IN_PLACE))
+    for (const property of Object.keys(properties))
+      t.ok(
+        schemas[type]!.conditionalCreateOnly.includes(`/properties/${property}`),
+        `${type} ${property} is conditionally create-only in AWS's schema`,
+      );
+});
+
 t.test('the VPC replacement that VpcCidr causes is what deploy refuses', async (t) => {
   const dev = valuesOf(paramsFiles.find((p) => p.env === 'dev')!.raw)!;
   const changes = update(dev, { ...dev, VpcCidr: '10.9.0.0/16' });
