@@ -265,7 +265,7 @@ function valuesAt(properties: unknown, path: string): unknown[] {
   let current: unknown[] = [properties];
   for (const part of parts) {
     current = current.flatMap((value) => {
-      if (part === '*') return Array.isArray(value) ? value : [];
+      if (part === '*') return Array.isArray(value) ? (value as unknown[]) : [];
       if (typeof value !== 'object' || value === null) return [undefined];
       return [(value as Record<string, unknown>)[part]];
     });
@@ -278,7 +278,10 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 function dependencies(resource: PlainTemplate['Resources'][string], template: PlainTemplate): string[] {
   const found = new Set<string>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (typeof node === 'string') {
       for (const [, name] of node.matchAll(/\$\{([\w:]+)[.}]/g))
         if (template.Resources[name!]) found.add(name!);
@@ -289,7 +292,7 @@ function dependencies(resource: PlainTemplate['Resources'][string], template: Pl
     if (typeof record.Ref === 'string' && template.Resources[record.Ref]) found.add(record.Ref);
     const att = record['Fn::GetAtt'];
     if (att !== undefined) {
-      const id = Array.isArray(att) ? String(att[0]) : String(att).split('.')[0]!;
+      const id = Array.isArray(att) ? text(att[0]) : text(att).split('.')[0]!;
       if (template.Resources[id]) found.add(id);
     }
     Object.values(record).forEach(visit);
@@ -402,12 +405,12 @@ export function compareStacks(
       continue;
     }
     if (!existsNew) {
-      changes.push({ path: where, type: oldResource!.Type, action: 'remove', causes: [], collisions: [] });
+      changes.push({ path: where, type: oldResource.Type, action: 'remove', causes: [], collisions: [] });
       continue;
     }
-    const type = newResource!.Type;
-    const oldProperties = resolve(oldResource!.Properties ?? {}, oldCtx) as Record<string, unknown>;
-    const newProperties = resolve(newResource!.Properties ?? {}, newCtx) as Record<string, unknown>;
+    const type = newResource.Type;
+    const oldProperties = resolve(oldResource.Properties ?? {}, oldCtx) as Record<string, unknown>;
+    const newProperties = resolve(newResource.Properties ?? {}, newCtx) as Record<string, unknown>;
     if (type === 'AWS::CloudFormation::Stack') {
       const file = String(newProperties.TemplateURL);
       const oldTemplate = nested.before[String(oldProperties.TemplateURL)];
@@ -473,7 +476,7 @@ export function rootParameters(
 ): Record<string, ParameterValue> {
   const out: Record<string, ParameterValue> = {};
   for (const [name, definition] of Object.entries(root.Parameters ?? {})) {
-    const value = values[name] ?? String(definition.Default ?? '');
+    const value = values[name] ?? text(definition.Default ?? '');
     const type = String(definition.Type);
     out[name] =
       type === 'CommaDelimitedList'
