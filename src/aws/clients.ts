@@ -2,6 +2,9 @@
 // AWS_PROFILE and the default credential chain; an endpoint override (flag or AWS_ENDPOINT_URL) for
 // local stand-ins such as moto. Adaptive retry absorbs throttling.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -60,4 +63,16 @@ export function stsClient(target: AwsTarget): STSClient {
 
 export function rdsClient(target: AwsTarget): RDSClient {
   return new RDSClient(commonConfig(target));
+}
+
+export function cloudWatchLogsClient(target: AwsTarget): CloudWatchLogsClient {
+  return new CloudWatchLogsClient(commonConfig(target));
+}
+
+export function ecsClient(target: AwsTarget): ECSClient {
+  return new ECSClient(commonConfig(target));
+}
+
+export function cloudWatchClient(target: AwsTarget): CloudWatchClient {
+  return new CloudWatchClient(commonConfig(target));
 }
