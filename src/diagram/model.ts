@@ -196,7 +196,7 @@ function splitImage(image: string): { host: string; repository: string } {
   const hasHost = first.includes('.') || first.includes(':');
   return {
     host: hasHost ? first : 'docker.io',
-    repository: (hasHost ? rest.join('/') : image).replace(/:.*$/, ''),
+    repository: (hasHost ? rest.join('/') : image).replace(/[:@].*$/, ''),
   };
 }
 
@@ -204,10 +204,13 @@ function registryId(host: string): string {
   return `registry_${host.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
+/** The image name, also inside `Fn::If` (pinned by digest or not): both branches name the same image. */
 function imageText(image: unknown): string | undefined {
-  const text =
-    typeof image === 'object' && image !== null ? (image as Record<string, unknown>)['Fn::Sub'] : image;
-  return typeof text === 'string' ? text : undefined;
+  if (typeof image !== 'object' || image === null) return typeof image === 'string' ? image : undefined;
+  const record = image as Record<string, unknown>;
+  const choice = record['Fn::If'];
+  if (Array.isArray(choice)) return imageText(choice[1]) ?? imageText(choice[2]);
+  return imageText(record['Fn::Sub']);
 }
 
 function containerImages(set: TemplateSet): string[] {

@@ -128,7 +128,8 @@ function coerce(definition: RootParameter, value: unknown): { value: string } | 
       }
       if (typeof value === 'string') return { value };
       return fail(`expected a list, got ${describe(value)}`);
-    case 'String': {
+    case 'String':
+    case 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>': {
       const booleanLike = definition.AllowedValues?.length === 2 && definition.AllowedValues.includes('true');
       if (typeof value === 'string') return { value };
       if (booleanLike && typeof value === 'boolean') return { value: String(value) };

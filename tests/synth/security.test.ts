@@ -152,7 +152,7 @@ t.test('isolated subnets have no route out; private subnets go out through NAT o
 });
 
 t.test(
-  'the NAT instance option is hardened: IMDSv2, no SSH key, no role, encrypted disk, HTTPS only',
+  'the NAT instance option is hardened: IMDSv2, no SSH key, an SSM-only role, encrypted disk, HTTPS only',
   async (t) => {
     t.equal(
       network.Resources.NatEipA!.Condition,
@@ -165,7 +165,15 @@ t.test(
     >;
     t.match(launch.MetadataOptions, { HttpTokens: 'required' });
     t.notOk('KeyName' in launch);
-    t.notOk('IamInstanceProfile' in launch);
+    t.same(launch.IamInstanceProfile, { Arn: { 'Fn::GetAtt': ['NatInstanceProfile', 'Arn'] } });
+    const role = network.Resources.NatInstanceRole!.Properties!;
+    t.same(role.ManagedPolicyArns, [
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore' },
+    ]);
+    t.notOk('Policies' in role, 'no permission beyond the SSM agent');
+    t.match(role.AssumeRolePolicyDocument, { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] });
+    t.match(role.PermissionsBoundary, { 'Fn::If': ['HasPermissionsBoundary'] });
+    t.same(launch.CreditSpecification, { CpuCredits: 'standard' });
     t.match(launch.BlockDeviceMappings, [{ Ebs: { Encrypted: true } }]);
     const ingress = rules(group('NatInstanceSecurityGroup').SecurityGroupIngress);
     const allowedPort = (port: unknown): boolean =>
@@ -174,22 +182,33 @@ t.test(
       ingress.every((r) => allowedPort(r.FromPort) && allowedPort(r.ToPort)),
       'HTTPS and the data-source ports in only, no port 22',
     );
-    t.equal(network.Resources.NatInstanceNetworkInterface!.Properties!.SourceDestCheck, false);
-    t.same(network.Resources.NatInstance!.Properties!.NetworkInterfaces, [
-      { DeviceIndex: '0', NetworkInterfaceId: { Ref: 'NatInstanceNetworkInterface' } },
+    const instance = network.Resources.NatInstance!;
+    t.equal(instance.Properties!.SourceDestCheck, false, 'forwards packets that are not its own');
+    t.match(instance.Properties!.NetworkInterfaces, [
+      { DeviceIndex: '0', AssociatePublicIpAddress: true, DeleteOnTermination: true },
     ]);
-    t.match(
-      network.Resources.NatInstance!.DependsOn,
-      ['NatInstanceEipAssociation', 'PublicDefaultRoute'],
-      'boots with its public address and route in place',
+    t.notOk(
+      JSON.stringify(instance.Properties!.NetworkInterfaces).includes('NetworkInterfaceId'),
+      'owns its primary interface, so a replacement never needs the old copy’s',
     );
+    t.match(
+      instance.DependsOn,
+      ['PublicDefaultRoute', 'PublicSubnetARouteTableAssociation'],
+      'boots with its route to the internet in place',
+    );
+    t.same(
+      (instance as unknown as { CreationPolicy: unknown }).CreationPolicy,
+      { ResourceSignal: { Count: 1, Timeout: 'PT15M' } },
+      'routes and address move only once the instance has signalled',
+    );
+    t.same(network.Resources.NatInstanceEip!.Properties!.InstanceId, { Ref: 'NatInstance' });
     for (const name of [
       'NatInstanceSecurityGroup',
       'NatInstanceLaunchTemplate',
       'NatInstance',
-      'NatInstanceEipAssociation',
       'NatInstanceEip',
-      'NatInstanceNetworkInterface',
+      'NatInstanceRole',
+      'NatInstanceProfile',
     ]) {
       t.equal(network.Resources[name]!.Condition, 'NatInstanceMode', `${name} exists only in instance mode`);
     }

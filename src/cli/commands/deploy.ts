@@ -9,6 +9,7 @@ import { messageOf, OperationError } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
 import { renderPreview } from '../../ui/changeset-view.js';
+import { renderImageLine } from '../../ui/image-line.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
@@ -188,7 +189,8 @@ export async function deployCommand(
           const text = stepText(step, stackName);
           if (text) info(`${text}\n`);
         },
-        onPreview: (preview, risks) => info(renderPreview(stackName, preview, risks, style)),
+        onPreview: (preview, risks) =>
+          info(renderPreview(stackName, preview, risks, style) + renderImageLine(values)),
         confirm,
         onEvent: printer.onEvent,
         onRound: printer.onRound,

@@ -237,6 +237,7 @@ function conditions(): CfnTemplate['Conditions'] {
     NatInstanceMode: equals(ref('NatGateways'), 'instance'),
     NatGatewayMode: not(equals(ref('NatGateways'), 'instance')),
     HasCertificate: not(equals(ref('CertificateArn'), '')),
+    HasPermissionsBoundary: not(equals(ref('RolePermissionsBoundary'), '')),
   };
   for (const name of ingressCidrParameterNames.slice(1)) {
     const condition = slotCondition(name);
@@ -270,6 +271,11 @@ export function networkTemplate(): CfnTemplate {
       VpcCidr: passedParameter('VpcCidr'),
       NatGateways: passedParameter('NatGateways'),
       CertificateArn: passedParameter('CertificateArn'),
+      // The AMI id the root resolved from NatInstanceAmi's SSM parameter (not the parameter name).
+      NatInstanceAmi: {
+        Type: 'AWS::EC2::Image::Id',
+        Description: 'NAT instance AMI, resolved by the root stack from SSM on every deploy',
+      },
       ...ingressParameters,
       ...Object.fromEntries(
         dataSourcePortParameterNames.map((name, index) => [

@@ -2,6 +2,7 @@
 // tier outputs into tier parameters. Wiring is derived from each tier's declared parameters, so a tier
 // parameter with no source fails synth instead of failing a deploy.
 import { CloudFormation } from 'cloudform-types/types/cloudFormation/index.namespace.js';
+import { DeletionPolicy } from 'cloudform-types/types/resource.js';
 import { FARGATE_MEMORY_BY_CPU } from '../config.js';
 import { contains, equals, join, not, ref, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
@@ -75,13 +76,19 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
   const stacks = Object.fromEntries(
     TIER_NAMES.map((tier) => [
       stackLogicalId(tier),
-      new CloudFormation.Stack({
-        TemplateURL: templateFileName(tier),
-        Parameters: Object.fromEntries(
-          Object.keys(tiers[tier].Parameters ?? {}).map((name) => [name, sourceOf(name, tiers)]),
-        ),
-        Tags: [{ Key: 'tier', Value: tier }],
-      }),
+      // Explicit Delete on both (CloudFormation's default): a nested stack has no create-only property,
+      // so it is never replaced, and what must outlive it (database, secrets) carries its own policies.
+      // Stated so that cfn-lint --include-checks I (I3011) has nothing to report.
+      Object.assign(
+        new CloudFormation.Stack({
+          TemplateURL: templateFileName(tier),
+          Parameters: Object.fromEntries(
+            Object.keys(tiers[tier].Parameters ?? {}).map((name) => [name, sourceOf(name, tiers)]),
+          ),
+          Tags: [{ Key: 'tier', Value: tier }],
+        }).deletionPolicy(DeletionPolicy.Delete),
+        { UpdateReplacePolicy: DeletionPolicy.Delete },
+      ),
     ]),
   );
   return {
@@ -96,6 +103,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
             Parameters: [
               'VpcCidr',
               'NatGateways',
+              'NatInstanceAmi',
               'AllowedIngressCidrs',
               'CertificateArn',
               'DataSourcePorts',
@@ -105,6 +113,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
             Label: { default: 'Metabase' },
             Parameters: [
               'MetabaseVersion',
+              'MetabaseImageDigest',
               'TaskCpu',
               'TaskMemory',
               'CapacityProvider',
