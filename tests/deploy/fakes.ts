@@ -15,6 +15,7 @@ import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../sr
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
 import type { StsApi } from '../../src/aws/sts.js';
 import { fakeClock } from '../../src/deploy/clock.js';
+import { FakeAcm, FakeEcs, FakeIam } from './fakes-aws.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -370,6 +371,9 @@ export interface FakeWorld {
   s3: FakeS3;
   rds: FakeRds;
   sts: StsApi;
+  iam: FakeIam;
+  ecs: FakeEcs;
+  acm: FakeAcm;
   session: AwsSession;
 }
 
@@ -380,13 +384,30 @@ export function fakeWorld(): FakeWorld {
   const s3 = new FakeS3(calls);
   const rds = new FakeRds(calls);
   const sts = fakeSts(calls);
+  const iam = new FakeIam(calls);
+  const ecs = new FakeEcs(calls);
+  const acm = new FakeAcm(calls);
   return {
     clock,
     cf,
     s3,
     rds,
     sts,
-    session: { cloudFormation: cf, s3, sts, rds, region: async () => REGION, endpoint: undefined, calls },
+    iam,
+    ecs,
+    acm,
+    session: {
+      cloudFormation: cf,
+      s3,
+      sts,
+      rds,
+      iam,
+      ecs,
+      acm,
+      region: async () => REGION,
+      endpoint: undefined,
+      calls,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // `deploy`: validates the params offline, then runs the deploy flow and prints as it goes. With --json the
 // progress goes to stderr and stdout holds one JSON document.
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
@@ -8,6 +8,7 @@ import { deploy, type DeployResult, type DeployStep } from '../../deploy/deploy.
 import { OperationError } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
+import { deployPreflight } from '../../deploy/preflight.js';
 import { renderPreview } from '../../ui/changeset-view.js';
 import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
@@ -83,7 +84,7 @@ export async function deployCommand(
 ): Promise<number> {
   const started = (deps.clock ?? systemClock).now();
   const stackName = defaultStackName(options);
-  const { values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
+  const { file, values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
   if (options.execute && !options.yes && !io.isTty) {
     throw new UserError(
       `deploy ${stackName}: confirmation needed, but this is not an interactive terminal`,
@@ -143,6 +144,17 @@ export async function deployCommand(
         endpoint: session.endpoint,
         clock,
         fetch: deps.fetch ?? fetch,
+        preflight: deployPreflight({
+          iam: session.iam,
+          rds: session.rds,
+          acm: session.acm,
+          region,
+          paramsFile: relative(io.cwd, file) || file,
+          onEvent: (event) =>
+            info(
+              `Service-linked role for ${event.service}: ${event.outcome === 'created' ? 'created' : 'already there'}\n`,
+            ),
+        }),
       },
       {
         stackName,
