@@ -151,6 +151,8 @@ export class FakeCloudFormation implements CloudFormationApi {
   async executeChangeSet(id: string): Promise<void> {
     this.record('executeChangeSet', id);
     this.startedAt = this.clock.now();
+    // Every operation has events of its own (new ids), also when a test replays the same timeline.
+    this.timeline = this.timeline.map((e) => ({ ...e }));
   }
 
   async deleteStack(nameOrId: string, retainResources?: string[]): Promise<void> {
