@@ -87,7 +87,11 @@ t.test('the container name is the task definition’s, and the command is what t
   const { readFileSync } = await import('node:fs');
   const app = readFileSync('templates/app.yaml', 'utf8');
   t.match(app, /- Name: metabase\n/, 'the app template names its container metabase');
-  t.notMatch(app, /\b(EntryPoint|Command):/, 'no entry point or command override: the image’s ENTRYPOINT runs');
+  t.notMatch(
+    app,
+    /\b(EntryPoint|Command):/,
+    'no entry point or command override: the image’s ENTRYPOINT runs',
+  );
   t.same([...RELEASE_LOCKS_COMMAND], ['migrate', 'release-locks']);
   t.equal(logStreamOf('arn:aws:ecs:eu-west-1:1:task/c/0123abcd'), 'metabase/metabase/0123abcd');
 });
