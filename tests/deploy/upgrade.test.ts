@@ -303,3 +303,63 @@ t.test('CLI: the plan before the preview, a header for each later step, exit 0',
   t.match(out.stdout, /Step 2 of 2: back to DesiredCount 2/);
   t.equal(out.stderr, '');
 });
+
+// The steps are safe only if the app template really rolls stop-then-start with the counts they set, and
+// rolls with more tasks. Read that from templates/app.yaml itself, resolving its Conditions and Fn::If.
+type Json = unknown;
+function resolver(template: { Conditions?: Record<string, Json> }, parameters: Record<string, string>) {
+  const value = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(value);
+    if (node === null || typeof node !== 'object') return node;
+    const o = node as Record<string, Json>;
+    if ('Ref' in o) return parameters[String(o.Ref)] ?? `<${String(o.Ref)}>`;
+    if ('Fn::If' in o) {
+      const [name, yes, no] = o['Fn::If'] as [string, Json, Json];
+      return value(condition(name) ? yes : no);
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, value(v)]));
+  };
+  const test = (node: Json): boolean => {
+    const o = node as Record<string, Json>;
+    if ('Condition' in o) return condition(String(o.Condition));
+    if ('Fn::Equals' in o) {
+      const [a, b] = (o['Fn::Equals'] as Json[]).map(value);
+      return String(a) === String(b);
+    }
+    if ('Fn::Not' in o) return !test((o['Fn::Not'] as Json[])[0]);
+    if ('Fn::And' in o) return (o['Fn::And'] as Json[]).every(test);
+    if ('Fn::Or' in o) return (o['Fn::Or'] as Json[]).some(test);
+    throw new Error(`unknown condition ${JSON.stringify(node)}`);
+  };
+  const condition = (name: string): boolean => test(template.Conditions?.[name]);
+  return value;
+}
+
+t.test('app template: the one-task steps run one task and roll stop-then-start', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const { load } = await import('js-yaml');
+  const app = load(readFileSync('templates/app.yaml', 'utf8')) as {
+    Conditions?: Record<string, Json>;
+    Resources: Record<string, { Properties: Record<string, Json> }>;
+  };
+  const service = app.Resources.Service?.Properties;
+  for (const deployed of [base(), base({ AutoScaling: 'true', MinTasks: '2', MaxTasks: '4' })]) {
+    const plan = upgradePlan(stack(deployed), { ...deployed, MetabaseVersion: NEW });
+    for (const step of plan?.steps ?? []) {
+      const resolve = resolver(app, step.parameters);
+      const config = resolve(service?.DeploymentConfiguration) as Record<string, Json>;
+      const desired = resolve(service?.DesiredCount);
+      // How the restore step rolls is the app tier's own business (tests/synth/app.test.ts).
+      if (step.kind === 'restore') continue;
+      // Without a DesiredCount under autoscaling, the scalable target's capacity decides the count.
+      const target = resolve(app.Resources.ScalableTarget?.Properties) as Record<string, Json>;
+      const unset = desired === '<AWS::NoValue>';
+      const count = unset ? `${String(target.MinCapacity)}-${String(target.MaxCapacity)}` : String(desired);
+      t.same(
+        [config.MinimumHealthyPercent, config.MaximumPercent, count],
+        [0, 100, unset ? '1-1' : '1'],
+        `${step.kind} (autoscaling ${deployed.AutoScaling}): one task, stop-then-start`,
+      );
+    }
+  }
+});
