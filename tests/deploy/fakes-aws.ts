@@ -13,13 +13,13 @@ export class FakeIam implements IamApi {
   /** when set, every call is denied with this message */
   deny: string | undefined;
   constructor(readonly counter = new ApiCallCounter()) {}
-  async ensureServiceLinkedRole(service: string): Promise<ServiceLinkedRoleOutcome> {
+  ensureServiceLinkedRole(service: string): Promise<ServiceLinkedRoleOutcome> {
     this.calls.push({ name: 'ensureServiceLinkedRole', arg: service });
     this.counter.record('iam', 'CreateServiceLinkedRole');
-    if (this.deny !== undefined) return { outcome: 'denied', message: this.deny };
-    if (this.existing.has(service)) return { outcome: 'exists' };
+    if (this.deny !== undefined) return Promise.resolve({ outcome: 'denied', message: this.deny });
+    if (this.existing.has(service)) return Promise.resolve({ outcome: 'exists' });
     this.existing.add(service);
-    return { outcome: 'created', roleName: `AWSServiceRoleFor-${service}` };
+    return Promise.resolve({ outcome: 'created', roleName: `AWSServiceRoleFor-${service}` });
   }
 }
 
@@ -27,10 +27,10 @@ export class FakeAcm implements AcmApi {
   calls: Call[] = [];
   certificates = new Map<string, CertificateInfo>();
   constructor(readonly counter = new ApiCallCounter()) {}
-  async describeCertificate(arn: string): Promise<CertificateInfo | undefined> {
+  describeCertificate(arn: string): Promise<CertificateInfo | undefined> {
     this.calls.push({ name: 'describeCertificate', arg: arn });
     this.counter.record('acm', 'DescribeCertificate');
-    return this.certificates.get(arn);
+    return Promise.resolve(this.certificates.get(arn));
   }
 }
 
@@ -44,32 +44,32 @@ export class FakeEcs implements EcsApi {
   stoppedReason = 'Essential container in task exited';
   tasks = new Map<string, { input: OneOffTaskInput; polls: number }>();
   constructor(readonly counter = new ApiCallCounter()) {}
-  async describeService(cluster: string, service: string): Promise<ServiceInfo | undefined> {
+  describeService(cluster: string, service: string): Promise<ServiceInfo | undefined> {
     this.calls.push({ name: 'describeService', arg: { cluster, service } });
     this.counter.record('ecs', 'DescribeServices');
-    return this.services.get(`${cluster}/${service}`);
+    return Promise.resolve(this.services.get(`${cluster}/${service}`));
   }
-  async runOneOffTask(input: OneOffTaskInput): Promise<{ taskArn: string } | { failure: string }> {
+  runOneOffTask(input: OneOffTaskInput): Promise<{ taskArn: string } | { failure: string }> {
     this.calls.push({ name: 'runOneOffTask', arg: input });
     this.counter.record('ecs', 'RunTask');
-    if (this.runFailure !== undefined) return { failure: this.runFailure };
-    const taskArn = `arn:aws:ecs:eu-west-1:111122223333:task/${input.cluster}/task${this.tasks.size + 1}`;
+    if (this.runFailure !== undefined) return Promise.resolve({ failure: this.runFailure });
+    const taskArn = `arn:aws:ecs:eu-west-1:111122223333:task/${input.cluster}/task${String(this.tasks.size + 1)}`;
     this.tasks.set(taskArn, { input, polls: 0 });
-    return { taskArn };
+    return Promise.resolve({ taskArn });
   }
-  async describeTask(cluster: string, taskArn: string): Promise<TaskInfo | undefined> {
+  describeTask(cluster: string, taskArn: string): Promise<TaskInfo | undefined> {
     this.calls.push({ name: 'describeTask', arg: { cluster, taskArn } });
     this.counter.record('ecs', 'DescribeTasks');
     const task = this.tasks.get(taskArn);
-    if (!task) return undefined;
+    if (!task) return Promise.resolve(undefined);
     task.polls++;
     const stopped = task.polls >= this.pollsUntilStopped;
-    return {
+    return Promise.resolve({
       taskArn,
       lastStatus: stopped ? 'STOPPED' : task.polls === 1 ? 'PROVISIONING' : 'RUNNING',
       stopCode: stopped ? 'EssentialContainerExited' : undefined,
       stoppedReason: stopped ? this.stoppedReason : undefined,
       containers: [{ name: task.input.containerName, exitCode: stopped ? this.exitCode : undefined }],
-    };
+    });
   }
 }

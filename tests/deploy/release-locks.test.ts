@@ -55,7 +55,7 @@ async function run(world: FakeWorld, o: Partial<ReleaseLocksOptions> = {}, tty?:
     session: world.session,
     clock: world.clock,
     pollIntervalMs: 1000,
-    prompt: async (q) => (questions.push(q), tty?.answer ?? ''),
+    prompt: (q) => (questions.push(q), Promise.resolve(tty?.answer ?? '')),
   });
   return { code, out, questions };
 }

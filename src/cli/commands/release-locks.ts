@@ -117,7 +117,7 @@ function report(
       return EXIT_OK;
     case 'failed':
       io.stderr(
-        `release-locks ${name}: the task ended with exit code ${result.exitCode ?? 'unknown'}${result.stoppedReason ? ` (${result.stoppedReason})` : ''}\nRead its output${logs}, fix what it names, and run release-locks again.\n`,
+        `release-locks ${name}: the task ended with exit code ${result.exitCode === undefined ? 'unknown' : String(result.exitCode)}${result.stoppedReason ? ` (${result.stoppedReason})` : ''}\nRead its output${logs}, fix what it names, and run release-locks again.\n`,
       );
       return EXIT_ERROR;
     case 'cancelled':
