@@ -72,7 +72,7 @@ function instance(world: FakeWorld, engineVersion: string, allocatedStorage: num
   });
 }
 
-t.test('the refused list: what the update-path test reads', (t) => {
+t.test('the refused list: what the update-path test reads', async (t) => {
   t.same(Object.keys(REFUSED_PARAMETER_CHANGES).sort(), ['DbAllocatedStorage', 'DbEngineVersion', 'VpcCidr']);
   t.ok(deployRefuses('VpcCidr', '10.0.0.0/16', '10.1.0.0/16'));
   t.notOk(deployRefuses('VpcCidr', '10.0.0.0/16', '10.0.0.0/16'));
@@ -91,7 +91,7 @@ t.test('the refused list: what the update-path test reads', (t) => {
   t.same(sorted, [...POSTGRES_VERSIONS]);
 });
 
-t.test('VpcCidr: refused because CidrBlock is create-only on AWS::EC2::VPC (registry schema)', (t) => {
+t.test('VpcCidr: refused because CidrBlock is create-only on AWS::EC2::VPC (registry schema)', async (t) => {
   const script = `import json; from cfnlint.schema import PROVIDER_SCHEMA_MANAGER as m; print(json.dumps(m.get_resource_schema('us-east-1', 'AWS::EC2::VPC').schema.get('createOnlyProperties', [])))`;
   const result = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
   t.equal(result.status, 0, result.stderr);
