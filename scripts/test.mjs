@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, build, then every tap test (templates golden + cfn-lint + unit + moto e2e).
+// `npm test`: format check, lint, typecheck, build, then every tap test (templates golden + cfn-lint + unit +
+// moto e2e).
 // Ends with `N passed, N failed`, counted from the TAP stream itself (tap's own summary is not used):
 // each assertion is one; each step before tap is one; a runner that dies without reporting is a failure.
 import { spawn } from 'node:child_process';
@@ -73,6 +74,8 @@ async function tapRun(files) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  await step('format (prettier --check; npm run format fixes it)', 'npx', ['prettier', '--check', '.']);
+  await step('lint (typescript-eslint, type-aware; npm run lint:ts)', 'npx', ['eslint', '.']);
   await step('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '-p', 'tsconfig.json']);
   await step('build (esbuild bundle to dist/)', 'node', ['scripts/build.mjs']);
   const files = process.argv.slice(2);

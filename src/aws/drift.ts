@@ -69,7 +69,7 @@ export interface DriftApi {
 
 /** DescribeStacks answers a missing stack with a ValidationError, not an empty list. */
 function isMissingStack(error: unknown): boolean {
-  const e = error as { name?: string; message?: string };
+  const e = error as { name?: string; message?: string } | undefined;
   return e?.name === 'ValidationError' && /does not exist/.test(e.message ?? '');
 }
 
@@ -86,7 +86,7 @@ function toDifference(d: SdkPropertyDifference): PropertyDifference {
     path: d.PropertyPath ?? '',
     expected: d.ExpectedValue ?? '',
     actual: d.ActualValue ?? '',
-    type: DIFFERENCE_TYPES.includes(type) ? (type as DifferenceType) : 'NOT_EQUAL',
+    type: DIFFERENCE_TYPES.includes(type) ? type : 'NOT_EQUAL',
   };
 }
 
@@ -135,7 +135,7 @@ export class SdkDriftApi implements DriftApi {
     );
     const state = out.DetectionStatus ?? 'DETECTION_IN_PROGRESS';
     return {
-      state: DETECTION_STATES.includes(state) ? (state as DetectionState) : 'DETECTION_FAILED',
+      state: DETECTION_STATES.includes(state) ? state : 'DETECTION_FAILED',
       reason: out.DetectionStatusReason,
       stackDriftStatus: out.StackDriftStatus,
     };

@@ -58,7 +58,7 @@ function counter<I extends object, O extends object>(
   calls: ApiCallCounter,
 ): InitializeMiddleware<I, O> {
   return (next, context) => async (args) => {
-    calls.record(service, String(context.commandName ?? 'unknown'));
+    calls.record(service, context.commandName ?? 'unknown');
     return next(args);
   };
 }

@@ -12,7 +12,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    isTty: process.stdout.isTTY === true && process.stdin.isTTY === true,
+    isTty: process.stdout.isTTY && process.stdin.isTTY,
     env: process.env,
     cwd: process.cwd(),
   };

@@ -1,6 +1,6 @@
 // The CLI. Each command's module is imported only when that command runs, so `--help` and `synth`
 // never load the AWS SDK.
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { EXIT_ERROR, UserError } from './errors.js';
 import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
 import type { CliIo } from './io.js';
@@ -314,9 +314,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .help()
     .alias('h', 'help')
     .version(false)
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100))
     .exitProcess(false)
-    .fail((message, error) => {
+    .fail((message: string | null | undefined, error: Error | undefined) => {
+      // (yargs types both as always set; it passes a null message with an exception, and no error at all
+      // for its own validation messages.)
       // yargs reports its own validation failures as YError; anything else is a real exception. Either
       // way this must throw: if it returned, yargs would go on and run the command's handler.
       if (error && error.name !== 'YError') throw error;

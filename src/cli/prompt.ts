@@ -25,7 +25,7 @@ export function isPromptAbort(error: unknown): boolean {
 
 export interface InterruptiblePrompt {
   /** The answer, or undefined when the user pressed Ctrl-C at the prompt. */
-  ask(question: string): Promise<string | undefined>;
+  ask: (question: string) => Promise<string | undefined>;
   /** Whether any question was answered with Ctrl-C. */
   readonly interrupted: boolean;
 }

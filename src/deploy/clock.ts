@@ -2,16 +2,19 @@
 // and every delay the code asks for is visible to assertions.
 
 export interface Clock {
-  now(): number;
+  now: () => number;
   /** Resolves after ms, or early (without throwing) when the signal aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
+      if (signal?.aborted) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
@@ -29,9 +32,10 @@ export function fakeClock(start = Date.UTC(2026, 0, 1)): Clock & { sleeps: numbe
   return {
     sleeps,
     now: () => now,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
       now += ms;
+      return Promise.resolve();
     },
   };
 }

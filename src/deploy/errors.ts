@@ -11,3 +11,11 @@ export class OperationError extends Error {
     this.name = 'OperationError';
   }
 }
+
+/** The message of anything thrown: an Error's message, a string as it is, anything else as JSON. */
+export function messageOf(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  if (typeof thrown === 'string') return thrown;
+  if (typeof thrown === 'object' && thrown !== null) return JSON.stringify(thrown);
+  return String(thrown);
+}

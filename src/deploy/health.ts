@@ -1,6 +1,7 @@
 // Waiting for Metabase to answer. /api/health returns 503 while Metabase initialises and 200
 // {"status":"ok"} when ready; the first boot runs migrations and can take several minutes.
 import type { Clock } from './clock.js';
+import { messageOf } from './errors.js';
 
 export type FetchLike = (
   url: string,
@@ -45,9 +46,7 @@ async function probeOnce(url: string, options: HealthOptions): Promise<{ ok: boo
     const name = (error as { name?: string }).name;
     return {
       ok: false,
-      seen:
-        cause ??
-        (name === 'TimeoutError' ? 'no answer within 10 s' : String((error as Error).message ?? error)),
+      seen: cause ?? (name === 'TimeoutError' ? 'no answer within 10 s' : messageOf(error)),
     };
   }
 }

@@ -32,7 +32,7 @@ interface RootShape {
 function parseRoot(bytes: Uint8Array): RootShape {
   const parsed = load(Buffer.from(bytes).toString('utf8'));
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${ROOT_TEMPLATE} is not a template`);
-  return parsed as RootShape;
+  return parsed;
 }
 
 /** Nested stack logical id → the local file its TemplateURL names (URLs already absolute are left). */

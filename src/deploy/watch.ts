@@ -122,13 +122,14 @@ export async function watchStack(
     return fresh.length;
   };
 
-  const confirmRootFinal = async (): Promise<void> => {
+  /** Whether DescribeStacks agrees that the root has reached a final state. */
+  const confirmRootFinal = async (): Promise<boolean> => {
     const info = await cf.describeStack(rootStackId);
     // A root stack that vanished by id can only have been deleted.
     const status = info?.status ?? 'DELETE_COMPLETE';
     rootStatus = status;
     rootReason = info?.statusReason;
-    rootDone = isFinal(status);
+    return isFinal(status);
   };
 
   const timeoutMs = options.timeoutMs ?? 4 * 60 * 60_000;
@@ -157,7 +158,7 @@ export async function watchStack(
     // The root's final event was seen: DescribeStacks must agree before the watch ends. It can lag behind
     // the events for a while (eventual consistency), so ask again every round until it does; root.done
     // stays set, or the next round would never ask again and the watch would hang.
-    if (tracked.get(rootStackId)?.done) await confirmRootFinal();
+    if (tracked.get(rootStackId)?.done) rootDone = await confirmRootFinal();
   }
 
   if (rootDone) {

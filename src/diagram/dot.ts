@@ -23,7 +23,7 @@ export function toDot(model: DiagramModel, picture: Layout): string {
     `  edge [fontname="${FONT}", fontsize=9, color="#333333", arrowsize=0.7];`,
     ...picture.outside.map((node) => `  ${nodeStatement(node)}`),
     ...clusterLines(picture.root, '  '),
-    ...rankLines(model, picture),
+    ...rankLines(picture),
     ...model.edges.map((edge) => `  ${edgeStatement(edge, picture)}`),
     '}',
   ];
@@ -78,7 +78,7 @@ function clusterLines(cluster: Cluster, indent: string): string[] {
 }
 
 /** Keeps each tier on its own row and the two subnets of a tier side by side. */
-function rankLines(model: DiagramModel, picture: Layout): string[] {
+function rankLines(picture: Layout): string[] {
   const rows: string[][] = [];
   for (const tier of picture.root.clusters.flatMap((c) => c.clusters).filter((c) => c.kind === 'tier')) {
     rows.push(
@@ -94,7 +94,6 @@ function rankLines(model: DiagramModel, picture: Layout): string[] {
         .filter((c) => c.kind === 'stack' && c.clusters.length === 0 && isRegional(c, picture))
         .flatMap((c) => c.nodes.map((n) => n.id)),
     );
-  void model;
   return [top, ...rows].filter((row) => row.length > 0).map((row) => `  { rank=same; ${row.join('; ')}; }`);
 }
 

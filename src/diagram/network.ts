@@ -3,6 +3,7 @@
 // gateway makes a subnet public, one to a NAT makes it private, none makes it isolated.
 import { formatAddress, parseCidr } from '../params/cidr.js';
 import {
+  defaultText,
   allResources,
   refKey,
   resolve,
@@ -122,7 +123,7 @@ export function evaluateCidr(set: TemplateSet, stack: string, value: unknown): s
   }
   const [target] = resolve(set, stack, value);
   if (target?.kind === 'literal') return target.value;
-  if (target?.kind === 'parameter') return String(set.root.Parameters?.[target.name]?.Default ?? '');
+  if (target?.kind === 'parameter') return defaultText(set.root.Parameters?.[target.name]?.Default);
   if (target?.kind === 'resource') {
     return evaluateCidr(
       set,

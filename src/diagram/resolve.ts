@@ -48,13 +48,13 @@ export function resolve(set: TemplateSet, stack: string, value: unknown): Target
   }
   if (Array.isArray(value)) return value.flatMap((item) => resolve(set, stack, item));
   if (typeof value !== 'object' || value === null) return [];
-  const entries = Object.entries(value);
+  const entries = Object.entries(value as Record<string, unknown>);
   const [first] = entries;
   if (entries.length !== 1 || !first) return entries.flatMap(([, item]) => resolve(set, stack, item));
   const [key, argument] = first;
   if (key === 'Ref' && typeof argument === 'string') return resolveName(set, stack, argument);
   if (key === 'Fn::GetAtt' && Array.isArray(argument)) {
-    const [id, attribute] = argument;
+    const [id, attribute] = argument as unknown[];
     if (typeof id === 'string' && typeof attribute === 'string')
       return resolveAttribute(set, stack, id, attribute);
   }
@@ -87,7 +87,7 @@ function resolveName(set: TemplateSet, stack: string, name: string): Target[] {
     typeof passed === 'object' && passed !== null ? (passed as Record<string, unknown>)[name] : undefined;
   // A nested parameter the root does not pass takes its own default: treat it as a literal.
   if (wired === undefined)
-    return [{ kind: 'literal', value: String(template.Parameters[name].Default ?? '') }];
+    return [{ kind: 'literal', value: defaultText(template.Parameters[name].Default) }];
   return resolve(set, ROOT_STACK, wired);
 }
 
@@ -105,7 +105,7 @@ function resolveAttribute(set: TemplateSet, stack: string, id: string, attribute
 }
 
 function resolveSub(set: TemplateSet, stack: string, argument: unknown): Target[] {
-  const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
+  const [text, variables] = Array.isArray(argument) ? (argument as unknown[]) : [argument, {}];
   if (typeof text !== 'string') return [];
   const locals =
     typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
@@ -120,4 +120,11 @@ function resolveSub(set: TemplateSet, stack: string, argument: unknown): Target[
     } else targets.push(...resolveName(set, stack, name));
   }
   return targets;
+}
+
+/** A parameter's Default as text: CloudFormation defaults are strings, numbers, or absent. */
+export function defaultText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
 }

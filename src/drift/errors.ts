@@ -17,7 +17,7 @@ export interface UncheckableStack {
 /** Some stack of the tree is busy or broken; DetectStackDrift would refuse it, so nothing is started. */
 export class NotCheckableError extends Error {
   constructor(readonly stacks: UncheckableStack[]) {
-    super(`${stacks.map((s) => `${s.stackName} is ${s.status}`).join(', ')}`);
+    super(stacks.map((s) => `${s.stackName} is ${s.status}`).join(', '));
     this.name = 'NotCheckableError';
   }
 }

@@ -10,15 +10,21 @@ export function closestName(unknown: string, known: readonly string[]): string |
     : undefined;
 }
 
+/** Levenshtein distance, one row of the table at a time. */
 function editDistance(a: string, b: string): number {
+  const cell = (row: number[], index: number): number => {
+    const value = row[index];
+    if (value === undefined) throw new Error(`edit distance: no cell ${index}`);
+    return value;
+  };
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+      const substitution = cell(previous, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(cell(previous, j) + 1, cell(current, j - 1) + 1, substitution));
     }
     previous = current;
   }
-  return previous[b.length]!;
+  return cell(previous, b.length);
 }

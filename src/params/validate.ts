@@ -72,13 +72,12 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
   const values: Partial<ParameterValues> = {};
   for (const name of ROOT_PARAMETER_NAMES) {
     const definition: RootParameter = ROOT_PARAMETERS[name].definition;
-    const value = given.has(name)
-      ? coerce(name, definition, given.get(name), problems)
-      : String(definition.Default);
-    if (value === undefined) continue;
-    const before = problems.length;
-    checkDefinition(name, definition, value, problems);
-    if (problems.length === before) values[name] = value;
+    const coerced = given.has(name)
+      ? coerce(definition, given.get(name))
+      : { value: String(definition.Default) };
+    const problem = 'problem' in coerced ? coerced.problem : definitionProblem(definition, coerced.value);
+    if (problem !== undefined) problems.push({ key: name, message: problem });
+    else if ('value' in coerced) values[name] = coerced.value;
   }
   checkCombinations(values, context, problems);
   return problems.length === 0 ? { ok: true, values: values as ParameterValues } : { ok: false, problems };
@@ -91,19 +90,12 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function coerce(
-  name: string,
-  definition: RootParameter,
-  value: unknown,
-  problems: ParamsProblem[],
-): string | undefined {
-  const fail = (message: string): undefined => {
-    problems.push({ key: name, message });
-    return undefined;
-  };
+/** The params file's JSON value as the string CloudFormation takes, or what is wrong with it. */
+function coerce(definition: RootParameter, value: unknown): { value: string } | { problem: string } {
+  const fail = (problem: string) => ({ problem });
   switch (definition.Type) {
     case 'Number':
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value === 'number' && Number.isFinite(value)) return { value: String(value) };
       return fail(
         `expected a number, got ${describe(value)}${typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`,
       );
@@ -113,14 +105,14 @@ function coerce(
         Array.isArray(value) &&
         value.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))
       ) {
-        return value.join(',');
+        return { value: value.join(',') };
       }
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') return { value };
       return fail(`expected a list, got ${describe(value)}`);
     case 'String': {
       const booleanLike = definition.AllowedValues?.length === 2 && definition.AllowedValues.includes('true');
-      if (typeof value === 'string') return value;
-      if (booleanLike && typeof value === 'boolean') return String(value);
+      if (typeof value === 'string') return { value };
+      if (booleanLike && typeof value === 'boolean') return { value: String(value) };
       return fail(
         `expected a string, got ${describe(value)}${typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`,
       );
@@ -128,30 +120,23 @@ function coerce(
   }
 }
 
-function checkDefinition(
-  name: string,
-  definition: RootParameter,
-  value: string,
-  problems: ParamsProblem[],
-): void {
-  const fail = (message: string): void => void problems.push({ key: name, message });
-  if (value.trim() === '' && definition.Default !== '') return fail('must not be empty');
+/** What breaks the parameter's own constraints (AllowedValues, AllowedPattern, Min/MaxValue), if anything. */
+function definitionProblem(definition: RootParameter, value: string): string | undefined {
+  if (value.trim() === '' && definition.Default !== '') return 'must not be empty';
   if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
     const allowed = definition.AllowedValues.map(String);
     const shown = allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, …` : allowed.join(', ');
-    return fail(`"${value}" is not allowed; use one of: ${shown}`);
+    return `"${value}" is not allowed; use one of: ${shown}`;
   }
   if (definition.AllowedPattern && !new RegExp(definition.AllowedPattern).test(value)) {
-    return fail(
-      `"${value}" ${definition.ConstraintDescription ?? `does not match ${definition.AllowedPattern}`}`,
-    );
+    return `"${value}" ${definition.ConstraintDescription ?? `does not match ${definition.AllowedPattern}`}`;
   }
   if (definition.Type === 'Number') {
     const number = Number(value);
     if (definition.MinValue !== undefined && number < definition.MinValue)
-      return fail(`${value} is below the minimum ${definition.MinValue}`);
+      return `${value} is below the minimum ${definition.MinValue}`;
     if (definition.MaxValue !== undefined && number > definition.MaxValue)
-      return fail(`${value} is above the maximum ${definition.MaxValue}`);
+      return `${value} is above the maximum ${definition.MaxValue}`;
   }
 }
 
@@ -163,11 +148,11 @@ function checkCombinations(
 ): void {
   const fail = (key: string, message: string): void => void problems.push({ key, message });
   const has = (...keys: RootParameterName[]): boolean => keys.every((key) => values[key] !== undefined);
-  if (has('VpcCidr')) checkVpc(values.VpcCidr!, fail);
-  if (has('AllowedIngressCidrs')) checkIngress(values.AllowedIngressCidrs!, fail);
-  if (has('DataSourcePorts')) checkDataSourcePorts(values.DataSourcePorts!, fail);
-  if (has('TaskCpu', 'TaskMemory')) {
-    const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu!] ?? [];
+  if (values.VpcCidr !== undefined) checkVpc(values.VpcCidr, fail);
+  if (values.AllowedIngressCidrs !== undefined) checkIngress(values.AllowedIngressCidrs, fail);
+  if (values.DataSourcePorts !== undefined) checkDataSourcePorts(values.DataSourcePorts, fail);
+  if (values.TaskCpu !== undefined && values.TaskMemory !== undefined) {
+    const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu] ?? [];
     if (!memories.includes(Number(values.TaskMemory))) {
       fail(
         'TaskMemory',

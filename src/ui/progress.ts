@@ -3,10 +3,11 @@
 import { STACK_TYPE, type WatchEvent } from '../deploy/watch.js';
 import { formatDuration, statusColour, type Style } from './style.js';
 
+/** Handed to the watcher as callbacks: members are functions without `this`. */
 export interface ProgressPrinter {
-  onEvent(event: WatchEvent): void;
-  onRound(): void;
-  finish(): void;
+  onEvent: (event: WatchEvent) => void;
+  onRound: () => void;
+  finish: () => void;
 }
 
 function clockTime(date: Date): string {

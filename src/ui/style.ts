@@ -1,12 +1,13 @@
 // Colours only on a terminal and only when NO_COLOR is unset (https://no-color.org).
+// Members are plain functions (closures, no `this`), so `const paint = style.red` is safe.
 export interface Style {
   enabled: boolean;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  cyan(text: string): string;
-  bold(text: string): string;
-  dim(text: string): string;
+  red: (text: string) => string;
+  green: (text: string) => string;
+  yellow: (text: string) => string;
+  cyan: (text: string) => string;
+  bold: (text: string) => string;
+  dim: (text: string) => string;
 }
 
 const wrap = (enabled: boolean, open: number, close: number) => (text: string) =>

@@ -48,7 +48,7 @@ t.test('several problems are listed by key, each on its own line', async (t) => 
   t.equal(result.code, 1);
   t.match(
     result.stderr,
-    /bad\.json: 2 problems\n  DbInstanceClas: unknown parameter; did you mean DbInstanceClass\?\n  TaskMemory: 1024 MiB is not a size/,
+    /bad\.json: 2 problems\n {2}DbInstanceClas: unknown parameter; did you mean DbInstanceClass\?\n {2}TaskMemory: 1024 MiB is not a size/,
   );
   t.match(result.stderr, /Fix .*bad\.json and run again/);
 });

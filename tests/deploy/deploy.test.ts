@@ -450,7 +450,11 @@ t.test(
     const result = await run(
       world,
       { signal: controller.signal },
-      { onRound: () => void (++rounds > 500 && controller.abort()) },
+      {
+        onRound: () => {
+          if (++rounds > 500) controller.abort();
+        },
+      },
     ).promise;
     t.equal(result.outcome, 'created');
     t.ok(rounds < 100, `${rounds} rounds`);
@@ -476,7 +480,11 @@ t.test('Ctrl-C before a recreate: the failed stack is not deleted, nothing is cr
   const result = await run(
     world,
     { signal: controller.signal },
-    { onStep: (s) => void (s.step === 'packaged' && controller.abort()) },
+    {
+      onStep: (s) => {
+        if (s.step === 'packaged') controller.abort();
+      },
+    },
   ).promise;
   t.match(result, { outcome: 'cancelled', cancelledBy: 'interrupt' });
   t.notOk(world.cf.callNames().includes('deleteStack'));

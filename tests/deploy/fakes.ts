@@ -184,7 +184,7 @@ export class FakeCloudFormation implements CloudFormationApi {
     const base = this.startedAt ?? 0;
     const fresh = this.visible()
       .filter((e) => e.stackId === stackId)
-      .map((e, index) => this.toEvent(e, base, index));
+      .map((e) => this.toEvent(e, base));
     const all = [...fresh.reverse(), ...(this.history.get(stackId) ?? [])];
     const out: StackEvent[] = [];
     for (const e of all) {
@@ -196,7 +196,7 @@ export class FakeCloudFormation implements CloudFormationApi {
 
   private eventIds = new Map<ScheduledEvent, string>();
 
-  private toEvent(e: ScheduledEvent, base: number, _index: number): StackEvent {
+  private toEvent(e: ScheduledEvent, base: number): StackEvent {
     let id = this.eventIds.get(e);
     if (!id) {
       id = `ev-${++eventCounter}`;

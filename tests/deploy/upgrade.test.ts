@@ -1,6 +1,11 @@
 // A Metabase version change with more than one task: the plan (which steps, with which counts) and the
 // run over the fakes: one change set a step, health between steps, and a stop that says where it left off.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
+import { deployCommand } from '../../src/cli/commands/deploy.js';
+import { captureIo } from '../support/cli.js';
 import type { StackInfo } from '../../src/aws/cloudformation.js';
 import type { DeployRequest } from '../../src/deploy/deploy.js';
 import type { FetchLike } from '../../src/deploy/health.js';
@@ -273,11 +278,6 @@ t.test('run: Ctrl-C between steps stops before the next change set', async (t) =
 });
 
 t.test('CLI: the plan before the preview, a header for each later step, exit 0', async (t) => {
-  const { captureIo } = await import('../support/cli.js');
-  const { deployCommand } = await import('../../src/cli/commands/deploy.js');
-  const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dev = JSON.parse(readFileSync('params/dev.json', 'utf8')) as Record<string, unknown>;
   const file = join(mkdtempSync(join(tmpdir(), 'upgrade-')), 'p.json');
   writeFileSync(file, JSON.stringify({ ...dev, MetabaseVersion: NEW, DesiredCount: 2 }));
@@ -336,7 +336,6 @@ function resolver(template: { Conditions?: Record<string, Json> }, parameters: R
 }
 
 t.test('app template: the one-task steps run one task and roll stop-then-start', async (t) => {
-  const { readFileSync } = await import('node:fs');
   const { load } = await import('js-yaml');
   const app = load(readFileSync('templates/app.yaml', 'utf8')) as {
     Conditions?: Record<string, Json>;

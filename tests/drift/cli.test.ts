@@ -175,18 +175,16 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs â†’ command â†
   const cfn = mockClient(CloudFormationClient);
   t.teardown(() => cfn.restore());
   const arn = stackArn('metabase-staging');
-  cfn
-    .on(DescribeStacksCommand)
-    .resolves({
-      Stacks: [
-        {
-          StackId: arn,
-          StackName: 'metabase-staging',
-          StackStatus: 'CREATE_COMPLETE',
-          CreationTime: new Date(0),
-        },
-      ],
-    });
+  cfn.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackId: arn,
+        StackName: 'metabase-staging',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(0),
+      },
+    ],
+  });
   cfn.on(ListStackResourcesCommand).resolves({
     StackResourceSummaries: [
       {
@@ -198,14 +196,12 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs â†’ command â†
     ],
   });
   cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
-  cfn
-    .on(DescribeStackDriftDetectionStatusCommand)
-    .resolves({
-      StackId: arn,
-      StackDriftDetectionId: 'd-1',
-      DetectionStatus: 'DETECTION_COMPLETE',
-      Timestamp: new Date(0),
-    });
+  cfn.on(DescribeStackDriftDetectionStatusCommand).resolves({
+    StackId: arn,
+    StackDriftDetectionId: 'd-1',
+    DetectionStatus: 'DETECTION_COMPLETE',
+    Timestamp: new Date(0),
+  });
   cfn.on(DescribeStackResourceDriftsCommand).resolves({
     StackResourceDrifts: [
       {
@@ -229,7 +225,8 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs â†’ command â†
   const saved = { ...process.env };
   Object.assign(process.env, env);
   t.teardown(() => {
-    for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
+    for (const key of Object.keys(env))
+      if (saved[key] === undefined) Reflect.deleteProperty(process.env, key);
   });
   const result = await runCli(['drift', '--env', 'staging', '--region', 'us-east-1', '--json']);
   t.equal(result.code, 2, result.stderr);

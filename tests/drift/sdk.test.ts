@@ -49,13 +49,11 @@ t.test(
       .on(DescribeStacksCommand, { StackName: 'gone' })
       .rejects(Object.assign(new Error('Stack with id gone does not exist'), { name: 'ValidationError' }));
     t.equal(await api.describeStack('gone'), undefined);
-    cfn
-      .on(DescribeStacksCommand, { StackName: 'denied' })
-      .rejects(
-        Object.assign(new Error('not authorized to perform: cloudformation:DescribeStacks'), {
-          name: 'AccessDenied',
-        }),
-      );
+    cfn.on(DescribeStacksCommand, { StackName: 'denied' }).rejects(
+      Object.assign(new Error('not authorized to perform: cloudformation:DescribeStacks'), {
+        name: 'AccessDenied',
+      }),
+    );
     await t.rejects(api.describeStack('denied'), { name: 'AccessDenied' });
   },
 );
@@ -148,30 +146,26 @@ t.test('a DetectStackDrift answer without an id is an error, not a silent skip',
 });
 
 t.test('checkDrift through the SDK: root + nested stack, paged results, every request counted', async (t) => {
-  cfn
-    .on(DescribeStacksCommand, { StackName: 'metabase-dev' })
-    .resolves({
-      Stacks: [
-        {
-          StackId: ROOT_ARN,
-          StackName: 'metabase-dev',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(0),
-        },
-      ],
-    });
-  cfn
-    .on(DescribeStacksCommand, { StackName: NET_ARN })
-    .resolves({
-      Stacks: [
-        {
-          StackId: NET_ARN,
-          StackName: 'metabase-dev-NetworkStack-X',
-          StackStatus: 'CREATE_COMPLETE',
-          CreationTime: new Date(0),
-        },
-      ],
-    });
+  cfn.on(DescribeStacksCommand, { StackName: 'metabase-dev' }).resolves({
+    Stacks: [
+      {
+        StackId: ROOT_ARN,
+        StackName: 'metabase-dev',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(0),
+      },
+    ],
+  });
+  cfn.on(DescribeStacksCommand, { StackName: NET_ARN }).resolves({
+    Stacks: [
+      {
+        StackId: NET_ARN,
+        StackName: 'metabase-dev-NetworkStack-X',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(0),
+      },
+    ],
+  });
   const summary = (id: string, type: string) => ({
     LogicalResourceId: id,
     PhysicalResourceId: id === 'NetworkStack' ? NET_ARN : `${id}-1`,

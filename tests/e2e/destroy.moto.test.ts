@@ -56,7 +56,7 @@ t.test('deploy then destroy: every stack DELETE_COMPLETE, the bucket gone, exit 
   );
   const head = await s3.send(new HeadBucketCommand({ Bucket: doc.bucket.name })).then(
     () => 200,
-    (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+    (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
   );
   t.equal(head, 404, 'the artifacts bucket is gone');
 });

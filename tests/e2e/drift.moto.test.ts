@@ -21,7 +21,7 @@ const moto = await startMoto();
 t.teardown(async () => {
   await moto.stop();
   for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
+    if (v === undefined) Reflect.deleteProperty(process.env, k);
     else process.env[k] = v;
   }
 });

@@ -177,16 +177,14 @@ t.test('through the CLI: deploy with each failure prints two lines and exits 1',
 t.test('through the CLI: drift on a missing stack', async (t) => {
   const cfn = mockClient(CloudFormationClient);
   t.teardown(() => cfn.restore());
-  cfn
-    .on(DescribeStacksCommand)
-    .rejects(
-      new CloudFormationServiceException({
-        name: 'ValidationError',
-        message: 'Stack with id metabase-dev does not exist',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+  cfn.on(DescribeStacksCommand).rejects(
+    new CloudFormationServiceException({
+      name: 'ValidationError',
+      message: 'Stack with id metabase-dev does not exist',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    }),
+  );
   const result = await runCli(['drift', '--env', 'dev', '--region', 'us-east-1']);
   t.equal(result.code, 1);
   t.match(result.stderr, /^drift metabase-dev: stack does not exist/);

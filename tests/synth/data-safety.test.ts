@@ -17,7 +17,10 @@ function createOnlyProperties(type: string): string[] {
 function parametersBehind(value: unknown, template = data, seen = new Set<string>()): Set<string> {
   const found = new Set<string>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (typeof node === 'string') {
       for (const [, name] of node.matchAll(/\$\{([\w.]+)\}/g)) visit({ Ref: name!.split('.')[0] });
       return;

@@ -5,7 +5,7 @@ import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
 import type { DeployResult, DeployStep } from '../../deploy/deploy.js';
-import { OperationError } from '../../deploy/errors.js';
+import { messageOf, OperationError } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
 import { deployPreflight } from '../../deploy/preflight.js';
@@ -209,9 +209,7 @@ export async function deployCommand(
       watchError === undefined
         ? {}
         : {
-            watchError:
-              explainAwsError(watchError)?.cause ??
-              String(watchError instanceof Error ? watchError.message : watchError),
+            watchError: explainAwsError(watchError)?.cause ?? messageOf(watchError),
           };
     const document = {
       command: 'deploy',

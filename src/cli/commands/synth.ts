@@ -23,7 +23,12 @@ export async function synthCommand(options: SynthOptions, io: CliIo): Promise<nu
     const { writeDiagrams } = await import('../../diagram/index.js');
     const { templateSetFrom } = await import('../../diagram/templates.js');
     const plainByName = new Map(files.map((file) => [file.name, file.plain as CfnTemplateData]));
-    const set = await templateSetFrom(plainByName.get('root.yaml')!, async (name) => plainByName.get(name)!);
+    const rendered = (name: string): CfnTemplateData => {
+      const plain = plainByName.get(name);
+      if (plain === undefined) throw new Error(`synth: the root names ${name}, which synth did not render`);
+      return plain;
+    };
+    const set = await templateSetFrom(rendered('root.yaml'), (name) => Promise.resolve(rendered(name)));
     const drawingStarted = performance.now();
     const out = resolve(io.cwd, options.diagrams);
     const drawn = await writeDiagrams(set, out);

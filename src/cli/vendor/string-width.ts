@@ -8,7 +8,7 @@ const ANSI_ESCAPE = /[\u001B\u009B][[\]()#;?]*(?:\d{1,4}(?:;\d{0,4})*)?[\dA-ORZc
 export default function stringWidth(text: string): number {
   let width = 0;
   for (const character of text.replace(ANSI_ESCAPE, '')) {
-    const code = character.codePointAt(0)!;
+    const code = character.codePointAt(0) ?? 0;
     // Control characters take no column.
     if (code >= 0x20 && !(code >= 0x7f && code < 0xa0)) width++;
   }

@@ -81,19 +81,20 @@ function routing(): Record<
   const sharedNatGateway = fnIf('NatInstanceMode', noValue(), ref('NatGatewayA'));
   for (const az of AZ_SUFFIXES) {
     const perAzOnly = az === 'B';
+    const natCondition = perAzOnly ? 'NatPerAz' : 'NatGatewayMode';
     resources[`NatEip${az}`] = new EC2.EIP({
       Domain: 'vpc',
       Tags: [nameTag(`nat-${az.toLowerCase()}`)],
-    }).dependsOn('InternetGatewayAttachment');
+    })
+      .dependsOn('InternetGatewayAttachment')
+      .condition(natCondition);
+    // Each NAT gateway has its own address; the NAT instance has another (nat-instance.ts).
     resources[`NatGateway${az}`] = new EC2.NatGateway({
       AllocationId: getAtt(`NatEip${az}`, 'AllocationId'),
       SubnetId: ref(subnetName('Public', az)),
       ConnectivityType: 'public',
       Tags: [nameTag(`nat-${az.toLowerCase()}`)],
-    });
-    // Each NAT gateway has its own address; the NAT instance has another (nat-instance.ts).
-    resources[`NatEip${az}`]!.condition(perAzOnly ? 'NatPerAz' : 'NatGatewayMode');
-    resources[`NatGateway${az}`]!.condition(perAzOnly ? 'NatPerAz' : 'NatGatewayMode');
+    }).condition(natCondition);
     resources[`PrivateRouteTable${az}`] = new EC2.RouteTable({
       VpcId: ref('Vpc'),
       Tags: [nameTag(`private-${az.toLowerCase()}`)],
@@ -140,7 +141,8 @@ function securityGroups(): Record<string, EC2.SecurityGroup> {
         (c): c is string => c !== undefined,
       );
       if (conditions.length === 0) return rule;
-      return onlyIf(conditions.length === 1 ? conditions[0]! : conditions.join('And'), rule);
+      // One condition joins to itself; two name the combined condition (e.g. SlotXAndHttps).
+      return onlyIf(conditions.join('And'), rule);
     }),
   );
   return {

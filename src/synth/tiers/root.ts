@@ -9,7 +9,8 @@ import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '
 import { output } from './common.js';
 import { slotSource } from './slots.js';
 
-export const stackLogicalId = (tier: TierName): string => `${tier[0]!.toUpperCase()}${tier.slice(1)}Stack`;
+export const stackLogicalId = (tier: TierName): string =>
+  `${tier.charAt(0).toUpperCase()}${tier.slice(1)}Stack`;
 
 /** Where the deploy command's packager finds each nested template; it swaps in the uploaded S3 URL. */
 export const templateFileName = (tier: TierName | 'root'): string => `${tier}.yaml`;
