@@ -3,6 +3,8 @@
 // local stand-ins such as moto. Adaptive retry absorbs throttling.
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
@@ -69,10 +71,18 @@ export function iamClient(target: AwsTarget): IAMClient {
   return new IAMClient(commonConfig(target));
 }
 
+export function cloudWatchLogsClient(target: AwsTarget): CloudWatchLogsClient {
+  return new CloudWatchLogsClient(commonConfig(target));
+}
+
 export function ecsClient(target: AwsTarget): ECSClient {
   return new ECSClient(commonConfig(target));
 }
 
 export function acmClient(target: AwsTarget): ACMClient {
   return new ACMClient(commonConfig(target));
+}
+
+export function cloudWatchClient(target: AwsTarget): CloudWatchClient {
+  return new CloudWatchClient(commonConfig(target));
 }

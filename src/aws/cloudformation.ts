@@ -24,6 +24,8 @@ export interface StackInfo {
   outputs: Record<string, string>;
   parameters: Record<string, string>;
   terminationProtection: boolean;
+  /** When the last operation began: LastUpdatedTime, else CreationTime. */
+  lastChanged?: Date | undefined;
 }
 
 /** One live stack of the account and region, as DescribeStacks lists it. */
@@ -152,6 +154,7 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
             (s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']),
           ),
           terminationProtection: s.EnableTerminationProtection === true,
+          lastChanged: s.LastUpdatedTime ?? s.CreationTime,
         };
       } catch (error) {
         if (isMissingStack(error)) return undefined;

@@ -79,3 +79,74 @@ export function sdkRds(client: RDSClient): RdsApi {
     },
   };
 }
+
+/** What `status` shows of the instance; read-only, so a separate interface from destroy's. */
+export interface DbInstanceDetails {
+  id: string;
+  status: string;
+  instanceClass: string;
+  engineVersion: string;
+  allocatedStorageGiB: number;
+  multiAz: boolean;
+}
+
+export type SnapshotType = 'automated' | 'manual';
+
+export interface RdsStatusApi {
+  instanceDetails(id: string): Promise<DbInstanceDetails | undefined>;
+  /** The newest snapshot of that type of the instance, undefined when there is none. */
+  latestSnapshot(instanceId: string, type: SnapshotType): Promise<DbSnapshotInfo | undefined>;
+}
+
+export function sdkRdsStatus(client: RDSClient): RdsStatusApi {
+  return {
+    async instanceDetails(id) {
+      try {
+        const out = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+        const db = out.DBInstances?.[0];
+        if (!db) return undefined;
+        return {
+          id,
+          status: db.DBInstanceStatus ?? 'unknown',
+          instanceClass: db.DBInstanceClass ?? 'unknown',
+          engineVersion: db.EngineVersion ?? 'unknown',
+          allocatedStorageGiB: db.AllocatedStorage ?? 0,
+          multiAz: db.MultiAZ === true,
+        };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async latestSnapshot(instanceId, type) {
+      let newest: DbSnapshotInfo | undefined;
+      let marker: string | undefined;
+      try {
+        do {
+          const out = await client.send(
+            new DescribeDBSnapshotsCommand({
+              DBInstanceIdentifier: instanceId,
+              SnapshotType: type,
+              Marker: marker,
+            }),
+          );
+          for (const s of out.DBSnapshots ?? []) {
+            const snapshot = {
+              id: s.DBSnapshotIdentifier ?? '',
+              created: s.SnapshotCreateTime,
+              status: s.Status ?? 'unknown',
+            };
+            // One still being created may have no SnapshotCreateTime yet: it counts as the newest.
+            const time = (x: DbSnapshotInfo): number => x.created?.getTime() ?? Number.MAX_SAFE_INTEGER;
+            if (!newest || time(snapshot) > time(newest)) newest = snapshot;
+          }
+          marker = out.Marker;
+        } while (marker);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+      return newest;
+    },
+  };
+}

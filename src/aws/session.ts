@@ -53,7 +53,7 @@ export interface AwsSession {
 
 // Counted at the initialize step, before retries: one logical call is one count. Retries of throttled
 // calls are the SDK's business and show up in its own metadata.
-function counter<I extends object, O extends object>(
+export function counter<I extends object, O extends object>(
   service: string,
   calls: ApiCallCounter,
 ): InitializeMiddleware<I, O> {
@@ -63,7 +63,7 @@ function counter<I extends object, O extends object>(
   };
 }
 
-const COUNTER = { step: 'initialize', name: 'metabaseAwsCallCounter' } as const;
+export const COUNTER = { step: 'initialize', name: 'metabaseAwsCallCounter' } as const;
 
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;

@@ -279,6 +279,75 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       },
     )
     .command(
+      'logs',
+      "Print the Metabase container logs of the deployed stack's log group (read-only)",
+      (y) =>
+        stackFlags(y)
+          .option('since', {
+            type: 'string',
+            requiresArg: true,
+            default: '10m',
+            describe: 'Start of the window: 30m, 2h, 1d, or an ISO time',
+          })
+          .option('follow', {
+            type: 'boolean',
+            default: false,
+            describe: 'Keep printing new events (polled once a second) until Ctrl-C',
+          })
+          .option('filter', {
+            type: 'string',
+            requiresArg: true,
+            describe:
+              'Only events matching this CloudWatch Logs filter pattern, e.g. ERROR or "?ERROR ?WARN"',
+          }),
+      async (args) => {
+        if (args.params !== undefined && args.stackName === undefined) {
+          throw new UserError(
+            'logs --params: logs does not read params files, so it cannot tell which stack to read',
+            'Pass --stack-name NAME (or --env ENV for metabase-ENV).',
+          );
+        }
+        const { logsCommand } = await import('./commands/logs.js');
+        exitCode = await logsCommand(
+          {
+            stackName: defaultStackName(args),
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            since: args.since,
+            follow: args.follow,
+            filter: args.filter,
+            json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'status',
+      'Show the deployed Metabase at a glance: health, stack, ECS, database, NAT, alarms (exit 1 unless healthy)',
+      (y) => stackFlags(y),
+      async (args) => {
+        if (args.params !== undefined && args.stackName === undefined) {
+          throw new UserError(
+            'status --params: status does not read params files, so it cannot tell which stack to show',
+            'Pass --stack-name NAME (or --env ENV for metabase-ENV).',
+          );
+        }
+        const { statusCommand } = await import('./commands/status.js');
+        exitCode = await statusCommand(
+          {
+            stackName: defaultStackName(args),
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
       'release-locks',
       "Release a stuck Metabase migration lock: runs `migrate release-locks` as a one-off ECS task of the service's own task definition",
       (y) =>

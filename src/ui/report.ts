@@ -72,13 +72,12 @@ export function healthTimeoutHint(
   outputs: Record<string, string>,
   region: string,
 ): string {
-  const cluster = outputs.ClusterName ?? '<ClusterName>';
-  const service = outputs.ServiceName ?? '<ServiceName>';
   const logs = outputs.LogGroupName ?? '<LogGroupName>';
+  const target = `--stack-name ${shellWord(stackName)} --region ${shellWord(region)}`;
   return [
     `The stack ${stackName} is deployed; Metabase itself is not answering yet. Look at:`,
-    `  the ECS service events: aws ecs describe-services --region ${region} --cluster ${cluster} --services ${service} --query 'services[0].events[:5]'`,
-    `  the container logs:     aws logs tail ${logs} --region ${region} --since 30m`,
+    `  the ECS service, its tasks and events: metabase-aws status ${target}`,
+    `  the container logs (${logs}): metabase-aws logs ${target} --since 30m`,
     'A first boot runs database migrations and can take 5-10 minutes on a small task; a task that keeps restarting points at memory (TaskMemory) or the database connection.',
   ].join('\n');
 }

@@ -209,8 +209,14 @@ t.test('health timeout: points at the ECS service events and the log group', asy
   });
   t.equal(code, 1);
   t.match(out.stderr, /did not report healthy within 30s \(last: HTTP 503 \(initializing\)\)/);
-  t.match(out.stderr, /aws ecs describe-services .*--cluster cl --services svc/);
-  t.match(out.stderr, /aws logs tail \/metabase\/dev/);
+  t.match(
+    out.stderr,
+    /the ECS service, its tasks and events: metabase-aws status --stack-name metabase-dev --region eu-west-1\n/,
+  );
+  t.match(
+    out.stderr,
+    /the container logs \(\/metabase\/dev\): metabase-aws logs --stack-name metabase-dev --region eu-west-1 --since 30m\n/,
+  );
 });
 
 t.test('no changes: exit 0 with the outputs', async (t) => {

@@ -35,7 +35,7 @@ export class FakeAcm implements AcmApi {
 }
 
 /** A service and the one-off tasks run in it; a task stops after `pollsUntilStopped` describes. */
-export class FakeEcs implements EcsApi {
+export class FakeEcsTasks implements EcsApi {
   calls: Call[] = [];
   services = new Map<string, ServiceInfo>();
   runFailure: string | undefined;

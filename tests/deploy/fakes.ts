@@ -15,7 +15,7 @@ import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../sr
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
 import type { StsApi } from '../../src/aws/sts.js';
 import { fakeClock } from '../../src/deploy/clock.js';
-import { FakeAcm, FakeEcs, FakeIam } from './fakes-aws.js';
+import { FakeAcm, FakeEcsTasks, FakeIam } from './fakes-aws.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -374,7 +374,8 @@ export interface FakeWorld {
   rds: FakeRds;
   sts: StsApi;
   iam: FakeIam;
-  ecs: FakeEcs;
+  /** ECS for release-locks' one-off task (tests/ops has its own read-only ECS fake as `ecs`) */
+  ecsTasks: FakeEcsTasks;
   acm: FakeAcm;
   session: AwsSession;
 }
@@ -387,7 +388,7 @@ export function fakeWorld(): FakeWorld {
   const rds = new FakeRds(calls);
   const sts = fakeSts(calls);
   const iam = new FakeIam(calls);
-  const ecs = new FakeEcs(calls);
+  const ecsTasks = new FakeEcsTasks(calls);
   const acm = new FakeAcm(calls);
   return {
     clock,
@@ -396,7 +397,7 @@ export function fakeWorld(): FakeWorld {
     rds,
     sts,
     iam,
-    ecs,
+    ecsTasks,
     acm,
     session: {
       cloudFormation: cf,
@@ -404,7 +405,7 @@ export function fakeWorld(): FakeWorld {
       sts,
       rds,
       iam,
-      ecs,
+      ecs: ecsTasks,
       acm,
       region: async () => REGION,
       endpoint: undefined,

@@ -27,7 +27,7 @@ function deployed(running = 0): FakeWorld {
   existingStack(world, 'UPDATE_COMPLETE', {
     outputs: { ClusterName: CLUSTER, ServiceName: SERVICE, LogGroupName: 'metabase-dev-logs' },
   });
-  world.ecs.services.set(`${CLUSTER}/${SERVICE}`, {
+  world.ecsTasks.services.set(`${CLUSTER}/${SERVICE}`, {
     serviceArn: `arn:aws:ecs:eu-west-1:111122223333:service/${CLUSTER}/${SERVICE}`,
     status: 'ACTIVE',
     desiredCount: 1,
@@ -64,7 +64,7 @@ t.test('no task running: one task of the service definition runs the command, ex
   const world = deployed(0);
   const { code, out } = await run(world);
   t.equal(code, 0, out.stderr);
-  const call = world.ecs.calls.find((c) => c.name === 'runOneOffTask');
+  const call = world.ecsTasks.calls.find((c) => c.name === 'runOneOffTask');
   t.same(call?.arg, {
     cluster: CLUSTER,
     taskDefinition: TASK_DEF,
@@ -104,14 +104,14 @@ t.test('tasks running, no terminal, no --force: refused, nothing started', async
       /the service has 2 tasks running or starting; releasing the lock under a Metabase that is migrating breaks the migration/,
     hint: /pass --force/,
   });
-  t.notOk(world.ecs.calls.some((c) => c.name === 'runOneOffTask'));
+  t.notOk(world.ecsTasks.calls.some((c) => c.name === 'runOneOffTask'));
 });
 
 t.test('tasks running with --force: runs', async (t) => {
   const world = deployed(1);
   const { code } = await run(world, { force: true });
   t.equal(code, 0);
-  t.ok(world.ecs.calls.some((c) => c.name === 'runOneOffTask'));
+  t.ok(world.ecsTasks.calls.some((c) => c.name === 'runOneOffTask'));
 });
 
 t.test('tasks running in a terminal: the stack name must be typed', async (t) => {
@@ -123,7 +123,7 @@ t.test('tasks running in a terminal: the stack name must be typed', async (t) =>
     const { code, questions, out } = await run(world, {}, { answer });
     t.match(questions[0], /The service has 1 task running\. .*Type the stack name \(metabase-dev\)/);
     t.equal(
-      world.ecs.calls.some((c) => c.name === 'runOneOffTask'),
+      world.ecsTasks.calls.some((c) => c.name === 'runOneOffTask'),
       runs,
       `typed ${answer}`,
     );
@@ -134,7 +134,7 @@ t.test('tasks running in a terminal: the stack name must be typed', async (t) =>
 
 t.test('a non-zero exit code: exit 1, naming the log stream', async (t) => {
   const world = deployed(0);
-  world.ecs.exitCode = 1;
+  world.ecsTasks.exitCode = 1;
   const { code, out } = await run(world);
   t.equal(code, 1);
   t.match(
@@ -145,7 +145,7 @@ t.test('a non-zero exit code: exit 1, naming the log stream', async (t) => {
 
 t.test('ECS places no task: its reason, exit 1 through the CLI error', async (t) => {
   const world = deployed(0);
-  world.ecs.runFailure = 'RESOURCE:ENI: no free addresses';
+  world.ecsTasks.runFailure = 'RESOURCE:ENI: no free addresses';
   await t.rejects(run(world), { message: /ECS did not start the task: RESOURCE:ENI/ });
 });
 
@@ -155,7 +155,7 @@ t.test('a stack this tool did not deploy, or none at all: refused before ECS', a
     { stackId: ROOT_ID, stackName: 'metabase-dev', status: 'UPDATE_COMPLETE', tags: {} },
   ];
   await t.rejects(run(world), { message: /not one metabase-aws deployed/ });
-  t.equal(world.ecs.calls.length, 0);
+  t.equal(world.ecsTasks.calls.length, 0);
   await t.rejects(run(fakeWorld()), { message: /release-locks metabase-dev: no such stack/ });
 });
 
