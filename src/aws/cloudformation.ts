@@ -26,6 +26,8 @@ export interface StackInfo {
   terminationProtection: boolean;
   /** When the last operation began: LastUpdatedTime, else CreationTime. */
   lastChanged?: Date | undefined;
+  /** Stack-level tags; this tool's stacks carry managed-by: metabase-aws (deploy/ownership.ts). */
+  tags: Record<string, string>;
 }
 
 /** One live stack of the account and region, as DescribeStacks lists it. */
@@ -155,6 +157,7 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
           ),
           terminationProtection: s.EnableTerminationProtection === true,
           lastChanged: s.LastUpdatedTime ?? s.CreationTime,
+          tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
         };
       } catch (error) {
         if (isMissingStack(error)) return undefined;

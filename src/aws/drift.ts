@@ -13,7 +13,8 @@ import { cloudFormationClient, type AwsTarget } from './clients.js';
 import type { StackInfo as DeployedStackInfo } from './cloudformation.js';
 
 /** What drift needs of a stack; stackId is the full ARN (nested stacks are addressed by it). */
-export type StackInfo = Pick<DeployedStackInfo, 'stackId' | 'stackName' | 'status' | 'statusReason'>;
+export type StackInfo = Pick<DeployedStackInfo, 'stackId' | 'stackName' | 'status' | 'statusReason'> &
+  Partial<Pick<DeployedStackInfo, 'tags'>>;
 
 export interface StackResourceInfo {
   logicalId: string;
@@ -103,6 +104,7 @@ export class SdkDriftApi implements DriftApi {
         stackName: stack.StackName,
         status: stack.StackStatus,
         statusReason: stack.StackStatusReason,
+        tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
       };
     } catch (error) {
       if (isMissingStack(error)) return undefined;

@@ -1,5 +1,8 @@
 // The flags and defaults several commands share; main.ts and the commands both import them from here.
+import { basename } from 'node:path';
 import type { Argv } from 'yargs';
+import { endpointProblem, regionProblem } from '../params/target.js';
+import { UserError } from './errors.js';
 
 export function paramsFlags<T>(argv: Argv<T>) {
   return argv
@@ -39,13 +42,53 @@ export function stackFlags<T>(argv: Argv<T>) {
       requiresArg: true,
       describe: 'Override the AWS endpoint (e.g. a local moto); also AWS_ENDPOINT_URL',
     })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' });
+    .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
+    .middleware((args) => checkAwsTarget(String(args._[0] ?? 'metabase-aws'), args, process.env));
 }
 
-/** metabase-<env> unless --stack-name says otherwise. */
+/**
+ * Refuses a region or endpoint the SDK would choke on, from the flags or from the environment the SDK
+ * reads (AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL), before any client is built.
+ */
+export function checkAwsTarget(
+  verb: string,
+  flags: { region?: unknown; endpointUrl?: unknown },
+  env: NodeJS.ProcessEnv,
+): void {
+  const sources: [string, unknown, (value: string) => string | undefined][] = [
+    ['--region', flags.region, regionProblem],
+    ['AWS_REGION', flags.region === undefined ? env.AWS_REGION : undefined, regionProblem],
+    [
+      'AWS_DEFAULT_REGION',
+      flags.region === undefined && !env.AWS_REGION ? env.AWS_DEFAULT_REGION : undefined,
+      regionProblem,
+    ],
+    ['--endpoint-url', flags.endpointUrl, endpointProblem],
+    ['AWS_ENDPOINT_URL', flags.endpointUrl === undefined ? env.AWS_ENDPOINT_URL : undefined, endpointProblem],
+  ];
+  for (const [source, value, check] of sources) {
+    if (typeof value !== 'string' || value === '') continue;
+    const problem = check(value);
+    if (problem === undefined) continue;
+    const fix = source.startsWith('--')
+      ? `Pass a valid ${source}`
+      : `Fix or unset ${source} in your environment, or pass --${source.includes('ENDPOINT') ? 'endpoint-url' : 'region'}`;
+    throw new UserError(`${verb} ${source}: ${problem}`, `${fix}.`);
+  }
+}
+
+/**
+ * --stack-name, else metabase-<env>, else (for --params FILE) metabase-<FILE's name without .json>: a
+ * params file never lands in another environment's stack (`--params params/prod.json` is metabase-prod,
+ * not metabase-dev).
+ */
 export function defaultStackName(options: {
   env?: string | undefined;
+  params?: string | undefined;
   stackName?: string | undefined;
 }): string {
-  return options.stackName ?? `metabase-${options.env ?? 'dev'}`;
+  if (options.stackName !== undefined) return options.stackName;
+  if (options.env === undefined && options.params !== undefined)
+    return `metabase-${basename(options.params).replace(/\.json$/i, '')}`;
+  return `metabase-${options.env ?? 'dev'}`;
 }

@@ -1,18 +1,33 @@
 // The CLI. Each command's module is imported only when that command runs, so `--help` and `synth`
 // never load the AWS SDK.
 import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
 import { EXIT_ERROR, UserError } from './errors.js';
 import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
+import { closestName } from '../params/suggest.js';
+import { hintingIo } from './invocation.js';
 import type { CliIo } from './io.js';
+import { allowsUnmanaged, ownershipFlag } from './ownership.js';
 
 const PROGRAM = 'metabase-aws';
+/** package.json two levels up, from src/cli and dist/cli alike; read, not imported, so its dependency list stays out of the bundle. */
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** A command line yargs refused: unknown command or flag, missing value, conflicting flags. */
 class UsageError extends Error {}
 
 /** Parses argv and runs one command. Returns the exit code; never throws for a user mistake. */
-export async function run(argv: string[], io: CliIo): Promise<number> {
+export async function run(argv: string[], terminal: CliIo): Promise<number> {
   let exitCode = 0;
+  // Commands and errors print hints as `metabase-aws <command>`; this io shows them as the user ran the tool.
+  const io = hintingIo(terminal, argv);
   const verb = argv.find((arg) => !arg.startsWith('-')) ?? PROGRAM;
   const parser = yargs(argv)
     .scriptName(PROGRAM)
@@ -63,7 +78,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     )
     .command(
       'cost',
-      'Estimate the monthly AWS bill of a params file, with and without the free tier (no AWS call)',
+      'Estimate the monthly AWS bill of a params file, optionally with a free tier (no AWS call)',
       (y) =>
         paramsFlags(y)
           .option('region', {
@@ -76,11 +91,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             type: 'boolean',
             default: false,
             describe: 'Print the estimate as JSON on stdout',
+          })
+          .option('free-tier', {
+            choices: ['none', 'credits', 'legacy'] as const,
+            default: 'none' as const,
+            describe:
+              'Free tier to count: none; credits (accounts opened on or after 15 July 2025); legacy (12-month tier of older accounts)',
           }),
       async (args) => {
         const { costCommand } = await import('./commands/cost.js');
         exitCode = await costCommand(
-          { env: args.env, params: args.params, region: args.region, json: args.json },
+          {
+            env: args.env,
+            params: args.params,
+            region: args.region,
+            json: args.json,
+            freeTier: args.freeTier,
+          },
           io,
         );
       },
@@ -112,7 +139,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'drift',
       'Check whether the deployed stack and every nested stack still match their templates (exit 2 when drifted)',
       (y) =>
-        stackFlags(y).option('timeout', {
+        ownershipFlag(stackFlags(y)).option('timeout', {
           type: 'number',
           default: 600,
           describe: 'Give up waiting for drift detection after this many seconds',
@@ -133,6 +160,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             endpointUrl: args.endpointUrl,
             json: args.json,
             timeout: args.timeout,
+            allowUnmanaged: allowsUnmanaged(args),
           },
           io,
         );
@@ -142,7 +170,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'deploy',
       'Create or update the stack: package templates, preview the change set, execute, wait for Metabase',
       (y) =>
-        stackFlags(y)
+        ownershipFlag(stackFlags(y))
           .option('bucket', {
             type: 'string',
             requiresArg: true,
@@ -192,6 +220,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             execute: args.execute,
             waitHealthy: args.waitHealthy,
             allowReplacement: args.allowReplacement,
+            allowUnmanaged: allowsUnmanaged(args),
             json: args.json,
           },
           io,
@@ -202,7 +231,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'destroy',
       'Delete the stack and its nested stacks, then the artifacts bucket; keeps the DB final snapshot',
       (y) =>
-        stackFlags(y)
+        ownershipFlag(stackFlags(y))
           .option('bucket', {
             type: 'string',
             requiresArg: true,
@@ -248,6 +277,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             disableProtection: args.disableProtection,
             retainFailed: args.retainFailed,
             keepArtifacts: args.keepArtifacts,
+            allowUnmanaged: allowsUnmanaged(args),
             json: args.json,
           },
           io,
@@ -382,7 +412,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(argv.includes('--version') ? packageVersion() : 'unknown')
     .wrap(Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100))
     .exitProcess(false)
     .fail((message: string | null | undefined, error: Error | undefined) => {
@@ -395,20 +425,67 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     });
   try {
     await parser.parseAsync(argv, {}, (error, _parsed, output) => {
-      if (output && !error) io.stdout(output.endsWith('\n') ? output : `${output}\n`);
+      if (output && !error) terminal.stdout(output.endsWith('\n') ? output : `${output}\n`);
     });
     return exitCode;
   } catch (error) {
     if (error instanceof UsageError) {
       const message = error.message.startsWith('Did you mean')
         ? `unknown command "${verb}". ${error.message}`
-        : error.message;
+        : usageHint(error.message, argv);
       io.stderr(`${PROGRAM}: ${message}\nRun \`${PROGRAM} --help\` for usage.\n`);
       return EXIT_ERROR;
     }
     return reportError(error, verb, io);
   }
 }
+
+/**
+ * yargs' own words plus the likely fix: an environment given as a positional (`deploy dev`), or a flag
+ * one typo away from a real one (`--stak-name`).
+ */
+function usageHint(message: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
+  const hints: string[] = [];
+  for (const arg of unknown) {
+    if (!arg.startsWith('-') && /^[A-Za-z][\w-]*$/.test(arg) && argv.includes(arg))
+      hints.push(`an environment is a flag: --env ${arg}`);
+    else {
+      const known = KNOWN_FLAGS.filter((flag) => flag !== arg);
+      const guess = closestName(arg.replace(/^-+/, ''), known);
+      if (guess) hints.push(`did you mean --${guess}?`);
+    }
+  }
+  return hints.length > 0 ? `${message} (${hints.join('; ')})` : message;
+}
+
+const KNOWN_FLAGS = [
+  'env',
+  'params',
+  'stack-name',
+  'region',
+  'profile',
+  'endpoint-url',
+  'json',
+  'yes',
+  'bucket',
+  'execute',
+  'no-execute',
+  'wait-healthy',
+  'no-wait-healthy',
+  'allow-replacement',
+  'role-arn',
+  'templates',
+  'timeout',
+  'disable-protection',
+  'retain-failed',
+  'keep-artifacts',
+  'out',
+  'diagrams',
+  'free-tier',
+  'help',
+  'version',
+];
 
 async function reportError(error: unknown, verb: string, io: CliIo): Promise<number> {
   if (error instanceof UserError) {
@@ -421,6 +498,9 @@ async function reportError(error: unknown, verb: string, io: CliIo): Promise<num
     io.stderr(`${verb}: interrupted.\n`);
     return 130;
   }
+  // A filesystem error no command caught (a path that is a file, a read-only directory): the user's input.
+  const { fileUserError, isSystemError } = await import('./files.js');
+  if (isSystemError(error)) return reportError(fileUserError(verb, error, io.cwd), verb, io);
   const { explainAwsError } = await import('../aws/errors.js');
   const explained = explainAwsError(error);
   if (explained) {

@@ -28,7 +28,7 @@ export interface CostLine {
   /** How the amount is made, e.g. `1 × 730 h × $0.045/h`. */
   quantity: string;
   monthly: number;
-  /** The part the free tier pays for in the first 12 months (always-free allowances included). */
+  /** The part the chosen free tier's allowances pay (legacy: in the first 12 months; credits: always-free only). */
   freeTier: number;
 }
 
@@ -45,9 +45,53 @@ export interface CostEstimate {
   /** What one more task adds a month, for autoscaling up to MaxTasks. */
   perExtraTask: number;
   maxTasks: number | undefined;
+  freeTierModel: FreeTierModel;
+  /** With --free-tier credits only. */
+  credits?: CreditsCover | undefined;
 }
 
 export class UnknownInstancePriceError extends Error {}
+
+/**
+ * Which free tier to count (`cost --free-tier`). none: list prices, what an account past its free period
+ * pays. credits: an account created on or after 15 July 2025: the always-free allowances, then sign-up
+ * credits that run out (or lapse after the plan's months). legacy: the 12-month tier of older accounts,
+ * all of which are past it by now. Source: https://aws.amazon.com/free/ (see prices.json).
+ */
+export type FreeTierModel = 'none' | 'credits' | 'legacy';
+export const FREE_TIER_MODELS: readonly FreeTierModel[] = ['none', 'credits', 'legacy'];
+
+const NOTHING_FREE: FreeTier = {
+  months: 0,
+  rdsInstanceHours: 0,
+  rdsInstanceClasses: [],
+  rdsStorageGb: 0,
+  rdsBackupGb: 0,
+  albHours: 0,
+  albLcuHours: 0,
+  ec2PublicIpv4Hours: 0,
+  ec2InstanceTypes: [],
+  ebsGb: 0,
+  cloudwatchLogsGb: 0,
+  cloudwatchMetrics: 0,
+};
+
+/** The allowances a model takes off each line (credits are not per line: they pay the bill after these). */
+export function allowancesOf(list: PriceList, model: FreeTierModel): FreeTier {
+  if (model === 'legacy') return list.freeTier;
+  if (model === 'credits') return { ...NOTHING_FREE, ...list.alwaysFree };
+  return NOTHING_FREE;
+}
+
+/** How far the credits go: whole bill paid until they run out or the plan ends. */
+export interface CreditsCover {
+  amount: number;
+  planMonths: number;
+  /** Months the credits pay the whole bill for (fractional), at most planMonths. */
+  monthsCovered: number;
+  /** What the first planMonths cost in all, after the credits. */
+  planPeriodCost: number;
+}
 
 export function estimateCost(
   params: CostParams,
@@ -55,9 +99,10 @@ export function estimateCost(
   region: string,
   prices: RegionPrices,
   usage: UsageAssumptions,
+  model: FreeTierModel,
 ): CostEstimate {
   const hours = list.hoursPerMonth;
-  const free = list.freeTier;
+  const free = allowancesOf(list, model);
   const autoscaling = params.AutoScaling === 'true';
   const tasks = autoscaling
     ? Math.max(Number(params.DesiredCount), Number(params.MinTasks))
@@ -80,6 +125,19 @@ export function estimateCost(
   const monthly = sum(lines.map((l) => l.monthly));
   const freeTier = sum(lines.map((l) => l.freeTier));
   const fargatePerTask = sum(fargateLines(params, hours, prices, 1).map((l) => l.monthly));
+  const afterAllowances = monthly - freeTier;
+  const credits =
+    model === 'credits'
+      ? {
+          amount: list.credits.amount,
+          planMonths: list.credits.planMonths,
+          monthsCovered:
+            afterAllowances > 0
+              ? Math.min(list.credits.planMonths, list.credits.amount / afterAllowances)
+              : list.credits.planMonths,
+          planPeriodCost: Math.max(0, afterAllowances * list.credits.planMonths - list.credits.amount),
+        }
+      : undefined;
   return {
     region,
     regionName: prices.name,
@@ -94,6 +152,8 @@ export function estimateCost(
       usage.logsGbPerTask * prices.cloudwatch.logsIngestionGb +
       natGbPrice(params, prices) * usage.natGbPerTask,
     maxTasks: autoscaling ? Number(params.MaxTasks) : undefined,
+    freeTierModel: model,
+    credits,
   };
 }
 

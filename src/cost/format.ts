@@ -11,7 +11,14 @@ export function formatTable(
   source: string,
   usage: UsageAssumptions = DEFAULT_ASSUMPTIONS,
 ): string {
-  const header = ['item', 'quantity', 'monthly', 'free tier', 'first year'];
+  const legacy = estimate.freeTierModel === 'legacy';
+  const header = [
+    'item',
+    'quantity',
+    'monthly',
+    legacy ? 'free tier' : 'always free',
+    legacy ? 'first year' : 'after it',
+  ];
   const rows = estimate.lines.map((l) => [
     l.item,
     l.quantity,
@@ -50,7 +57,7 @@ export function formatTable(
     rule,
     render(total),
     '',
-    `Without the free tier: ${money(estimate.totals.monthly)} a month. First 12 months with it: ${money(estimate.totals.firstYear)}.`,
+    freeTierSummary(estimate),
     ...scaling,
     '',
     'Assumptions:',
@@ -61,6 +68,22 @@ export function formatTable(
   ].join('\n');
 }
 
+/** One line on what the chosen free tier does to the bill. */
+export function freeTierSummary(estimate: CostEstimate): string {
+  const { monthly, firstYear } = estimate.totals;
+  switch (estimate.freeTierModel) {
+    case 'none':
+      return `${money(monthly)} a month at list prices (--free-tier none: no free tier counted; see --free-tier credits or legacy).`;
+    case 'legacy':
+      return `Without the free tier: ${money(monthly)} a month. First 12 months with the legacy tier (accounts opened before 15 July 2025, all past it by now): ${money(firstYear)}.`;
+    case 'credits': {
+      const c = estimate.credits;
+      if (!c) return `${money(firstYear)} a month after the always-free allowances.`;
+      return `${money(firstYear)} a month after the always-free allowances; $${c.amount} of credits (accounts opened on or after 15 July 2025) pay it for the first ${c.monthsCovered.toFixed(1)} months, so the first ${c.planMonths} months cost ${money(c.planPeriodCost)} in all.`;
+    }
+  }
+}
+
 export function assumptionLines(usage: UsageAssumptions): string[] {
   return [
     `${usage.natGbPerTask} GB a month through the NAT for each task (image pulls, AWS APIs, queries to outside data sources)`,
@@ -69,7 +92,7 @@ export function assumptionLines(usage: UsageAssumptions): string[] {
     `application database of ${usage.dbDataGb} GB changing ${usage.dbChangeGbPerDay} GB a day (backup = data + changes kept)`,
     `Container Insights: ${usage.insightsMetrics} metrics and ${usage.insightsGbPerTask} GB of events a task (rough)`,
     'FARGATE_SPOT priced at the discount in prices.json; the real Spot price moves',
-    'free tier: the 12-month tier of accounts opened before 15 July 2025 (newer accounts get credits instead), plus always-free CloudWatch; ALB LCUs read as 15 LCU-hours a month',
+    'free tier (--free-tier): none counts nothing; credits counts the always-free CloudWatch allowances, then the sign-up credits of accounts opened on or after 15 July 2025; legacy counts the 12-month tier of older accounts (ALB LCUs read as 15 LCU-hours a month)',
   ];
 }
 

@@ -30,12 +30,23 @@ export interface FreeTier {
   cloudwatchMetrics: number;
 }
 
+/** Accounts created on or after 15 July 2025: credits instead of the 12-month tier (see prices.json). */
+export interface Credits {
+  amount: number;
+  /** The free plan's length: credits not used by then lapse. */
+  planMonths: number;
+}
+
 export interface PriceList {
   takenOn: string;
   currency: string;
   hoursPerMonth: number;
   sources: Record<string, string>;
+  /** The legacy 12-month tier plus always-free allowances (--free-tier legacy). */
   freeTier: FreeTier;
+  /** The allowances every account keeps (--free-tier credits counts these, then the credits). */
+  alwaysFree: Pick<FreeTier, 'cloudwatchLogsGb' | 'cloudwatchMetrics'>;
+  credits: Credits;
   regions: Record<string, RegionPrices>;
 }
 

@@ -15,8 +15,16 @@ import {
 } from './changeset.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
+import { assertManagedStack } from './ownership.js';
+import { previewBucket } from './preview.js';
 import { waitHealthy, type FetchLike, type HealthProbe, type HealthResult } from './health.js';
-import { packageTemplates, rootParameterNames, type PackageResult, type TemplateSet } from './package.js';
+import {
+  packageTemplates,
+  rootParameterNames,
+  stackKeyPrefix,
+  type PackageResult,
+  type TemplateSet,
+} from './package.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, watchStack, type WatchEvent } from './watch.js';
@@ -56,12 +64,14 @@ export interface DeployRequest {
   waitHealthy: boolean;
   healthTimeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Update or replace a stack without this tool's managed-by tag (the ownership override flag). */
+  allowUnmanaged?: boolean | undefined;
 }
 
 export type DeployStep =
-  | { step: 'identity'; identity: Identity }
+  | { step: 'identity'; identity: Identity; region: string }
   | { step: 'recreate'; status: string }
-  | { step: 'bucket'; bucket: string; created: boolean }
+  | { step: 'bucket'; bucket: string; created: boolean; preview?: boolean }
   | { step: 'packaged'; result: PackageResult }
   | { step: 'change-set'; type: 'CREATE' | 'UPDATE'; name: string }
   | { step: 'executing'; stackId: string }
@@ -151,10 +161,12 @@ export async function deploy(
   const { cf, clock } = deps;
   const { stackName } = request;
   const identity = await deps.sts.callerIdentity();
-  hooks.onStep?.({ step: 'identity', identity });
+  hooks.onStep?.({ step: 'identity', identity, region: deps.region });
 
   const existing = await cf.describeStack(stackName);
   const plan = planFor(stackName, existing);
+  if (existing && plan !== 'CREATE')
+    assertManagedStack(`deploy`, existing, 'update', request.allowUnmanaged === true);
   if (plan === 'RECREATE' && !request.execute) {
     throw new OperationError(
       `deploy ${stackName}: the stack is ${existing?.status} from an earlier failed create; there is nothing to compare against`,
@@ -171,17 +183,28 @@ export async function deploy(
       execute: request.execute,
     })) ?? request.parameters;
 
-  const { bucket, created } = await ensureArtifactsBucket(deps.s3, {
-    account: identity.account,
-    region: deps.region,
-    bucket: request.bucket,
-    verb: 'deploy',
-    endpoint: deps.endpoint,
-  });
-  hooks.onStep?.({ step: 'bucket', bucket, created });
+  const { bucket, created } = request.execute
+    ? await ensureArtifactsBucket(deps.s3, {
+        account: identity.account,
+        region: deps.region,
+        bucket: request.bucket,
+        verb: 'deploy',
+        endpoint: deps.endpoint,
+      })
+    : {
+        bucket: await previewBucket(deps.s3, { ...request, account: identity.account, region: deps.region }),
+        created: false,
+      };
+  hooks.onStep?.({ step: 'bucket', bucket, created, preview: !request.execute });
   const packaged = await packageTemplates(
     deps.s3,
-    { bucket, account: identity.account, region: deps.region, endpoint: deps.endpoint },
+    {
+      bucket,
+      account: identity.account,
+      region: deps.region,
+      endpoint: deps.endpoint,
+      keyPrefix: stackKeyPrefix(stackName, !request.execute),
+    },
     request.templates,
   );
   hooks.onStep?.({ step: 'packaged', result: packaged });

@@ -8,6 +8,7 @@ import type { S3Api } from '../aws/s3.js';
 import type { StsApi } from '../aws/sts.js';
 import { createdByThisTool, defaultBucketName, emptyAndDeleteBucket, stacksSharingBucket } from './bucket.js';
 import type { Clock } from './clock.js';
+import { assertManagedStack } from './ownership.js';
 import { OperationError } from './errors.js';
 import { deleteFailures } from './root-cause.js';
 import { waitUntilGone } from './stack-state.js';
@@ -70,7 +71,7 @@ function deletionPolicies(body: string): Record<string, string> {
 
 export async function planDestroy(
   deps: DestroyDeps,
-  request: { stackName: string; bucket?: string | undefined },
+  request: { stackName: string; bucket?: string | undefined; allowUnmanaged?: boolean | undefined },
 ): Promise<DestroyPlan | undefined> {
   const { cf } = deps;
   const identity = await deps.sts.callerIdentity();
@@ -83,6 +84,7 @@ export async function planDestroy(
       `Follow it to its end with \`metabase-aws watch --stack-name ${request.stackName}\`, then run destroy again.`,
     );
   }
+  assertManagedStack('destroy', stack, 'delete', request.allowUnmanaged === true);
   const tiers: TierPlan[] = [];
   const kept: KeptResource[] = [];
   let database: DestroyPlan['database'];

@@ -64,9 +64,20 @@ export async function readTemplateSet(directory: string): Promise<TemplateSet> {
   return { root, nested };
 }
 
-export function contentKey(file: TemplateFile): string {
+/**
+ * `<prefix>/templates/<name>-<sha256>.yaml`. The prefix is the stack's name, so that each environment's CI
+ * role may write only its own keys in the shared bucket; a preview (`--no-execute`) uploads under
+ * `<stack>/preview/`, which is all a pull request's role may write, so it can never replace a template
+ * that a real deploy of the stack reads (templates/bootstrap/ grants exactly these prefixes).
+ */
+export function contentKey(file: TemplateFile, prefix?: string): string {
   const hash = createHash('sha256').update(file.bytes).digest('hex');
-  return `templates/${file.name.replace(/\.ya?ml$/, '')}-${hash}.yaml`;
+  return `${prefix ? `${prefix}/` : ''}templates/${file.name.replace(/\.ya?ml$/, '')}-${hash}.yaml`;
+}
+
+/** The key prefix of a stack's templates: its name, and `<name>/preview` for a preview. */
+export function stackKeyPrefix(stackName: string, preview: boolean): string {
+  return preview ? `${stackName}/preview` : stackName;
 }
 
 /** Path-style on an endpoint override (moto, LocalStack); the regional virtual-host URL on AWS. */
@@ -106,10 +117,12 @@ export interface PackageTarget {
   account: string;
   region: string;
   endpoint: string | undefined;
+  /** Keys start with this (see contentKey); none by default. */
+  keyPrefix?: string | undefined;
 }
 
 async function upload(s3: S3Api, target: PackageTarget, file: TemplateFile): Promise<UploadedTemplate> {
-  const key = contentKey(file);
+  const key = contentKey(file, target.keyPrefix);
   const exists = await s3.objectExists(target.bucket, key, target.account);
   if (!exists) await s3.putObject(target.bucket, key, file.bytes, target.account);
   return {

@@ -54,7 +54,7 @@ export async function templateSetFrom(
 }
 
 async function readTemplate(file: string): Promise<CfnTemplate> {
-  const parsed = load(await readFile(file, 'utf8'));
+  const parsed = load(await readFile(file, 'utf8'), { filename: file });
   if (!isTemplate(parsed)) throw new Error(`${file}: not a CloudFormation template (no Resources map)`);
   return parsed;
 }

@@ -1,6 +1,7 @@
 // Drift over the whole tree: find it, refuse it if any stack is busy or broken, detect every stack with
 // bounded concurrency under one overall deadline, and return the report. Prints nothing.
 import type { DriftApi } from '../aws/drift.js';
+import { assertManagedStack } from '../deploy/ownership.js';
 import { countCalls } from './count.js';
 import { DEFAULT_POLL, detectStack, realClock, type Clock, type PollOptions } from './detect.js';
 import { Limiter } from './limit.js';
@@ -18,6 +19,8 @@ export interface DriftOptions {
   timeoutMs?: number;
   poll?: PollOptions;
   clock?: Clock;
+  /** Check a root stack without this tool's managed-by tag (the ownership override flag). */
+  allowUnmanaged?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -60,6 +63,8 @@ export async function checkDrift(api: DriftApi, options: DriftOptions): Promise<
   const limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
   const counting = countCalls(api);
   const tree = await findStackTree(counting.api, options.stackName, limiter);
+  const root = tree[0];
+  if (root) assertManagedStack('drift', root, 'check', options.allowUnmanaged === true);
   assertCheckable(tree);
   const context = {
     api: counting.api,

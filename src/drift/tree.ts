@@ -20,6 +20,8 @@ export interface StackNode {
   stackName: string;
   status: string;
   statusReason?: string | undefined;
+  /** stack-level tags, as DescribeStacks gives them (the root's tell whether this tool made it) */
+  tags?: Record<string, string> | undefined;
   /** logical id in the parent; absent for the root */
   logicalId?: string | undefined;
   depth: number;

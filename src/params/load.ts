@@ -28,21 +28,33 @@ export function paramsFilePath(
 }
 
 export async function loadParams(file: string, context: ValidationContext = {}): Promise<ParameterValues> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ParamsError(file, [
       { message: code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(error)})` },
     ]);
   }
+  const encodingProblem = utf16(bytes);
+  if (encodingProblem) throw new ParamsError(file, [{ message: encodingProblem }]);
+  // A UTF-8 byte-order mark (Windows editors write one) is not JSON, but it is harmless: drop it.
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new ParamsError(file, [{ message: `not valid JSON: ${jsonErrorPosition(text, error)}` }]);
   }
+  const duplicate = duplicateKey(text);
+  if (duplicate)
+    throw new ParamsError(file, [
+      {
+        key: duplicate.key,
+        message: `appears twice (lines ${duplicate.lines.join(' and ')}); JSON keeps only the last, so remove one`,
+      },
+    ]);
   const result = validateParams(raw, context);
   if (!result.ok) throw new ParamsError(file, result.problems);
   return result.values;
@@ -62,4 +74,43 @@ function jsonErrorPosition(text: string, error: unknown): string {
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return `${reason} at line ${line}, column ${column}`;
+}
+
+/** UTF-16 (a BOM, or the NUL bytes every ASCII character gets) reads as garbage in UTF-8: say what it is. */
+function utf16(bytes: Buffer): string | undefined {
+  const bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (bom || bytes.subarray(0, 64).includes(0))
+    return 'the file is UTF-16 encoded; save it as UTF-8 (most editors: "Save with encoding")';
+  return undefined;
+}
+
+/**
+ * The first key that appears twice in one object. JSON.parse silently keeps the last, so a second
+ * "TaskMemory" further down would quietly win over the one the user is looking at. Runs on text that
+ * JSON.parse accepted, so the scan only needs strings, braces and colons.
+ */
+function duplicateKey(text: string): { key: string; lines: number[] } | undefined {
+  const stack: { keys: Map<string, number>; isObject: boolean }[] = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '{' || c === '[') stack.push({ keys: new Map(), isObject: c === '{' });
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const raw = text.slice(i, end + 1);
+      i = end;
+      const rest = /^\s*:/.exec(text.slice(end + 1));
+      const top = stack[stack.length - 1];
+      if (rest && top?.isObject) {
+        const key = JSON.parse(raw) as string;
+        const first = top.keys.get(key);
+        if (first !== undefined) return { key, lines: [first, line] };
+        top.keys.set(key, line);
+      }
+    }
+  }
+  return undefined;
 }

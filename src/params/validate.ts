@@ -95,7 +95,11 @@ function coerce(definition: RootParameter, value: unknown): { value: string } | 
   const fail = (problem: string) => ({ problem });
   switch (definition.Type) {
     case 'Number':
-      if (typeof value === 'number' && Number.isFinite(value)) return { value: String(value) };
+      // Every Number parameter of this stack counts something (tasks, days, GiB): CloudFormation would
+      // pass 1.5 on and the resource would fail mid-deploy, so a fraction is refused here.
+      if (typeof value === 'number' && Number.isInteger(value)) return { value: String(value) };
+      if (typeof value === 'number' && Number.isFinite(value))
+        return fail(`expected a whole number, got ${value}`);
       return fail(
         `expected a number, got ${describe(value)}${typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`,
       );
@@ -114,7 +118,7 @@ function coerce(definition: RootParameter, value: unknown): { value: string } | 
       if (typeof value === 'string') return { value };
       if (booleanLike && typeof value === 'boolean') return { value: String(value) };
       return fail(
-        `expected a string, got ${describe(value)}${typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`,
+        `expected a string, got ${describe(value)}${booleanLike && (typeof value === 'number' || typeof value === 'string') ? ' (write true or false)' : typeof value === 'number' ? ` (write "${value}" in quotes)` : ''}`,
       );
     }
   }

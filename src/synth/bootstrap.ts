@@ -1,197 +1,209 @@
-// One-time account setup for running this tool from GitHub Actions without long-lived keys:
-// - GitHubDeployRole, assumed through GitHub's OIDC provider by one repository. It may drive
-//   CloudFormation for stacks named <StackPrefix>*, use the artifacts bucket, read what drift needs, and
-//   pass exactly one role to CloudFormation.
-// - CloudFormationExecutionRole, which CloudFormation uses to create the Metabase resources. Its rights
-//   are limited to the services the templates use, and IAM changes to roles named <StackPrefix>*.
-// - RoleBoundary, a managed policy every role the stacks create must carry as its permissions boundary
-//   (params: "RolePermissionsBoundary": "<StackPrefix>role-boundary"). Without it, whoever can run a
-//   workflow could have the execution role create an all-powerful role; with it, any such role is capped
-//   at what Metabase's tasks need.
+// One-time account setup for running this tool from GitHub Actions without long-lived keys. For each
+// environment (CI_ENVIRONMENTS: dev, prod) it makes its own roles, each trusted for one exact OIDC subject
+// `repo:<owner>/<repo>:environment:<name>` (GitHub creates an environment, without protection rules, the
+// first time a workflow names it, so a wildcard subject would hand prod's role to any branch):
+// - <Env>DeployRole (environment `<env>`): change sets on `<StackPrefix><env>` and its nested stacks, with
+//   that environment's execution role only, from its own prefix of the artifacts bucket;
+// - DevPreviewRole (environment `dev-preview`, pull requests): create, describe and discard change sets;
+// - <Env>DriftRole (environment `<env>-drift`): reads only;
+// - <Env>ExecutionRole: what CloudFormation creates the stack with, changing only that environment's
+//   resources; any role it creates carries <Env>RoleBoundary.
+// The artifacts bucket is made here too, so that no CI role needs to change a bucket or its policy.
 // Deploy passes the execution role (--role-arn); the stack remembers it for drift and destroy.
-// Only jobs that run in a GitHub Environment can assume the deploy role: protect them there.
 import { IAM } from 'cloudform-types/types/iam/index.namespace.js';
-import { equals, fnIf, getAtt, ref, sub } from './intrinsics.js';
+import { S3 } from 'cloudform-types/types/s3/index.namespace.js';
+import { DeletionPolicy } from 'cloudform-types/types/resource.js';
+import {
+  ARTIFACTS_BUCKET,
+  BOOTSTRAP_ARTIFACTS_BUCKET,
+  CI_ENVIRONMENTS,
+  environmentArns,
+  oidcSubject,
+  type CiEnvironment,
+} from './bootstrap-arns.js';
+import {
+  deployRolePolicy,
+  driftRolePolicy,
+  executionRoleId,
+  previewRolePolicy,
+} from './bootstrap-ci-roles.js';
+import { boundaryPolicy, executionRolePolicies, HAS_HOSTED_ZONE } from './bootstrap-execution.js';
+import { allow, deny, document } from './bootstrap-policy.js';
+import { equals, fnIf, getAtt, not, ref, sub } from './intrinsics.js';
 import type { CfnTemplate } from './template.js';
 
-const STACKS = 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/${StackPrefix}*/*';
-const ARTIFACTS_BUCKET = 'arn:${AWS::Partition}:s3:::metabase-aws-artifacts-${AWS::AccountId}-*';
-const PREFIXED_ROLES = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackPrefix}*';
-const BOUNDARY = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${StackPrefix}role-boundary';
+const OIDC_PROVIDER = 'token.actions.githubusercontent.com';
 
-function statement(sid: string, actions: string[], resources: unknown, condition?: Record<string, unknown>) {
-  return {
-    Sid: sid,
-    Effect: 'Allow',
-    Action: actions,
-    Resource: resources,
-    ...(condition ? { Condition: condition } : {}),
-  };
-}
-
-function deployRolePolicy() {
+function githubTrust(environment: string) {
   return {
     Version: '2012-10-17',
     Statement: [
-      statement(
-        'DriveMetabaseStacks',
-        [
-          'cloudformation:CreateChangeSet',
-          'cloudformation:DescribeChangeSet',
-          'cloudformation:ExecuteChangeSet',
-          'cloudformation:DeleteChangeSet',
-          'cloudformation:ListChangeSets',
-          'cloudformation:DescribeStacks',
-          'cloudformation:DescribeStackEvents',
-          'cloudformation:DescribeStackResource',
-          'cloudformation:DescribeStackResources',
-          'cloudformation:ListStackResources',
-          'cloudformation:GetTemplate',
-          'cloudformation:DeleteStack',
-          'cloudformation:UpdateTerminationProtection',
-          'cloudformation:DetectStackDrift',
-          'cloudformation:DetectStackResourceDrift',
-          'cloudformation:DescribeStackResourceDrifts',
-        ],
-        sub(STACKS),
-      ),
-      // These take no stack ARN; DescribeStacks on * lets destroy see which other stacks share the bucket.
-      statement(
-        'StackWideReads',
-        [
-          'cloudformation:DescribeStackDriftDetectionStatus',
-          'cloudformation:ValidateTemplate',
-          'cloudformation:DescribeStacks',
-        ],
-        '*',
-      ),
-      statement(
-        'ArtifactsBucket',
-        [
-          's3:CreateBucket',
-          's3:DeleteBucket',
-          's3:PutBucketPolicy',
-          's3:PutBucketTagging',
-          's3:GetBucketTagging',
-          's3:PutEncryptionConfiguration',
-          's3:PutBucketPublicAccessBlock',
-          's3:PutBucketOwnershipControls',
-          's3:ListBucket',
-          's3:ListBucketVersions',
-          's3:GetBucketLocation',
-        ],
-        sub(ARTIFACTS_BUCKET),
-      ),
-      statement(
-        'ArtifactsObjects',
-        ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
-        sub(`${ARTIFACTS_BUCKET}/*`),
-      ),
-      statement('PassExecutionRole', ['iam:PassRole'], getAtt('CloudFormationExecutionRole', 'Arn'), {
-        StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
-      }),
-      // Drift detection reads each resource with the caller's rights; destroy reads snapshots and protection.
-      statement(
-        'ReadForDriftAndDestroy',
-        [
-          'ec2:Describe*',
-          'elasticloadbalancing:Describe*',
-          'ecs:Describe*',
-          'ecs:List*',
-          'rds:Describe*',
-          'rds:ListTagsForResource',
-          'logs:DescribeLogGroups',
-          'secretsmanager:DescribeSecret',
-          'iam:GetRole',
-          'iam:GetRolePolicy',
-          'iam:ListRolePolicies',
-          'iam:ListAttachedRolePolicies',
-          'application-autoscaling:Describe*',
-        ],
-        '*',
-      ),
-      statement(
-        'TurnOffDatabaseProtection',
-        ['rds:ModifyDBInstance'],
-        sub('arn:${AWS::Partition}:rds:*:${AWS::AccountId}:db:*'),
-        {
-          StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': sub('${StackPrefix}*') },
+      {
+        Effect: 'Allow',
+        Principal: {
+          Federated: fnIf(
+            'CreateOidcProvider',
+            ref('GitHubOidcProvider'),
+            sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${OIDC_PROVIDER}`),
+          ),
         },
-      ),
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        // One exact subject: a job must run in this GitHub Environment, where its protection rules apply.
+        Condition: {
+          StringEquals: {
+            [`${OIDC_PROVIDER}:aud`]: 'sts.amazonaws.com',
+            [`${OIDC_PROVIDER}:sub`]: oidcSubject(environment),
+          },
+        },
+      },
     ],
   };
 }
 
-function executionRolePolicy() {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      statement(
-        'MetabaseServices',
-        [
-          'ec2:*',
-          'elasticloadbalancing:*',
-          'ecs:*',
-          'rds:*',
-          'logs:*',
-          'application-autoscaling:*',
-          'secretsmanager:*',
-          'cloudwatch:*',
+function githubRole(
+  description: string,
+  environment: string,
+  policyName: string,
+  policy: ReturnType<typeof document>,
+) {
+  return new IAM.Role({
+    Description: sub(description),
+    MaxSessionDuration: 7200,
+    AssumeRolePolicyDocument: githubTrust(environment),
+    Policies: [{ PolicyName: policyName, PolicyDocument: policy }],
+  });
+}
+
+function environmentResources(env: CiEnvironment): Record<string, unknown> {
+  const arns = environmentArns(env);
+  const resources: Record<string, unknown> = {
+    [`${env.id}DeployRole`]: githubRole(
+      `GitHub environment ${env.name}: deploys and destroys stack \${StackPrefix}${env.name} through its execution role`,
+      env.name,
+      'metabase-deploy',
+      deployRolePolicy(env),
+    ),
+    [`${env.id}DriftRole`]: githubRole(
+      `GitHub environment ${env.name}-drift: reads stack \${StackPrefix}${env.name} (drift, status, logs)`,
+      `${env.name}-drift`,
+      'metabase-read',
+      driftRolePolicy(env),
+    ),
+    [`${env.id}RoleBoundary`]: new IAM.ManagedPolicy({
+      ManagedPolicyName: sub(arns.boundaryName),
+      Description: sub(
+        `Ceiling for every role the ${arns.stack} stacks create: its own secrets and logs, the NAT instance agent`,
+      ),
+      PolicyDocument: boundaryPolicy(env),
+    }),
+    // CloudFormation passes the execution role to itself for each nested stack.
+    [`${env.id}ExecutionRoleSelfPass`]: new IAM.Policy({
+      PolicyName: 'pass-self-to-nested-stacks',
+      Roles: [ref(executionRoleId(env))],
+      PolicyDocument: document([
+        allow(
+          'PassSelfToCloudFormation',
+          ['iam:PassRole'],
+          { raw: getAtt(executionRoleId(env), 'Arn') },
+          { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+        ),
+      ]),
+    }),
+    [executionRoleId(env)]: new IAM.Role({
+      Description: sub(
+        `Used by CloudFormation to create, update and delete ${arns.stack} and its nested stacks`,
+      ),
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'cloudformation.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Only CloudFormation acting for this account (confused-deputy protection).
+            Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+          },
         ],
-        '*',
-      ),
-      statement('NestedStacks', ['cloudformation:*'], sub(STACKS)),
-      statement('NestedTemplates', ['s3:GetObject'], sub(`${ARTIFACTS_BUCKET}/*`)),
-      statement(
-        'NatInstanceAmi',
-        ['ssm:GetParameters', 'ssm:GetParameter'],
-        sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/ami-amazon-linux-latest/*'),
-      ),
-      // Creating a role or changing what it may do only with the boundary attached.
-      statement(
-        'BoundedRoleChanges',
-        ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
-        sub(PREFIXED_ROLES),
-        {
-          StringEquals: { 'iam:PermissionsBoundary': sub(BOUNDARY) },
-        },
-      ),
-      statement(
-        'MetabaseRoles',
-        [
-          'iam:DeleteRole',
-          'iam:GetRole',
-          'iam:UpdateRole',
-          'iam:GetRolePolicy',
-          'iam:TagRole',
-          'iam:UntagRole',
-          'iam:ListRolePolicies',
-          'iam:ListAttachedRolePolicies',
-        ],
-        sub(PREFIXED_ROLES),
-      ),
-      statement('PassTaskRoles', ['iam:PassRole'], sub(PREFIXED_ROLES), {
-        StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
-      }),
-      statement('ServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], '*', {
-        StringLike: {
-          'iam:AWSServiceName': [
-            'ecs.amazonaws.com',
-            'rds.amazonaws.com',
-            'elasticloadbalancing.amazonaws.com',
-            'ecs.application-autoscaling.amazonaws.com',
-          ],
-        },
-      }),
-    ],
+      },
+    }),
   };
+  for (const [index, part] of executionRolePolicies(env).entries()) {
+    resources[`${env.id}ExecutionPolicy${String(index + 1)}`] = new IAM.ManagedPolicy({
+      ManagedPolicyName: sub(`${arns.stack}-execution-${part.name}`),
+      Description: sub(`CloudFormation execution role of ${arns.stack}: ${part.name}`),
+      Roles: [ref(executionRoleId(env))],
+      PolicyDocument: part.document,
+    });
+  }
+  if (env.preview) {
+    resources[`${env.id}PreviewRole`] = githubRole(
+      `GitHub environment ${env.name}-preview (pull requests): change-set previews of \${StackPrefix}${env.name}, nothing else`,
+      `${env.name}-preview`,
+      'metabase-preview',
+      previewRolePolicy(env),
+    );
+  }
+  return resources;
+}
+
+function environmentOutputs(env: CiEnvironment): Record<string, unknown> {
+  const arns = environmentArns(env);
+  const roles: [string, string, string][] = [
+    [`${env.id}DeployRoleArn`, `${env.id}DeployRole`, `role-to-assume of the ${env.name} jobs`],
+    [`${env.id}DriftRoleArn`, `${env.id}DriftRole`, `role-to-assume of the ${env.name}-drift jobs`],
+    [`${env.id}ExecutionRoleArn`, executionRoleId(env), `deploy --role-arn for ${env.name}`],
+  ];
+  if (env.preview)
+    roles.push([
+      `${env.id}PreviewRoleArn`,
+      `${env.id}PreviewRole`,
+      `role-to-assume of the ${env.name}-preview job`,
+    ]);
+  return {
+    ...Object.fromEntries(
+      roles.map(([output, role, description]) => [
+        output,
+        { Description: description, Value: getAtt(role, 'Arn') },
+      ]),
+    ),
+    [`${env.id}RolePermissionsBoundary`]: {
+      Description: `"RolePermissionsBoundary" of params/${env.name}.json`,
+      Value: sub(arns.boundaryName),
+    },
+  };
+}
+
+function artifactsBucket() {
+  const bucket = new S3.Bucket({
+    BucketName: sub(ARTIFACTS_BUCKET),
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    },
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+  })
+    .condition('CreateArtifactsBucket')
+    .deletionPolicy(DeletionPolicy.Retain);
+  // Templates of live stacks are read at every update: the bucket outlives this stack (cloudform-types has no
+  // UpdateReplacePolicy setter).
+  return Object.assign(bucket, { UpdateReplacePolicy: DeletionPolicy.Retain });
 }
 
 export function bootstrapTemplate(): CfnTemplate {
+  const resources = Object.assign({}, ...CI_ENVIRONMENTS.map(environmentResources)) as Record<
+    string,
+    unknown
+  >;
+  const outputs = Object.assign({}, ...CI_ENVIRONMENTS.map(environmentOutputs)) as Record<string, unknown>;
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description:
-      'metabase-on-aws bootstrap: GitHub Actions OIDC deploy role and the CloudFormation execution role',
+      'metabase-on-aws bootstrap: per-environment GitHub Actions OIDC roles, CloudFormation execution roles and role boundaries',
     Parameters: {
       GitHubRepository: {
         Type: 'String',
@@ -201,116 +213,64 @@ export function bootstrapTemplate(): CfnTemplate {
       StackPrefix: {
         Type: 'String',
         Default: 'metabase-',
-        AllowedPattern: '^[A-Za-z][A-Za-z0-9-]*$',
-        Description: 'Stacks (and the roles they create) whose names start with this',
+        // Lowercase: bucket names CloudFormation generates start with the stack name, lowercased.
+        AllowedPattern: '^[a-z][a-z0-9-]*$',
+        Description: 'The environments are the stacks <StackPrefix>dev and <StackPrefix>prod',
       },
       CreateOidcProvider: {
         Type: 'String',
         Default: 'true',
         AllowedValues: ['true', 'false'],
-        Description: 'false when the account already has the token.actions.githubusercontent.com provider',
+        Description: `false when the account already has the ${OIDC_PROVIDER} provider`,
+      },
+      CreateArtifactsBucket: {
+        Type: 'String',
+        Default: 'true',
+        AllowedValues: ['true', 'false'],
+        Description: `false when metabase-aws-artifacts-<account>-<region> already exists (an earlier deploy made it)`,
+      },
+      HostedZoneId: {
+        Type: 'String',
+        Default: '',
+        AllowedPattern: '^(Z[A-Z0-9]{1,31})?$',
+        Description:
+          'Route 53 hosted zone of DomainName (HTTPS); the execution roles may change records there only',
       },
     },
-    Conditions: { CreateOidcProvider: equals(ref('CreateOidcProvider'), 'true') },
+    Conditions: {
+      CreateOidcProvider: equals(ref('CreateOidcProvider'), 'true'),
+      CreateArtifactsBucket: equals(ref('CreateArtifactsBucket'), 'true'),
+      [HAS_HOSTED_ZONE]: not(equals(ref('HostedZoneId'), '')),
+    },
     Resources: {
       GitHubOidcProvider: new IAM.OIDCProvider({
-        Url: 'https://token.actions.githubusercontent.com',
+        Url: `https://${OIDC_PROVIDER}`,
         ClientIdList: ['sts.amazonaws.com'],
         // AWS no longer checks this for GitHub (it trusts its own CA list) but the property is required.
         ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
       }).condition('CreateOidcProvider'),
-      GitHubDeployRole: new IAM.Role({
-        Description:
-          'Assumed by GitHub Actions of one repository to deploy, drift-check and destroy Metabase stacks',
-        MaxSessionDuration: 7200,
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
+      ArtifactsBucket: artifactsBucket(),
+      ArtifactsBucketPolicy: new S3.BucketPolicy({
+        Bucket: sub(ARTIFACTS_BUCKET),
+        PolicyDocument: document([
+          deny(
+            'TlsOnly',
+            ['s3:*'],
+            [BOOTSTRAP_ARTIFACTS_BUCKET, `${BOOTSTRAP_ARTIFACTS_BUCKET}/*`],
             {
-              Effect: 'Allow',
-              Principal: {
-                Federated: fnIf(
-                  'CreateOidcProvider',
-                  ref('GitHubOidcProvider'),
-                  sub(
-                    'arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com',
-                  ),
-                ),
-              },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-                // Jobs that run in a GitHub Environment (preview, deploy, drift, teardown all do), where
-                // protection rules and required reviewers apply; not any workflow on any branch.
-                StringLike: {
-                  'token.actions.githubusercontent.com:sub': sub('repo:${GitHubRepository}:environment:*'),
-                },
-              },
+              Bool: { 'aws:SecureTransport': 'false' },
             },
-          ],
-        },
-        Policies: [{ PolicyName: 'metabase-deploy', PolicyDocument: deployRolePolicy() }],
-      }),
-      RoleBoundary: new IAM.ManagedPolicy({
-        ManagedPolicyName: sub('${StackPrefix}role-boundary'),
-        Description:
-          'Ceiling for every role the Metabase stacks create: read secrets, write logs, nothing else',
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            statement(
-              'MetabaseTaskNeeds',
-              ['secretsmanager:GetSecretValue', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-              '*',
-            ),
-          ],
-        },
-      }),
-      // CloudFormation passes the execution role to itself for each nested stack.
-      ExecutionRoleSelfPass: new IAM.Policy({
-        PolicyName: 'pass-self-to-nested-stacks',
-        Roles: [ref('CloudFormationExecutionRole')],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            statement(
-              'PassSelfToCloudFormation',
-              ['iam:PassRole'],
-              getAtt('CloudFormationExecutionRole', 'Arn'),
-              {
-                StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
-              },
-            ),
-          ],
-        },
-      }),
-      CloudFormationExecutionRole: new IAM.Role({
-        Description: 'Used by CloudFormation to create and delete the Metabase stacks',
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'cloudformation.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-            },
-          ],
-        },
-        Policies: [{ PolicyName: 'metabase-resources', PolicyDocument: executionRolePolicy() }],
-      }),
+            '*',
+          ),
+        ]),
+      }).condition('CreateArtifactsBucket'),
+      ...resources,
     },
     Outputs: {
-      DeployRoleArn: {
-        Description: 'role-to-assume for aws-actions/configure-aws-credentials',
-        Value: getAtt('GitHubDeployRole', 'Arn'),
-      },
-      RolePermissionsBoundary: {
-        Description: 'set "RolePermissionsBoundary" to this in the params files CI deploys',
-        Value: sub('${StackPrefix}role-boundary'),
-      },
-      ExecutionRoleArn: {
-        Description: 'pass to deploy as --role-arn (the CFN_ROLE_ARN variable)',
-        Value: getAtt('CloudFormationExecutionRole', 'Arn'),
+      ...outputs,
+      ArtifactsBucket: {
+        Description: 'shared by the environments, one prefix each',
+        Value: sub(ARTIFACTS_BUCKET),
       },
       OidcProvider: {
         Description: 'The OIDC provider created here',

@@ -180,7 +180,7 @@ export const ROOT_PARAMETERS = {
       AllowedPattern: String.raw`^[\w+=,.@-]{0,128}$`,
       ConstraintDescription: 'must be empty or an IAM policy name',
       Description:
-        'Name of a managed policy to attach as permissions boundary to the roles the stack creates. Required when deploying through the bootstrap roles (templates/bootstrap/): metabase-role-boundary.',
+        'Name of a managed policy to attach as permissions boundary to the roles the stack creates. Required when deploying through the bootstrap roles (templates/bootstrap/): <stack>-role-boundary.',
     },
   },
   DbInstanceClass: {

@@ -32,7 +32,7 @@ function palette(colour: boolean): Palette {
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function wantsColour(isTty: boolean, env: NodeJS.ProcessEnv): boolean {
-  return isTty && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+  return isTty && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
 }
 
 const RESOURCE_MARK: Record<ResourceDriftStatus, string> = {
@@ -104,7 +104,16 @@ export function summaryLine(report: DriftReport): string {
 
 export function renderDriftText(report: DriftReport, options: { colour: boolean }): string {
   const p = palette(options.colour);
-  const lines = [`drift ${report.rootStack}: ${report.summary.stacks} stacks checked`, ''];
+  // Only the stacks whose detection completed were checked; a FAILED one (timed out, refused) was not.
+  const checked = report.stacks.filter((s) => s.outcome !== 'FAILED').length;
+  const notChecked = report.summary.stacks - checked;
+  const head = `drift ${report.rootStack}: ${checked} of ${report.summary.stacks} stacks checked`;
+  const lines = [
+    notChecked > 0
+      ? `${head} (${notChecked} could not be)`
+      : `drift ${report.rootStack}: ${checked} stacks checked`,
+    '',
+  ];
   for (const stack of report.stacks) lines.push(...stackLines(stack, p), '');
   const paint = report.outcome === 'IN_SYNC' ? p.green : report.outcome === 'DRIFTED' ? p.yellow : p.red;
   lines.push(paint(summaryLine(report)));

@@ -35,13 +35,31 @@ interface Row {
   latest: string;
 }
 
+/** What the live view needs of the terminal: its width now, and word when that changes. */
+export interface TerminalSize {
+  columns(): number | undefined;
+  /** Calls `listener` on every resize; returns the unsubscribe. */
+  onResize?: ((listener: () => void) => () => void) | undefined;
+}
+
+/** Assumed when the terminal does not say (a pty without a size): the classic 80 columns. */
+const DEFAULT_COLUMNS = 80;
+
+/** `text` cut to `width` columns, with an ellipsis when something was cut (all this view prints is ASCII). */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
 export function liveTierView(
   write: (text: string) => void,
   style: Style,
   now: () => number,
+  terminal: TerminalSize = { columns: () => undefined },
 ): ProgressPrinter {
   const rows = new Map<string, Row>();
-  let drawn = 0;
+  /** Lengths of the lines of the block on screen (plain text), to know how many rows it takes after a resize. */
+  let drawnLengths: number[] = [];
   const row = (label: string): Row => {
     let r = rows.get(label);
     if (!r) {
@@ -50,15 +68,42 @@ export function liveTierView(
     }
     return r;
   };
-  const draw = (): void => {
-    const lines = [...rows.values()].map((r) => {
-      const elapsed = formatDuration((r.endedAt ?? now()) - r.startedAt);
-      return `  ${r.label.padEnd(16)} ${statusColour(style, r.status).padEnd(style.enabled ? 30 : 20)} ${elapsed.padStart(6)}  ${style.dim(r.latest)}`;
-    });
-    const up = drawn > 0 ? `\u001b[${drawn}A` : '';
-    write(up + lines.map((l) => `\u001b[2K${l}\n`).join(''));
-    drawn = lines.length;
+  const width = (): number => {
+    const columns = terminal.columns();
+    return columns !== undefined && columns > 0 ? columns : DEFAULT_COLUMNS;
   };
+  // Every row stays one column short of the width: a line that fills the last column makes some terminals
+  // wrap, and then moving the cursor up by the number of rows lands one row short and stale rows pile up.
+  const line = (r: Row, columns: number): { text: string; length: number } => {
+    const elapsed = formatDuration((r.endedAt ?? now()) - r.startedAt);
+    const room = columns - 1;
+    const head = fit(`  ${r.label.padEnd(16)} `, room);
+    const status = fit(r.status.padEnd(20), room - head.length);
+    const tail = fit(` ${elapsed.padStart(6)}  `, room - head.length - status.length);
+    const latest = fit(r.latest, room - head.length - status.length - tail.length);
+    const colouredStatus = status.replace(r.status, statusColour(style, r.status));
+    return {
+      text: `${head}${status.startsWith(r.status) ? colouredStatus : status}${tail}${latest === '' ? '' : style.dim(latest)}`,
+      length: head.length + status.length + tail.length + latest.length,
+    };
+  };
+  /** Rows the block takes now: a terminal that reflows on resize spreads a long old line over several. */
+  const rowsOnScreen = (columns: number): number =>
+    drawnLengths.reduce((sum, length) => sum + Math.max(1, Math.ceil(length / columns)), 0);
+  const draw = (): void => {
+    const columns = width();
+    const lines = [...rows.values()].map((r) => line(r, columns));
+    const up = rowsOnScreen(columns);
+    // Up to the block's first row, clear from there to the end of the screen, draw it again.
+    const move = up > 0 ? `\u001b[${up}A\r\u001b[J` : '';
+    write(move + lines.map((l) => `\u001b[2K${l.text}\n`).join(''));
+    drawnLengths = lines.map((l) => l.length);
+    // Listen for resizes only while a block is on screen; finish() lets go of both.
+    stopResize ??= terminal.onResize?.(() => {
+      if (drawnLengths.length > 0) draw();
+    });
+  };
+  let stopResize: (() => void) | undefined;
   return {
     onEvent(e) {
       const isSelf = e.resourceType === STACK_TYPE && e.physicalId === e.stackId;
@@ -80,8 +125,10 @@ export function liveTierView(
     // DELETE_FAILED list, a retry's fresh view) goes below it and must not be moved up over. A second
     // finish() draws nothing.
     finish() {
-      if (drawn > 0) draw();
-      drawn = 0;
+      if (drawnLengths.length > 0) draw();
+      drawnLengths = [];
+      stopResize?.();
+      stopResize = undefined;
     },
   };
 }

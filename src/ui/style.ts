@@ -1,4 +1,5 @@
-// Colours only on a terminal and only when NO_COLOR is unset (https://no-color.org).
+// Colours only on a terminal, only when NO_COLOR is unset (https://no-color.org), and not on TERM=dumb
+// (a terminal that declares it understands no escape sequences).
 // Members are plain functions (closures, no `this`), so `const paint = style.red` is safe.
 export interface Style {
   enabled: boolean;
@@ -14,7 +15,7 @@ const wrap = (enabled: boolean, open: number, close: number) => (text: string) =
   enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
 
 export function makeStyle(isTty: boolean, env: NodeJS.ProcessEnv): Style {
-  const enabled = isTty && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  const enabled = isTty && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
   return {
     enabled,
     red: wrap(enabled, 31, 39),

@@ -4,11 +4,15 @@ import t, { type Test } from 'tap';
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 import { DEFAULT_ASSUMPTIONS, STACK_SHAPE } from '../../src/cost/assumptions.js';
-import { estimateCost, type CostEstimate } from '../../src/cost/estimate.js';
+import { estimateCost, type CostEstimate, type FreeTierModel } from '../../src/cost/estimate.js';
 import { PRICE_LIST, regionPrices } from '../../src/cost/prices.js';
 import { loadParams } from '../../src/params/load.js';
 
-async function estimate(env: string, region = 'us-east-1'): Promise<CostEstimate> {
+async function estimate(
+  env: string,
+  region = 'us-east-1',
+  model: FreeTierModel = 'legacy',
+): Promise<CostEstimate> {
   const prices = regionPrices(PRICE_LIST, region);
   if (!prices) throw new Error(region);
   return estimateCost(
@@ -17,6 +21,7 @@ async function estimate(env: string, region = 'us-east-1'): Promise<CostEstimate
     region,
     prices,
     DEFAULT_ASSUMPTIONS,
+    model,
   );
 }
 

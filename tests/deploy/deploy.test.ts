@@ -11,10 +11,14 @@ import {
   existingStack,
   fakeWorld,
   nestedId,
+  ACCOUNT,
   REGION,
   ROOT_ID,
   type FakeWorld,
 } from './fakes.js';
+
+/** The default artifacts bucket of the fake account and region (deploy creates it; a preview only uses it). */
+const BUCKET = `metabase-aws-artifacts-${ACCOUNT}-${REGION}`;
 
 const rootYaml = `Parameters:
   DesiredCount: {Type: Number}
@@ -107,7 +111,7 @@ t.test(
     t.same(create.parameters, { DesiredCount: '1' }, 'only parameters the root template declares');
     t.match(
       create.templateUrl,
-      /^https:\/\/metabase-aws-artifacts-111122223333-eu-west-1\.s3\.eu-west-1\.amazonaws\.com\/templates\/root-[0-9a-f]{64}\.yaml$/,
+      /^https:\/\/metabase-aws-artifacts-111122223333-eu-west-1\.s3\.eu-west-1\.amazonaws\.com\/metabase-dev\/templates\/root-[0-9a-f]{64}\.yaml$/,
     );
     t.ok(
       events.some((e) => e.stackId === nestedId('NetworkStack') && e.logicalId === 'Thing'),
@@ -347,6 +351,7 @@ t.test(
 t.test('--no-execute: preview only, no confirmation asked', async (t) => {
   const world = fakeWorld();
   existingStack(world, 'UPDATE_COMPLETE');
+  await world.s3.createPrivateBucket(BUCKET, ACCOUNT, REGION, {}, true);
   let asked = false;
   let previewed = false;
   const result = await run(
@@ -360,9 +365,22 @@ t.test('--no-execute: preview only, no confirmation asked', async (t) => {
   t.notOk(world.cf.callNames().includes('executeChangeSet'));
 });
 
+t.test('--no-execute without the artifacts bucket: refused, nothing created or uploaded', async (t) => {
+  const world = fakeWorld();
+  existingStack(world, 'UPDATE_COMPLETE');
+  await t.rejects(run(world, { execute: false }).promise, {
+    message: /a preview needs the nested templates in the artifacts bucket, and it does not exist yet/,
+  });
+  const names = world.s3.calls.map((c) => c.name);
+  t.notOk(names.includes('createPrivateBucket'), 'no bucket created');
+  t.notOk(names.includes('putObject'), 'nothing uploaded');
+  t.notOk(world.cf.callNames().includes('createChangeSet'), 'no change set');
+});
+
 t.test('nested change sets are read into the preview, and a DB replacement is found', async (t) => {
   const world = fakeWorld();
   scriptDbReplacement(world, 'DBSubnetGroupName');
+  await world.s3.createPrivateBucket(BUCKET, ACCOUNT, REGION, {}, true);
   let risksSeen: unknown;
   const result = await run(world, { execute: false }, { onPreview: (_p, risks) => (risksSeen = risks) })
     .promise;

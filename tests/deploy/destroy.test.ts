@@ -297,6 +297,49 @@ t.test('DELETE_FAILED in a TTY: a retry is offered and can succeed', async (t) =
   t.notMatch(out.stdout, /left behind/);
 });
 
+t.test('a likely typo of an environment this tool owns: did-you-mean, exit 1, nothing deleted', async (t) => {
+  const world = fakeWorld();
+  world.cf.otherStacks = [
+    {
+      stackId: 'arn:prod',
+      stackName: 'metabase-prod',
+      status: 'UPDATE_COMPLETE',
+      tags: { 'managed-by': 'metabase-aws' },
+    },
+    { stackId: 'arn:other', stackName: 'metabase-prdx', status: 'UPDATE_COMPLETE', tags: {} },
+  ];
+  const { io: cli } = io();
+  await t.rejects(
+    destroyCommand(options({ env: 'prdo' }), cli, { session: world.session, clock: world.clock }),
+    {
+      message: /destroy metabase-prdo: the stack does not exist; did you mean --env prod \(metabase-prod\)\?/,
+    },
+  );
+  t.same(deleteCalls(world), []);
+  // Typed out by name, it is what the user asked for: gone means done.
+  const { io: named, out } = io();
+  t.equal(
+    await destroyCommand(options({ stackName: 'metabase-prdo' }), named, {
+      session: world.session,
+      clock: world.clock,
+    }),
+    0,
+  );
+  t.match(out.stdout, /does not exist/);
+});
+
+t.test('an --env that makes no valid stack name is refused before any AWS call', async (t) => {
+  const world = fakeWorld();
+  const { io: cli } = io();
+  await t.rejects(
+    destroyCommand(options({ env: 'my_env' }), cli, { session: world.session, clock: world.clock }),
+    {
+      message: /destroy --env my_env: "metabase-my_env" is not a valid stack name/,
+    },
+  );
+  t.equal(world.session.calls.total, 0);
+});
+
 t.test('a stack already gone: exit 0 with a message', async (t) => {
   const world = fakeWorld();
   const { io: cli, out } = io();
@@ -369,6 +412,7 @@ t.test(
       outputs: {},
       parameters: {},
       terminationProtection: false,
+      tags: { 'managed-by': 'metabase-aws' },
     });
     const { io: cli } = io();
     const error = (await destroyCommand(options({ retainFailed: true }), cli, {

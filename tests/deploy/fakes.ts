@@ -18,6 +18,8 @@ import { fakeClock } from '../../src/deploy/clock.js';
 import { FakeAcm, FakeEcsTasks, FakeIam } from './fakes-aws.js';
 
 export const ACCOUNT = '111122223333';
+/** The tag deploy puts on its stacks (src/deploy/bucket.ts MANAGED_STACK_TAGS), written out as AWS shows it. */
+export const MANAGED_TAGS: Readonly<Record<string, string>> = { 'managed-by': 'metabase-aws' };
 export const REGION = 'eu-west-1';
 export const ROOT_ID = 'arn:aws:cloudformation:eu-west-1:111122223333:stack/metabase-dev/root-1';
 export const nestedId = (label: string): string =>
@@ -130,6 +132,7 @@ export class FakeCloudFormation implements CloudFormationApi {
         outputs: {},
         parameters: input.parameters,
         terminationProtection: false,
+        tags: input.tags,
       });
     }
     return { id: 'arn:changeSet/root', stackId: this.stacks.get(input.stackName)?.stackId ?? ROOT_ID };
@@ -423,6 +426,7 @@ export function existingStack(world: FakeWorld, status: string, extra: Partial<S
     parameters: {},
     terminationProtection: false,
     ...extra,
+    tags: extra.tags ?? { ...MANAGED_TAGS },
   });
 }
 

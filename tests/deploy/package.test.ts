@@ -8,6 +8,7 @@ import {
   readTemplateSet,
   rewriteRoot,
   SHIPPED_TEMPLATES,
+  stackKeyPrefix,
 } from '../../src/deploy/package.js';
 
 t.test('the key is the sha256 of the bytes: same bytes same key, one byte more a new key', async (t) => {
@@ -16,6 +17,21 @@ t.test('the key is the sha256 of the bytes: same bytes same key, one byte more a
   t.not(a, contentKey({ name: 'network.yaml', bytes: Buffer.from('Resources: {} ') }));
   t.match(a, /^templates\/network-[0-9a-f]{64}\.yaml$/);
 });
+
+t.test(
+  'keys live under the stack name, a preview under <stack>/preview (what the bootstrap roles allow)',
+  async (t) => {
+    const file = { name: 'app.yaml', bytes: Buffer.from('Resources: {}') };
+    t.match(
+      contentKey(file, stackKeyPrefix('metabase-dev', false)),
+      /^metabase-dev\/templates\/app-[0-9a-f]{64}\.yaml$/,
+    );
+    t.match(
+      contentKey(file, stackKeyPrefix('metabase-dev', true)),
+      /^metabase-dev\/preview\/templates\/app-[0-9a-f]{64}\.yaml$/,
+    );
+  },
+);
 
 t.test('URLs: regional virtual-host on AWS, path-style on an endpoint override', async (t) => {
   t.equal(

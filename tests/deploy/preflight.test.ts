@@ -44,6 +44,7 @@ function deployed(parameters: Record<string, string> = values()): StackInfo {
     outputs: { DbInstanceId: 'metabase-dev-db-1' },
     parameters,
     terminationProtection: false,
+    tags: { 'managed-by': 'metabase-aws' },
   };
 }
 

@@ -36,6 +36,7 @@ const stack = (parameters: Record<string, string>): StackInfo => ({
   outputs: {},
   parameters,
   terminationProtection: false,
+  tags: { 'managed-by': 'metabase-aws' },
 });
 
 t.test('plan: nothing special without a version change, on a first create, or with one task', async (t) => {

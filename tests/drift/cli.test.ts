@@ -85,6 +85,11 @@ t.test('a detection that failed → exit 1, the report still printed, what faile
   const { code, out, err } = await drift(metabaseTree({ App: { hangs: true } }), { timeout: 5 });
   t.equal(code, 1);
   t.match(out, /failed: timed out waiting for drift detection/);
+  t.match(
+    out,
+    /^drift metabase-dev: 4 of 5 stacks checked \(1 could not be\)\n/,
+    'the failed one is not counted',
+  );
   t.match(err, `drift metabase-dev: could not fully check ${nestedName('App')}\n`);
 });
 
@@ -182,6 +187,7 @@ t.test('CLI end to end over a mocked CloudFormation client: yargs → command �
         StackName: 'metabase-staging',
         StackStatus: 'CREATE_COMPLETE',
         CreationTime: new Date(0),
+        Tags: [{ Key: 'managed-by', Value: 'metabase-aws' }],
       },
     ],
   });

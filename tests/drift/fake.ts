@@ -25,6 +25,8 @@ export interface FakeResource {
 export interface FakeStack {
   name: string;
   status?: string;
+  /** stack-level tags; default this tool's managed-by tag */
+  tags?: Record<string, string>;
   resources: FakeResource[];
   /** status polls that answer IN_PROGRESS before the final state (default 1) */
   pollsInProgress?: number;
@@ -114,6 +116,7 @@ export class FakeDriftApi implements DriftApi {
         stackId: stackArn(stack.name),
         stackName: stack.name,
         status: stack.status ?? 'UPDATE_COMPLETE',
+        tags: stack.tags ?? { 'managed-by': 'metabase-aws' },
       }
     );
   }

@@ -36,6 +36,7 @@ t.test(
           StackName: 'metabase-dev',
           StackStatus: 'UPDATE_COMPLETE',
           CreationTime: new Date(0),
+          Tags: [{ Key: 'managed-by', Value: 'metabase-aws' }],
         },
       ],
     });
@@ -44,6 +45,7 @@ t.test(
       stackName: 'metabase-dev',
       status: 'UPDATE_COMPLETE',
       statusReason: undefined,
+      tags: { 'managed-by': 'metabase-aws' },
     });
     cfn
       .on(DescribeStacksCommand, { StackName: 'gone' })
@@ -153,6 +155,7 @@ t.test('checkDrift through the SDK: root + nested stack, paged results, every re
         StackName: 'metabase-dev',
         StackStatus: 'UPDATE_COMPLETE',
         CreationTime: new Date(0),
+        Tags: [{ Key: 'managed-by', Value: 'metabase-aws' }],
       },
     ],
   });

@@ -59,8 +59,8 @@ t.test(
     const keys = (objects.Contents ?? []).map((o) => o.Key ?? '');
     t.equal(keys.length, 5, 'root + 4 nested templates');
     t.ok(
-      keys.every((k) => /^templates\/[a-z]+-[0-9a-f]{64}\.yaml$/.test(k)),
-      'content-addressed keys',
+      keys.every((k) => new RegExp(`^${stackName}/templates/[a-z]+-[0-9a-f]{64}\\.yaml$`).test(k)),
+      'content-addressed keys under the stack name',
     );
     const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: doc.bucket }));
     t.match(tags.TagSet, [{ Key: 'metabase-aws:created-by', Value: 'metabase-aws' }]);

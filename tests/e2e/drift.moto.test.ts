@@ -66,6 +66,8 @@ await s3.send(
 await cfn.send(
   new CreateStackCommand({
     StackName: ROOT,
+    // As deploy tags its stacks: drift refuses a stack without the tag (src/deploy/ownership.ts).
+    Tags: [{ Key: 'managed-by', Value: 'metabase-aws' }],
     TemplateBody: template({
       Bucket: { Type: 'AWS::S3::Bucket' },
       NetworkStack: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: url('data.json') } },

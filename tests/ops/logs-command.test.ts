@@ -185,6 +185,7 @@ t.test('a stack being created: no outputs yet, the log group comes from the app 
     outputs: {},
     parameters: {},
     terminationProtection: false,
+    tags: {},
   });
   put(world, MIN, TASK_A, 'migrating the application database');
   const result = await run(world);

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import type { FreeTierModel } from '../../cost/estimate.js';
 import { loadParamsOrExplain } from '../params.js';
 
 export interface CostOptions {
@@ -8,6 +9,8 @@ export interface CostOptions {
   params?: string | undefined;
   region: string;
   json: boolean;
+  /** which free tier to count; none unless asked */
+  freeTier?: FreeTierModel | undefined;
 }
 
 export async function costCommand(options: CostOptions, io: CliIo): Promise<number> {
@@ -32,7 +35,14 @@ export async function costCommand(options: CostOptions, io: CliIo): Promise<numb
   const source = relative(io.cwd, file);
   let estimate;
   try {
-    estimate = estimateCost(values, PRICE_LIST, options.region, prices, DEFAULT_ASSUMPTIONS);
+    estimate = estimateCost(
+      values,
+      PRICE_LIST,
+      options.region,
+      prices,
+      DEFAULT_ASSUMPTIONS,
+      options.freeTier ?? 'none',
+    );
   } catch (error) {
     if (!(error instanceof UnknownInstancePriceError)) throw error;
     throw new UserError(

@@ -12,13 +12,16 @@ import { deployPreflight } from '../../deploy/preflight.js';
 import { deployWithUpgrade, type UpgradeDeployResult } from '../../deploy/upgrade.js';
 import { renderUpgradePlan, renderUpgradeStep, renderUpgradeStop } from '../../ui/upgrade-view.js';
 import { renderPreview } from '../../ui/changeset-view.js';
-import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
 import { loadParamsOrExplain } from '../params.js';
+import { requireBoundaryWithRole } from '../role-boundary.js';
+import { staleTemplates } from '../stale.js';
+import { stackNameProblem } from '../../params/validate.js';
 import { explainAwsError } from '../../aws/errors.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
@@ -36,6 +39,8 @@ export interface DeployOptions {
   execute: boolean;
   waitHealthy: boolean;
   allowReplacement: boolean;
+  /** the ownership override: update a stack without this tool's managed-by tag */
+  allowUnmanaged?: boolean | undefined;
   json: boolean;
 }
 
@@ -52,10 +57,12 @@ export interface DeployCommandDeps {
 function stepText(step: DeployStep, stackName: string): string | undefined {
   switch (step.step) {
     case 'identity':
-      return `Account ${step.identity.account} (${step.identity.arn})`;
+      return `Target: stack ${stackName} in account ${step.identity.account}, region ${step.region} (as ${step.identity.arn})`;
     case 'recreate':
       return `The stack is ${step.status} after an earlier failed create: deleting it and creating it again.`;
     case 'bucket':
+      if (step.preview)
+        return `Preview: CloudFormation reads nested templates only from S3, so any changed ones go to s3://${step.bucket} under new content-addressed keys (nothing a stack uses is replaced); the stack is not changed.`;
       return step.created
         ? `Created artifacts bucket s3://${step.bucket} (private, encrypted, TLS only)`
         : `Artifacts bucket s3://${step.bucket}`;
@@ -86,7 +93,16 @@ export async function deployCommand(
 ): Promise<number> {
   const started = (deps.clock ?? systemClock).now();
   const stackName = defaultStackName(options);
+  if (options.stackName === undefined && options.params !== undefined) {
+    const problem = stackNameProblem(stackName);
+    if (problem)
+      throw new UserError(
+        `deploy ${options.params}: the stack name taken from the file name is not usable: ${problem}`,
+        'Pass --stack-name NAME to say which stack this file deploys to.',
+      );
+  }
   const { file, values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
+  requireBoundaryWithRole(stackName, options.roleArn, values, relative(io.cwd, file) || file);
   if (options.execute && !options.yes && !io.isTty) {
     throw new UserError(
       `deploy ${stackName}: confirmation needed, but this is not an interactive terminal`,
@@ -94,6 +110,14 @@ export async function deployCommand(
     );
   }
   const templatesDir = options.templates ? resolve(io.cwd, options.templates) : SHIPPED_TEMPLATES;
+  if (!options.templates) {
+    const stale = await staleTemplates(templatesDir);
+    if (stale.length > 0)
+      throw new UserError(
+        `deploy ${templatesDir}: the templates are stale: ${stale.join(', ')} differ from what src/synth generates now`,
+        'Run `metabase-aws synth` (and review and commit the diff), then deploy again.',
+      );
+  }
   const templates = await readTemplateSet(templatesDir).catch((error: unknown) => {
     throw new UserError(
       `deploy ${templatesDir}: cannot read the templates (${(error as Error).message})`,
@@ -112,9 +136,9 @@ export async function deployCommand(
   const prompt = deps.prompt ?? terminalPrompt;
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
-  const printer =
-    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer = progressPrinter(io, info, style, clock.now, options.json);
   let refusal: UserError | undefined;
+  let account: string | undefined;
   // Ctrl-C at the prompt answers "no": the change set is discarded as for a declined deploy.
   const questions = interruptiblePrompt(prompt, io.stderr);
   const ask = async (question: string): Promise<string> => (await questions.ask(question)) ?? '';
@@ -132,7 +156,9 @@ export async function deployCommand(
       return typed === stackName;
     }
     if (options.yes) return true;
-    return /^y(es)?$/i.test(await ask(`Deploy these changes to ${stackName}? [y/N] `));
+    return /^y(es)?$/i.test(
+      await ask(`Deploy these changes to ${stackName} (account ${account ?? 'unknown'}, ${region})? [y/N] `),
+    );
   };
 
   const region = await session.region();
@@ -168,9 +194,11 @@ export async function deployCommand(
         waitHealthy: options.waitHealthy,
         healthTimeoutMs: deps.healthTimeoutMs,
         signal,
+        allowUnmanaged: options.allowUnmanaged,
       },
       {
         onStep: (step) => {
+          if (step.step === 'identity') account = step.identity.account;
           const text = stepText(step, stackName);
           if (text) info(`${text}\n`);
         },

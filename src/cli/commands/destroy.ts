@@ -13,12 +13,15 @@ import {
 } from '../../deploy/destroy.js';
 import { OperationError } from '../../deploy/errors.js';
 import { renderPlan, renderSummary } from '../../ui/destroy-view.js';
-import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { renderStillRunning } from '../../ui/report.js';
 import { makeStyle } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
+import { isManagedStack } from '../../deploy/ownership.js';
+import { closestName } from '../../params/suggest.js';
+import { stackNameProblem } from '../../params/validate.js';
 import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
 
 export interface DestroyOptions {
@@ -32,6 +35,8 @@ export interface DestroyOptions {
   disableProtection: boolean;
   retainFailed: boolean;
   keepArtifacts: boolean;
+  /** the ownership override: delete a stack without this tool's managed-by tag */
+  allowUnmanaged?: boolean | undefined;
   json: boolean;
 }
 
@@ -53,6 +58,12 @@ export async function destroyCommand(
   deps: DestroyCommandDeps = {},
 ): Promise<number> {
   const stackName = defaultStackName(options);
+  const problem = stackNameProblem(stackName);
+  if (problem)
+    throw new UserError(
+      `destroy ${options.stackName === undefined ? `--env ${options.env ?? 'dev'}` : '--stack-name'}: ${problem}`,
+      'Pass the name of the deployed root stack, e.g. --stack-name metabase-dev or --env dev.',
+    );
   if (!options.yes && !io.isTty) {
     throw new UserError(
       `destroy ${stackName}: confirmation needed, but this is not an interactive terminal`,
@@ -92,8 +103,34 @@ export async function destroyCommand(
   const questions = interruptiblePrompt(prompt, io.stderr);
   const ask = questions.ask;
 
-  const plan = await wrap(planDestroy(destroyDeps, { stackName, bucket: options.bucket }));
+  const plan = await wrap(
+    planDestroy(destroyDeps, {
+      stackName,
+      bucket: options.bucket,
+      allowUnmanaged: options.allowUnmanaged,
+    }),
+  );
   if (!plan) {
+    // A likely typo (--env prdo) must not end in "nothing to do", exit 0: a script would think prod is gone.
+    // Only for a name derived from --env: a name typed out with --stack-name is what the user asked for.
+    if (options.stackName === undefined) {
+      const owned = await session.cloudFormation
+        .liveStacks()
+        .then((stacks) =>
+          stacks
+            .filter((s) => !s.parentId && isManagedStack(s.tags) && s.stackName.startsWith('metabase-'))
+            .map((s) => s.stackName.slice('metabase-'.length)),
+        )
+        .catch(() => []);
+      const env = options.env ?? 'dev';
+      const guess = closestName(env, owned);
+      if (guess !== undefined && guess !== env) {
+        throw new UserError(
+          `destroy ${stackName}: the stack does not exist; did you mean --env ${guess} (metabase-${guess})?`,
+          `Nothing was deleted. Run destroy again with --env ${guess} if that is the one, or with --stack-name ${stackName} to confirm ${stackName} is gone.`,
+        );
+      }
+    }
     // Gone already, perhaps by a destroy interrupted after the stack went: the bucket step may be left.
     const bucket = await wrap(
       cleanUpAfterGone(
@@ -140,8 +177,7 @@ export async function destroyCommand(
     }
   }
 
-  const printer =
-    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer = progressPrinter(io, info, style, clock.now, options.json);
   const onDeleteFailed = async (failures: LeftBehind[], attempt: number): Promise<FailureDecision> => {
     printer.finish();
     info(

@@ -4,6 +4,7 @@
 import type { AwsTarget } from '../../aws/clients.js';
 import type { DriftApi } from '../../aws/drift.js';
 import { explainAwsError } from '../../aws/errors.js';
+import { OperationError } from '../../deploy/errors.js';
 import type { Clock, PollOptions } from '../../drift/detect.js';
 import { checkDrift, NotCheckableError, StackNotFoundError, type DriftReport } from '../../drift/index.js';
 import { CHECKABLE_STATES } from '../../drift/tree.js';
@@ -17,6 +18,8 @@ export interface DriftCommandOptions extends AwsTarget {
   json: boolean;
   /** seconds for all detections together */
   timeout?: number | undefined;
+  /** the ownership override: check a stack without this tool's managed-by tag */
+  allowUnmanaged?: boolean | undefined;
 }
 
 /** Seams for tests; the CLI builds the SDK-backed API and uses real time. */
@@ -50,6 +53,7 @@ function explainFailure(error: unknown, options: DriftCommandOptions): never {
       `Wait for the running operation to finish or recover the stack, then run drift again (checkable states: ${CHECKABLE_STATES.join(', ')}).`,
     );
   }
+  if (error instanceof OperationError) throw new UserError(error.message, error.hint);
   const explained = explainAwsError(error);
   if (explained) throw new UserError(`drift ${name}: ${explained.cause}`, explained.hint);
   throw error;
@@ -84,6 +88,7 @@ export async function driftCommand(
       timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
       clock: deps.clock,
       poll: deps.poll,
+      allowUnmanaged: options.allowUnmanaged === true,
     });
   } catch (error) {
     explainFailure(error, options);

