@@ -249,6 +249,12 @@ t.test('run: a failed first step ends the run with the failure', async (t) => {
 
 t.test('run: --no-execute previews step 1 only', async (t) => {
   const world = scripted(base());
+  // A preview creates nothing: the artifacts bucket must exist already.
+  world.s3.buckets.set('metabase-aws-artifacts-111122223333-eu-west-1', {
+    tags: { 'metabase-aws:created-by': 'metabase-aws' },
+    objects: new Map(),
+    versions: [],
+  });
   const { result, changeSets } = await runUpgrade(world, base({ MetabaseVersion: NEW }), healthy, {
     execute: false,
   });
