@@ -15,6 +15,7 @@ import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../sr
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
 import type { StsApi } from '../../src/aws/sts.js';
 import { fakeClock } from '../../src/deploy/clock.js';
+import { FakeAcm, FakeEcsTasks, FakeIam } from './fakes-aws.js';
 
 export const ACCOUNT = '111122223333';
 /** The tag deploy puts on its stacks (src/deploy/bucket.ts MANAGED_STACK_TAGS), written out as AWS shows it. */
@@ -153,6 +154,8 @@ export class FakeCloudFormation implements CloudFormationApi {
   async executeChangeSet(id: string): Promise<void> {
     this.record('executeChangeSet', id);
     this.startedAt = this.clock.now();
+    // Every operation has events of its own (new ids), also when a test replays the same timeline.
+    this.timeline = this.timeline.map((e) => ({ ...e }));
   }
 
   async deleteStack(nameOrId: string, retainResources?: string[]): Promise<void> {
@@ -373,6 +376,10 @@ export interface FakeWorld {
   s3: FakeS3;
   rds: FakeRds;
   sts: StsApi;
+  iam: FakeIam;
+  /** ECS for release-locks' one-off task (tests/ops has its own read-only ECS fake as `ecs`) */
+  ecsTasks: FakeEcsTasks;
+  acm: FakeAcm;
   session: AwsSession;
 }
 
@@ -383,13 +390,30 @@ export function fakeWorld(): FakeWorld {
   const s3 = new FakeS3(calls);
   const rds = new FakeRds(calls);
   const sts = fakeSts(calls);
+  const iam = new FakeIam(calls);
+  const ecsTasks = new FakeEcsTasks(calls);
+  const acm = new FakeAcm(calls);
   return {
     clock,
     cf,
     s3,
     rds,
     sts,
-    session: { cloudFormation: cf, s3, sts, rds, region: async () => REGION, endpoint: undefined, calls },
+    iam,
+    ecsTasks,
+    acm,
+    session: {
+      cloudFormation: cf,
+      s3,
+      sts,
+      rds,
+      iam,
+      ecs: ecsTasks,
+      acm,
+      region: async () => REGION,
+      endpoint: undefined,
+      calls,
+    },
   };
 }
 
