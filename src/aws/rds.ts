@@ -11,6 +11,8 @@ export interface DbInstanceInfo {
   id: string;
   deletionProtection: boolean;
   status: string;
+  /** what a final snapshot can grow to: what destroy prices as kept */
+  allocatedStorageGiB?: number | undefined;
 }
 
 export interface DbSnapshotInfo {
@@ -39,6 +41,7 @@ export function sdkRds(client: RDSClient): RdsApi {
           id,
           deletionProtection: db.DeletionProtection === true,
           status: db.DBInstanceStatus ?? 'unknown',
+          allocatedStorageGiB: db.AllocatedStorage,
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;
