@@ -117,6 +117,7 @@ function buildNodes(set: TemplateSet): DiagramNode[] {
   };
   nodes.push({ ...externalNode(INTERNET_ID, 'internet'), ...nodeText(set, undefined, 'internet') });
   const secretsByStack = new Map<string, ResourceRef[]>();
+  const alarmsByStack = new Map<string, ResourceRef[]>();
   for (const { stack, id, resource } of allResources(set)) {
     const placedKind = PLACED_KINDS[resource.Type];
     if (placedKind && isPlaced(resource)) nodes.push(base(stack, id, resource, placedKind));
@@ -127,6 +128,23 @@ function buildNodes(set: TemplateSet): DiagramNode[] {
     else if (resource.Type === 'AWS::Logs::LogGroup') nodes.push(base(stack, id, resource, 'logs'));
     else if (resource.Type === 'AWS::SecretsManager::Secret')
       secretsByStack.set(stack, [...(secretsByStack.get(stack) ?? []), { stack, id }]);
+    else if (resource.Type === 'AWS::S3::Bucket') nodes.push(base(stack, id, resource, 'bucket'));
+    else if (resource.Type === 'AWS::SNS::Topic') nodes.push(base(stack, id, resource, 'topic'));
+    else if (resource.Type === 'AWS::CloudWatch::Alarm')
+      alarmsByStack.set(stack, [...(alarmsByStack.get(stack) ?? []), { stack, id }]);
+  }
+  // One alarm box a stack, listing the alarms (a condition of its own shows after the name).
+  for (const [stack, refs] of alarmsByStack) {
+    nodes.push({
+      ...externalNode(`${stack}_alarms`, 'alarms'),
+      ...nodeText(set, refs[0], 'alarms'),
+      details: refs.map((r) => {
+        const condition = resourceAt(set, r)?.Condition;
+        return condition ? `${r.id} (if ${conditionText(templateOf(set, stack), condition)})` : r.id;
+      }),
+      stack,
+      resources: refs,
+    });
   }
   // One Secrets Manager box a stack: the secrets differ only in what they hold.
   for (const [stack, refs] of secretsByStack) {

@@ -76,6 +76,21 @@ export const DB_INSTANCE_CLASSES = [
   'db.r7g.xlarge',
 ] as const;
 
+/** RAM of each class in GiB (AWS's RDS instance class table), for the freeable-memory alarm's threshold. */
+export const DB_INSTANCE_MEMORY_GIB: Readonly<Record<(typeof DB_INSTANCE_CLASSES)[number], number>> = {
+  'db.t4g.micro': 1,
+  'db.t4g.small': 2,
+  'db.t4g.medium': 4,
+  'db.t4g.large': 8,
+  'db.t3.micro': 1,
+  'db.t3.small': 2,
+  'db.t3.medium': 4,
+  'db.m7g.large': 8,
+  'db.m7g.xlarge': 16,
+  'db.r7g.large': 16,
+  'db.r7g.xlarge': 32,
+};
+
 /** The values CloudWatch Logs accepts for `RetentionInDays`. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

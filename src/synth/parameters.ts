@@ -234,6 +234,33 @@ export const ROOT_PARAMETERS = {
       Description: 'Days of automated RDS backups (point-in-time restore window).',
     },
   },
+  AlarmEmail: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^([^@\s,]+@[^@\s,]+\.[^@\s,]+)?$`,
+      ConstraintDescription: 'must be empty or one email address',
+      Description:
+        'Email address the CloudWatch alarms notify (an encrypted SNS topic; AWS mails a confirmation link first). Empty: the alarms exist but notify nobody.',
+    },
+  },
+  AccessLogs: {
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description:
+        'Load balancer access logs to a private, encrypted S3 bucket of the stack, expired after LogRetentionDays. The bucket is kept when the stack is deleted.',
+    },
+  },
+  FlowLogs: {
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description: 'VPC flow logs (accepted and rejected traffic) to CloudWatch Logs, kept LogRetentionDays.',
+    },
+  },
 } as const satisfies Record<string, RootParameterSpec>;
 
 export type RootParameterName = keyof typeof ROOT_PARAMETERS;

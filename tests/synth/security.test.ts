@@ -206,14 +206,84 @@ t.test(
     )[0]!;
     const [secrets, logs] = policy.PolicyDocument.Statement;
     t.same(secrets!.Action, 'secretsmanager:GetSecretValue');
-    t.same(secrets!.Resource, [
+    const resources = secrets!.Resource as unknown[];
+    t.same(resources.slice(0, 3), [
       { Ref: 'DbMasterSecretArn' },
       { Ref: 'EncryptionKeySecretArn' },
       { 'Fn::If': ['HasDockerHubCredentials', { Ref: 'DockerHubSecretArn' }, { Ref: 'AWS::NoValue' }] },
     ]);
+    // The rest: one a MetabaseSecretSettings slot, only when that slot is filled.
+    t.same(
+      resources.slice(3).map((r) => (r as { 'Fn::If': unknown[] })['Fn::If'][0]),
+      [1, 2, 3, 4].map((n) => `HasMetabaseSecretSetting${n}`),
+    );
     t.same(logs!.Resource, { 'Fn::GetAtt': ['LogGroup', 'Arn'] });
     t.same(logs!.Action, ['logs:CreateLogStream', 'logs:PutLogEvents']);
     t.notOk(JSON.stringify(app.Resources.ExecutionRole).includes('"*"'), 'no wildcard resource or action');
     t.notOk('Policies' in app.Resources.TaskRole!.Properties!, 'the task role grants nothing');
+  },
+);
+
+t.test(
+  'the access-log bucket is private, SSE-S3 encrypted, TLS only, and only ELB log delivery may write',
+  async (t) => {
+    const bucket = edge.Resources.AccessLogsBucket!;
+    t.same(bucket.Properties!.PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    t.match(bucket.Properties!.BucketEncryption, {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    t.match(bucket.Properties!.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    t.equal(bucket.DeletionPolicy, 'Retain', 'kept on destroy (listed as kept), never a failed deletion');
+    t.equal(bucket.UpdateReplacePolicy, 'Retain');
+    const statements = rules(
+      (edge.Resources.AccessLogsBucketPolicy!.Properties!.PolicyDocument as { Statement: unknown[] })
+        .Statement,
+    );
+    t.match(statements[0], {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    t.equal(allows.length, 2);
+    for (const allow of allows) {
+      t.equal(allow.Action, 's3:PutObject', 'write only, nothing read or listed');
+      t.same(allow.Resource, { 'Fn::Sub': '${AccessLogsBucket.Arn}/AWSLogs/${AWS::AccountId}/*' });
+    }
+    t.same(allows[0]!.Principal, { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' });
+    t.match(JSON.stringify(allows[1]!.Principal), /ElbLogDeliveryAccount/);
+  },
+);
+
+t.test(
+  'flow logs: delivered by a role that trusts only VPC Flow Logs of this account and writes one group',
+  async (t) => {
+    const role = network.Resources.FlowLogRole!.Properties!;
+    t.match(role.AssumeRolePolicyDocument, {
+      Statement: [
+        {
+          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    const [statement] = (role.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[])[0]!
+      .PolicyDocument.Statement;
+    t.same(statement!.Resource, { 'Fn::GetAtt': ['FlowLogGroup', 'Arn'] });
+    t.notOk(JSON.stringify(role).includes('"*"'), 'no wildcard');
+    t.match(role.PermissionsBoundary, { 'Fn::If': ['HasPermissionsBoundary'] });
+    t.same(network.Resources.FlowLogGroup!.Properties!.RetentionInDays, { Ref: 'LogRetentionDays' });
+    t.match(network.Resources.FlowLog!.Properties, {
+      ResourceType: 'VPC',
+      ResourceId: { Ref: 'Vpc' },
+      LogDestinationType: 'cloud-watch-logs',
+      DeliverLogsPermissionArn: { 'Fn::GetAtt': ['FlowLogRole', 'Arn'] },
+    });
   },
 );

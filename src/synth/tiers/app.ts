@@ -17,6 +17,14 @@ import {
 import { equals, findInMap, fnIf, getAtt, noValue, not, onlyIf, ref, split, sub } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import { alarmConditions, alarmInputs, appAlarms } from './alarms.js';
+import {
+  settingConditions,
+  settingEnvironment,
+  settingSecretArns,
+  settingSecrets,
+  settingSlotParameters,
+} from './metabase-settings.js';
 
 // A JVM that ran out of memory is wedged, not dead: exit so ECS replaces the task.
 const JAVA_OPTS_BY_MEMORY = Object.fromEntries(
@@ -30,6 +38,8 @@ const secretsReadable = [
   ref('DbMasterSecretArn'),
   ref('EncryptionKeySecretArn'),
   fnIf('HasDockerHubCredentials', ref('DockerHubSecretArn'), noValue()),
+  // Exactly the secrets MetabaseSecretSettings names, nothing else.
+  ...settingSecretArns(),
 ];
 
 function roles(): Record<string, IAM.Role> {
@@ -120,11 +130,13 @@ function taskDefinition(): ECS.TaskDefinition {
           { Name: 'JAVA_OPTS', Value: findInMap('JavaOptsByMemory', ref('TaskMemory'), 'JavaOpts') },
           { Name: 'MB_JETTY_PORT', Value: String(CONTAINER_PORT) },
           { Name: 'MB_CHECK_FOR_UPDATES', Value: 'false' },
+          ...settingEnvironment(),
         ],
         Secrets: [
           { Name: 'MB_DB_USER', ValueFrom: sub('${DbMasterSecretArn}:username::') },
           { Name: 'MB_DB_PASS', ValueFrom: sub('${DbMasterSecretArn}:password::') },
           { Name: 'MB_ENCRYPTION_SECRET_KEY', ValueFrom: ref('EncryptionKeySecretArn') },
+          ...settingSecrets(),
         ],
         LogConfiguration: {
           LogDriver: 'awslogs',
@@ -203,6 +215,17 @@ function service(): Record<
   };
 }
 
+/** The MB_ variables the task definition sets itself; MetabaseSettings may not name them. */
+export function variablesSetByStack(): string[] {
+  const [container] = taskDefinition().Properties.ContainerDefinitions as {
+    Environment?: unknown[];
+    Secrets?: unknown[];
+  }[];
+  return [...(container?.Environment ?? []), ...(container?.Secrets ?? [])]
+    .map((entry) => (entry as { Name?: unknown }).Name)
+    .filter((name): name is string => typeof name === 'string' && name.startsWith('MB_'));
+}
+
 export function appTemplate(): CfnTemplate {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -228,12 +251,19 @@ export function appTemplate(): CfnTemplate {
       DbEndpointPort: stringInput('Database port (data tier output)'),
       DbMasterSecretArn: stringInput('Secret with the database credentials (data tier output)'),
       EncryptionKeySecretArn: stringInput('Secret with MB_ENCRYPTION_SECRET_KEY (data tier output)'),
+      TargetGroupFullName: stringInput('Target group, as CloudWatch names it (edge tier output)'),
+      LoadBalancerFullName: stringInput('Load balancer, as CloudWatch names it (edge tier output)'),
+      ...alarmInputs(),
+      ...settingSlotParameters(false),
     },
     Mappings: { JavaOptsByMemory: JAVA_OPTS_BY_MEMORY },
     Conditions: {
       HasDockerHubCredentials: not(equals(ref('DockerHubSecretArn'), '')),
       AutoScalingEnabled: equals(ref('AutoScaling'), 'true'),
       HasPermissionsBoundary: not(equals(ref('RolePermissionsBoundary'), '')),
+      ContainerInsightsEnabled: equals(ref('ContainerInsights'), 'enabled'),
+      ...alarmConditions(),
+      ...settingConditions(),
     },
     Resources: {
       LogGroup: new Logs.LogGroup({
@@ -254,6 +284,7 @@ export function appTemplate(): CfnTemplate {
       ...roles(),
       TaskDefinition: taskDefinition(),
       ...service(),
+      ...appAlarms('Service', 'Cluster'),
     },
     Outputs: {
       ClusterName: output('ECS cluster', ref('Cluster')),

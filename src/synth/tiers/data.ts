@@ -8,6 +8,13 @@ import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
 import { getAtt, ref, select, split, sub, subWith } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import {
+  alarmConditions,
+  alarmInputs,
+  dataAlarms,
+  FREEABLE_MEMORY_MAP,
+  freeableMemoryThresholds,
+} from './alarms.js';
 
 /** cloudform-types has no UpdateReplacePolicy setter; the attribute is plain template data. */
 function withUpdateReplacePolicy<T extends object>(
@@ -36,7 +43,10 @@ export function dataTemplate(): CfnTemplate {
         'Comma-separated isolated subnets for the database (network tier output)',
       ),
       DbSecurityGroupId: stringInput('Database security group (network tier output)'),
+      ...alarmInputs(),
     },
+    Mappings: { [FREEABLE_MEMORY_MAP]: freeableMemoryThresholds() },
+    Conditions: alarmConditions(),
     Resources: {
       // Both secrets are kept when the stack goes (and when a change would replace them): the final DB
       // snapshot needs its master password and, for saved connections, Metabase's encryption key.
@@ -104,6 +114,7 @@ export function dataTemplate(): CfnTemplate {
         }).deletionPolicy(DeletionPolicy.Snapshot),
         DeletionPolicy.Snapshot,
       ),
+      ...dataAlarms('Database'),
     },
     Outputs: {
       DbEndpointAddress: output('Database host name', getAtt('Database', 'Endpoint.Address')),

@@ -22,6 +22,14 @@ import {
 import type { CfnTemplate } from '../template.js';
 import { natInstanceResources } from './nat-instance.js';
 import {
+  alarmTopicResources,
+  natInstanceAlarm,
+  networkAlarmConditions,
+  networkAlarmParameters,
+  networkAlarmTopicOutput,
+} from './alarms.js';
+import { flowLogConditions, flowLogParameters, flowLogResources } from './flow-logs.js';
+import {
   DATA_SOURCE_PORT_SLOTS,
   dataSourcePortRules,
   INGRESS_CIDR_SLOTS,
@@ -236,7 +244,7 @@ function conditions(): CfnTemplate['Conditions'] {
     result[`${condition}AndHasCertificate`] = and([conditionRef(condition), conditionRef('HasCertificate')]);
   }
   for (const name of dataSourcePortParameterNames) result[slotCondition(name)] = not(equals(ref(name), ''));
-  return result;
+  return { ...result, ...networkAlarmConditions(), ...flowLogConditions() };
 }
 
 export function networkTemplate(): CfnTemplate {
@@ -272,6 +280,8 @@ export function networkTemplate(): CfnTemplate {
           },
         ]),
       ),
+      ...networkAlarmParameters(),
+      ...flowLogParameters(),
     },
     Conditions: conditions(),
     Resources: {
@@ -291,6 +301,9 @@ export function networkTemplate(): CfnTemplate {
       ...routing(),
       ...securityGroups(),
       ...natInstanceResources((az) => subnetCidr('Private', az)),
+      ...natInstanceAlarm('NatInstance', 'NatInstanceMode'),
+      ...alarmTopicResources(),
+      ...flowLogResources('Vpc'),
     },
     Outputs: {
       VpcId: output('VPC id', ref('Vpc')),
@@ -318,6 +331,7 @@ export function networkTemplate(): CfnTemplate {
       AlbSecurityGroupId: output('Load balancer security group', ref('AlbSecurityGroup')),
       TaskSecurityGroupId: output('Metabase task security group', ref('TaskSecurityGroup')),
       DbSecurityGroupId: output('Database security group', ref('DbSecurityGroup')),
+      ...networkAlarmTopicOutput(),
       NatPublicIps: output(
         'Public IPs Metabase connects from (allow-list these at your data sources)',
         fnIf(

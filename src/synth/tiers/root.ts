@@ -8,6 +8,8 @@ import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
 import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '../template.js';
 import { output } from './common.js';
 import { slotSource } from './slots.js';
+import { ALARM_TOPIC_PARAMETER, ROOT_STACK_NAME_PARAMETER } from './alarms.js';
+import { SETTING_SLOT_PARAMETER_NAMES, settingSlotParameters } from './metabase-settings.js';
 
 export const stackLogicalId = (tier: TierName): string =>
   `${tier.charAt(0).toUpperCase()}${tier.slice(1)}Stack`;
@@ -29,6 +31,9 @@ const OUTPUT_SOURCES: Record<string, TierName> = {
   DbEndpointPort: 'data',
   DbMasterSecretArn: 'data',
   EncryptionKeySecretArn: 'data',
+  TargetGroupFullName: 'edge',
+  LoadBalancerFullName: 'edge',
+  [ALARM_TOPIC_PARAMETER]: 'network',
 };
 
 function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): IntrinsicFunction {
@@ -40,6 +45,8 @@ function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): Intr
   }
   const slot = slotSource(parameter);
   if (slot) return slot;
+  if (parameter === ROOT_STACK_NAME_PARAMETER) return ref('AWS::StackName');
+  if (SETTING_SLOT_PARAMETER_NAMES.includes(parameter)) return ref(parameter);
   const sourceTier = OUTPUT_SOURCES[parameter];
   if (sourceTier === undefined || tiers[sourceTier].Outputs?.[parameter] === undefined) {
     throw new Error(`synth: nested parameter ${parameter} has no source in the root stack`);
@@ -122,12 +129,20 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
               'DbBackupRetentionDays',
             ],
           },
+          {
+            Label: { default: 'Monitoring' },
+            Parameters: ['AlarmEmail', 'AccessLogs', 'FlowLogs'],
+          },
         ],
       },
     },
-    Parameters: Object.fromEntries(
-      ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }]),
-    ),
+    Parameters: {
+      ...Object.fromEntries(
+        ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }]),
+      ),
+      // Filled from the params file's MetabaseSettings / MetabaseSecretSettings maps (src/params).
+      ...settingSlotParameters(true),
+    },
     // The same checks validate makes offline, for whoever deploys root.yaml another way (console, CLI).
     Rules: {
       ...fargateSizeRules(),
