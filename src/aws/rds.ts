@@ -15,6 +15,8 @@ export interface DbInstanceInfo {
   engineVersion?: string | undefined;
   /** GiB */
   allocatedStorage?: number | undefined;
+  /** what a final snapshot can grow to: what destroy prices as kept */
+  allocatedStorageGiB?: number | undefined;
 }
 
 export interface DbSnapshotInfo {
@@ -45,6 +47,7 @@ export function sdkRds(client: RDSClient): RdsApi {
           status: db.DBInstanceStatus ?? 'unknown',
           engineVersion: db.EngineVersion,
           allocatedStorage: db.AllocatedStorage,
+          allocatedStorageGiB: db.AllocatedStorage,
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;
