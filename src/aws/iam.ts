@@ -28,6 +28,8 @@ export function classifyServiceLinkedRoleError(error: unknown): ServiceLinkedRol
   const name = e.name ?? '';
   const message = e.message ?? '';
   if (/InvalidInput/.test(name) && ALREADY_TAKEN.test(message)) return { outcome: 'exists' };
+  // The same fact in IAM's general form for a role that exists (what moto answers, too): the role is there.
+  if (name === 'EntityAlreadyExistsException') return { outcome: 'exists' };
   if (DENIED.test(name) || /not authorized to perform/i.test(message))
     return { outcome: 'denied', message: message || name };
   return undefined;
