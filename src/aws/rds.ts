@@ -13,9 +13,7 @@ export interface DbInstanceInfo {
   status: string;
   /** what the instance runs now, e.g. 17.9 (after a forced minor upgrade, newer than the stack says) */
   engineVersion?: string | undefined;
-  /** GiB */
-  allocatedStorage?: number | undefined;
-  /** what a final snapshot can grow to: what destroy prices as kept */
+  /** Provisioned storage: the floor for a resize, and what a final snapshot can grow to. */
   allocatedStorageGiB?: number | undefined;
 }
 
@@ -46,7 +44,6 @@ export function sdkRds(client: RDSClient): RdsApi {
           deletionProtection: db.DeletionProtection === true,
           status: db.DBInstanceStatus ?? 'unknown',
           engineVersion: db.EngineVersion,
-          allocatedStorage: db.AllocatedStorage,
           allocatedStorageGiB: db.AllocatedStorage,
         };
       } catch (error) {

@@ -98,8 +98,8 @@ async function refuseDatabaseShrink(context: PreflightContext, deps: PreflightDe
   const instance = instanceId ? await deps.rds.describeInstance(instanceId) : undefined;
   const runningVersion = instance?.engineVersion ?? existing?.parameters.DbEngineVersion;
   const runningStorage =
-    instance?.allocatedStorage !== undefined
-      ? String(instance.allocatedStorage)
+    instance?.allocatedStorageGiB !== undefined
+      ? String(instance.allocatedStorageGiB)
       : existing?.parameters.DbAllocatedStorage;
 
   if (wantedVersion && runningVersion && deployRefuses('DbEngineVersion', runningVersion, wantedVersion)) {

@@ -69,7 +69,7 @@ function instance(world: FakeWorld, engineVersion: string, allocatedStorage: num
     deletionProtection: false,
     status: 'available',
     engineVersion,
-    allocatedStorage,
+    allocatedStorageGiB: allocatedStorage,
   });
 }
 
