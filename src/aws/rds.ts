@@ -11,6 +11,10 @@ export interface DbInstanceInfo {
   id: string;
   deletionProtection: boolean;
   status: string;
+  /** what the instance runs now, e.g. 17.9 (after a forced minor upgrade, newer than the stack says) */
+  engineVersion?: string | undefined;
+  /** Provisioned storage: the floor for a resize, and what a final snapshot can grow to. */
+  allocatedStorageGiB?: number | undefined;
 }
 
 export interface DbSnapshotInfo {
@@ -39,6 +43,8 @@ export function sdkRds(client: RDSClient): RdsApi {
           id,
           deletionProtection: db.DeletionProtection === true,
           status: db.DBInstanceStatus ?? 'unknown',
+          engineVersion: db.EngineVersion,
+          allocatedStorageGiB: db.AllocatedStorage,
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;

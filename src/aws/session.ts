@@ -2,9 +2,13 @@
 // touches RDS never loads its client), and a counter of every API call made, for --json output and the
 // polling-budget tests.
 import type { InitializeMiddleware } from '@smithy/types';
+import { sdkAcm, type AcmApi } from './acm.js';
 import { sdkCloudFormation, type CloudFormationApi } from './cloudformation.js';
 import {
+  acmClient,
   cloudFormationClient,
+  ecsClient,
+  iamClient,
   rdsClient,
   resolvedEndpoint,
   s3Client,
@@ -12,6 +16,8 @@ import {
   stsClient,
   type AwsTarget,
 } from './clients.js';
+import { sdkEcs, type EcsApi } from './ecs.js';
+import { sdkIam, type IamApi } from './iam.js';
 import { sdkRds, type RdsApi } from './rds.js';
 import { sdkS3, type S3Api } from './s3.js';
 import { sdkSecrets, type SecretsApi } from './secrets.js';
@@ -38,6 +44,9 @@ export interface AwsSession {
   sts: StsApi;
   rds: RdsApi;
   secrets: SecretsApi;
+  iam: IamApi;
+  ecs: EcsApi;
+  acm: AcmApi;
   /** The region the clients resolved (flag, env or profile). */
   region(): Promise<string>;
   /** The endpoint override, when one is set: S3 URLs are then path-style on it. */
@@ -91,6 +100,21 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     client.middlewareStack.add(counter('secretsmanager', calls), COUNTER);
     return sdkSecrets(client);
   });
+  const iam = lazy(() => {
+    const client = iamClient(target);
+    client.middlewareStack.add(counter('iam', calls), COUNTER);
+    return sdkIam(client);
+  });
+  const ecs = lazy(() => {
+    const client = ecsClient(target);
+    client.middlewareStack.add(counter('ecs', calls), COUNTER);
+    return sdkEcs(client);
+  });
+  const acm = lazy(() => {
+    const client = acmClient(target);
+    client.middlewareStack.add(counter('acm', calls), COUNTER);
+    return sdkAcm(client);
+  });
   // Property getters keep construction lazy while callers use plain property access.
   return {
     get cloudFormation() {
@@ -107,6 +131,15 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     },
     get secrets() {
       return secrets();
+    },
+    get iam() {
+      return iam();
+    },
+    get ecs() {
+      return ecs();
+    },
+    get acm() {
+      return acm();
     },
     region: async () => s3Raw().config.region(),
     endpoint: resolvedEndpoint(target),

@@ -42,7 +42,21 @@ export interface DeployDeps {
   fetch: FetchLike;
   /** Where the generated Metabase admin password is written (first-admin setup). */
   secrets?: SecretsApi | undefined;
+  /** Checks and preparations after the stack is read and before anything changes (src/deploy/preflight.ts). */
+  preflight?: PreflightStep | undefined;
 }
+
+export interface PreflightContext {
+  stackName: string;
+  plan: 'CREATE' | 'UPDATE' | 'RECREATE';
+  existing: StackInfo | undefined;
+  parameters: Record<string, string>;
+  /** false for a preview (--no-execute): nothing may be created then */
+  execute: boolean;
+}
+
+/** Throws an OperationError to refuse the deploy; may return the parameters to deploy instead. */
+export type PreflightStep = (context: PreflightContext) => Promise<Record<string, string> | undefined>;
 
 export interface DeployRequest {
   stackName: string;
@@ -172,6 +186,15 @@ export async function deploy(
     );
   }
 
+  const requested =
+    (await deps.preflight?.({
+      stackName,
+      plan,
+      existing,
+      parameters: request.parameters,
+      execute: request.execute,
+    })) ?? request.parameters;
+
   const { bucket, created } = request.execute
     ? await ensureArtifactsBucket(deps.s3, {
         account: identity.account,
@@ -218,9 +241,7 @@ export async function deploy(
   }
 
   const declared = new Set(rootParameterNames(request.templates.root.bytes));
-  const parameters = Object.fromEntries(
-    Object.entries(request.parameters).filter(([name]) => declared.has(name)),
-  );
+  const parameters = Object.fromEntries(Object.entries(requested).filter(([name]) => declared.has(name)));
   const name = changeSetName(clock.now());
   hooks.onStep?.({ step: 'change-set', type, name });
   const changeSet = await cf.createChangeSet({

@@ -16,6 +16,7 @@ import type { SecretsApi } from '../../src/aws/secrets.js';
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
 import type { StsApi } from '../../src/aws/sts.js';
 import { fakeClock } from '../../src/deploy/clock.js';
+import { FakeAcm, FakeEcsTasks, FakeIam } from './fakes-aws.js';
 
 export const ACCOUNT = '111122223333';
 /** The tag deploy puts on its stacks (src/deploy/bucket.ts MANAGED_STACK_TAGS), written out as AWS shows it. */
@@ -154,6 +155,8 @@ export class FakeCloudFormation implements CloudFormationApi {
   async executeChangeSet(id: string): Promise<void> {
     this.record('executeChangeSet', id);
     this.startedAt = this.clock.now();
+    // Every operation has events of its own (new ids), also when a test replays the same timeline.
+    this.timeline = this.timeline.map((e) => ({ ...e }));
   }
 
   async deleteStack(nameOrId: string, retainResources?: string[]): Promise<void> {
@@ -385,6 +388,10 @@ export interface FakeWorld {
   rds: FakeRds;
   sts: StsApi;
   secrets: FakeSecrets;
+  iam: FakeIam;
+  /** ECS for release-locks' one-off task (tests/ops has its own read-only ECS fake as `ecs`) */
+  ecsTasks: FakeEcsTasks;
+  acm: FakeAcm;
   session: AwsSession;
 }
 
@@ -396,6 +403,9 @@ export function fakeWorld(): FakeWorld {
   const rds = new FakeRds(calls);
   const sts = fakeSts(calls);
   const secrets = new FakeSecrets(calls);
+  const iam = new FakeIam(calls);
+  const ecsTasks = new FakeEcsTasks(calls);
+  const acm = new FakeAcm(calls);
   return {
     clock,
     cf,
@@ -403,12 +413,18 @@ export function fakeWorld(): FakeWorld {
     rds,
     sts,
     secrets,
+    iam,
+    ecsTasks,
+    acm,
     session: {
       cloudFormation: cf,
       s3,
       sts,
       rds,
       secrets,
+      iam,
+      ecs: ecsTasks,
+      acm,
       region: async () => REGION,
       endpoint: undefined,
       calls,

@@ -8,6 +8,13 @@ import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
 import { equals, getAtt, not, ref, select, split, sub, subWith } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import {
+  alarmConditions,
+  alarmInputs,
+  dataAlarms,
+  FREEABLE_MEMORY_MAP,
+  freeableMemoryThresholds,
+} from './alarms.js';
 
 /** cloudform-types has no UpdateReplacePolicy setter; the attribute is plain template data. */
 function withUpdateReplacePolicy<T extends object>(
@@ -37,8 +44,11 @@ export function dataTemplate(): CfnTemplate {
         'Comma-separated isolated subnets for the database (network tier output)',
       ),
       DbSecurityGroupId: stringInput('Database security group (network tier output)'),
+      ...alarmInputs(),
     },
+    Mappings: { [FREEABLE_MEMORY_MAP]: freeableMemoryThresholds() },
     Conditions: {
+      ...alarmConditions(),
       HasAdminEmail: not(equals(ref('AdminEmail'), '')),
     },
     Resources: {
@@ -122,6 +132,7 @@ export function dataTemplate(): CfnTemplate {
         }).deletionPolicy(DeletionPolicy.Snapshot),
         DeletionPolicy.Snapshot,
       ),
+      ...dataAlarms('Database'),
     },
     Outputs: {
       DbEndpointAddress: output('Database host name', getAtt('Database', 'Endpoint.Address')),

@@ -23,6 +23,15 @@ import {
 } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import {
+  ACCESS_LOGS_CONDITION,
+  accessLogAttributes,
+  accessLogConditions,
+  accessLogMappings,
+  accessLogParameters,
+  accessLogResources,
+} from './access-logs.js';
+import { alarmConditions, alarmInputs, edgeAlarms } from './alarms.js';
 
 interface ListenerAction {
   Type: string;
@@ -52,7 +61,10 @@ export function edgeTemplate(): CfnTemplate {
         'Comma-separated public subnets for the load balancer (network tier output)',
       ),
       AlbSecurityGroupId: stringInput('Load balancer security group (network tier output)'),
+      ...accessLogParameters(),
+      ...alarmInputs(),
     },
+    Mappings: accessLogMappings(),
     Conditions: {
       HasCertificateArn: not(equals(ref('CertificateArn'), '')),
       HasDomain: not(equals(ref('DomainName'), '')),
@@ -60,6 +72,8 @@ export function edgeTemplate(): CfnTemplate {
       // A given certificate wins over making one: the zone then only carries the alias record.
       CreatesCertificate: and([conditionRef('HasDomainAndZone'), not(conditionRef('HasCertificateArn'))]),
       HasCertificate: or([conditionRef('HasCertificateArn'), conditionRef('CreatesCertificate')]),
+      ...accessLogConditions(),
+      ...alarmConditions(),
     },
     Resources: {
       LoadBalancer: new ElasticLoadBalancingV2.LoadBalancer({
@@ -73,6 +87,7 @@ export function edgeTemplate(): CfnTemplate {
           // Long Metabase questions stream results for minutes; 60 s would cut them off.
           { Key: 'idle_timeout.timeout_seconds', Value: '300' },
           { Key: 'deletion_protection.enabled', Value: 'false' },
+          ...accessLogAttributes(),
         ],
         Tags: [nameTag('alb')],
       }),
@@ -154,11 +169,18 @@ export function edgeTemplate(): CfnTemplate {
         ],
         DefaultActions: [forwardToMetabase],
       }).condition('HasCertificate'),
+      ...accessLogResources(),
+      ...edgeAlarms('LoadBalancer'),
     },
     Outputs: {
       LoadBalancerDnsName: output('DNS name of the load balancer', getAtt('LoadBalancer', 'DNSName')),
       LoadBalancerFullName: output('For CloudWatch metrics', getAtt('LoadBalancer', 'LoadBalancerFullName')),
       TargetGroupArn: output('Target group the Metabase service registers with', ref('TargetGroup')),
+      TargetGroupFullName: output('For CloudWatch metrics', getAtt('TargetGroup', 'TargetGroupFullName')),
+      AccessLogsBucket: output(
+        'S3 bucket of the load balancer access logs (empty when AccessLogs is off)',
+        fnIf(ACCESS_LOGS_CONDITION, ref('AccessLogsBucket'), ''),
+      ),
       MetabaseUrl: output(
         'Where Metabase answers: https://DomainName when a domain is set',
         fnIf(
