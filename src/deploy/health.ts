@@ -30,7 +30,8 @@ export type HealthResult = ({ healthy: true } | { healthy: false; interrupted: b
 async function probeOnce(url: string, options: HealthOptions): Promise<{ ok: boolean; seen: string }> {
   try {
     const response = await options.fetch(url, {
-      signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
+      // Ctrl-C ends a probe that is still waiting for its answer, not only the sleep between probes.
+      signal: anyOf(AbortSignal.timeout(options.requestTimeoutMs ?? 10_000), options.signal),
     });
     const body = await response.text();
     let status: unknown;
@@ -49,6 +50,10 @@ async function probeOnce(url: string, options: HealthOptions): Promise<{ ok: boo
       seen: cause ?? (name === 'TimeoutError' ? 'no answer within 10 s' : messageOf(error)),
     };
   }
+}
+
+function anyOf(timeout: AbortSignal, interrupt: AbortSignal | undefined): AbortSignal {
+  return interrupt ? AbortSignal.any([timeout, interrupt]) : timeout;
 }
 
 export function healthUrl(metabaseUrl: string): string {
