@@ -5,7 +5,7 @@ import { sdkCloudWatch, type CloudWatchApi } from './cloudwatch.js';
 import { sdkEcsRead, type EcsReadApi } from './ecs-read.js';
 import { sdkLogs, type LogsApi } from './logs.js';
 import { sdkRdsStatus, type RdsStatusApi } from './rds.js';
-import { COUNTER, counter, type ApiCallCounter } from './session.js';
+import { instrument, InterruptSwitch, type ApiCallCounter } from './session.js';
 
 export interface OpsApis {
   logs: LogsApi;
@@ -19,25 +19,29 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-export function openOpsApis(target: AwsTarget, calls: ApiCallCounter): OpsApis {
+export function openOpsApis(
+  target: AwsTarget,
+  calls: ApiCallCounter,
+  interrupt = new InterruptSwitch(),
+): OpsApis {
   const logs = lazy(() => {
     const client = cloudWatchLogsClient(target);
-    client.middlewareStack.add(counter('logs', calls), COUNTER);
+    instrument(client, 'logs', calls, interrupt);
     return sdkLogs(client);
   });
   const ecs = lazy(() => {
     const client = ecsClient(target);
-    client.middlewareStack.add(counter('ecs', calls), COUNTER);
+    instrument(client, 'ecs', calls, interrupt);
     return sdkEcsRead(client);
   });
   const cloudWatch = lazy(() => {
     const client = cloudWatchClient(target);
-    client.middlewareStack.add(counter('cloudwatch', calls), COUNTER);
+    instrument(client, 'cloudwatch', calls, interrupt);
     return sdkCloudWatch(client);
   });
   const rds = lazy(() => {
     const client = rdsClient(target);
-    client.middlewareStack.add(counter('rds', calls), COUNTER);
+    instrument(client, 'rds', calls, interrupt);
     return sdkRdsStatus(client);
   });
   return {

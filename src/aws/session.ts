@@ -1,7 +1,7 @@
 // One command's AWS access: the typed APIs deploy/destroy use, built lazily (a command that never
 // touches RDS never loads its client), and a counter of every API call made, for --json output and the
 // polling-budget tests.
-import type { InitializeMiddleware } from '@smithy/types';
+import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
 import { sdkAcm, type AcmApi } from './acm.js';
 import { sdkCloudFormation, type CloudFormationApi } from './cloudformation.js';
 import {
@@ -52,6 +52,8 @@ export interface AwsSession {
   /** The endpoint override, when one is set: S3 URLs are then path-style on it. */
   endpoint: string | undefined;
   calls: ApiCallCounter;
+  /** Ctrl-C for the calls in flight; fakes in tests may leave it out. */
+  interrupt?: InterruptSwitch;
 }
 
 // Counted at the initialize step, before retries: one logical call is one count. Retries of throttled
@@ -68,51 +70,121 @@ export function counter<I extends object, O extends object>(
 
 export const COUNTER = { step: 'initialize', name: 'metabaseAwsCallCounter' } as const;
 
+/**
+ * Ctrl-C for the SDK calls of one command. Once a command's run has its interrupt signal, a read in flight
+ * when the signal fires rejects at once (an AbortError) instead of finishing its request and its retries:
+ * adaptive retry can otherwise wait 20 s between attempts on throttling. Calls started after Ctrl-C run
+ * normally, because the clean-up after an interruption (deleting an unexecuted change set) needs them.
+ */
+export class InterruptSwitch {
+  signal: AbortSignal | undefined;
+
+  /** From now on, Ctrl-C on this signal cuts the calls in flight short. */
+  interruptOn(signal: AbortSignal): void {
+    this.signal = signal;
+  }
+}
+
+interface SmithyContext {
+  __smithy_context?: { abortSignal?: unknown };
+}
+
+export function interruptible<I extends object, O extends object>(
+  interrupt: InterruptSwitch,
+): InitializeMiddleware<I, O> {
+  return (next, context) => async (args) => {
+    const signal = interrupt.signal;
+    if (!signal || signal.aborted || !isRead(context.commandName)) return next(args);
+    // The SDK's retry loop reads the abort signal from this context: its waits between attempts end on
+    // Ctrl-C (smithy core's retry middleware, `context[SMITHY_CONTEXT_KEY]?.abortSignal`).
+    const smithy = ((context as SmithyContext).__smithy_context ??= {});
+    smithy.abortSignal ??= signal;
+    let stop = (): void => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      stop = () => {
+        reject(Object.assign(new Error('the call was interrupted (Ctrl-C)'), { name: 'AbortError' }));
+      };
+      signal.addEventListener('abort', stop, { once: true });
+    });
+    try {
+      return await Promise.race([next(args), aborted]);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  };
+}
+
+/**
+ * Only reads are cut short. A write cut off in flight may still have happened in AWS (a change set
+ * created, a stack deletion started) with nobody told, so the clean-up after Ctrl-C would miss it: writes
+ * run to their answer, and the command stops right after.
+ */
+export function isRead(commandName: string | undefined): boolean {
+  return /^(Describe|List|Get|Filter)[A-Z]/.test(commandName ?? '');
+}
+
+export const INTERRUPTIBLE = { step: 'initialize', name: 'metabaseAwsInterruptible' } as const;
+
+/** The middleware every client of a command carries: the call counter and the Ctrl-C switch. */
+export function instrument<I extends object, O extends object>(
+  client: { middlewareStack: MiddlewareStack<I, O> },
+  service: string,
+  calls: ApiCallCounter,
+  interrupt: InterruptSwitch,
+): void {
+  client.middlewareStack.add(counter(service, calls), COUNTER);
+  client.middlewareStack.add(interruptible(interrupt), INTERRUPTIBLE);
+}
+
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
 }
 
-export function openSession(target: AwsTarget, calls = new ApiCallCounter()): AwsSession {
+export function openSession(
+  target: AwsTarget,
+  calls = new ApiCallCounter(),
+  interrupt = new InterruptSwitch(),
+): AwsSession {
   const cf = lazy(() => {
     const client = cloudFormationClient(target);
-    client.middlewareStack.add(counter('cloudformation', calls), COUNTER);
+    instrument(client, 'cloudformation', calls, interrupt);
     return sdkCloudFormation(client);
   });
   const s3Raw = lazy(() => {
     const client = s3Client(target);
-    client.middlewareStack.add(counter('s3', calls), COUNTER);
+    instrument(client, 's3', calls, interrupt);
     return client;
   });
   const s3 = lazy(() => sdkS3(s3Raw()));
   const sts = lazy(() => {
     const client = stsClient(target);
-    client.middlewareStack.add(counter('sts', calls), COUNTER);
+    instrument(client, 'sts', calls, interrupt);
     return sdkSts(client);
   });
   const rds = lazy(() => {
     const client = rdsClient(target);
-    client.middlewareStack.add(counter('rds', calls), COUNTER);
+    instrument(client, 'rds', calls, interrupt);
     return sdkRds(client);
   });
   const secrets = lazy(() => {
     const client = secretsManagerClient(target);
-    client.middlewareStack.add(counter('secretsmanager', calls), COUNTER);
+    instrument(client, 'secretsmanager', calls, interrupt);
     return sdkSecrets(client);
   });
   const iam = lazy(() => {
     const client = iamClient(target);
-    client.middlewareStack.add(counter('iam', calls), COUNTER);
+    instrument(client, 'iam', calls, interrupt);
     return sdkIam(client);
   });
   const ecs = lazy(() => {
     const client = ecsClient(target);
-    client.middlewareStack.add(counter('ecs', calls), COUNTER);
+    instrument(client, 'ecs', calls, interrupt);
     return sdkEcs(client);
   });
   const acm = lazy(() => {
     const client = acmClient(target);
-    client.middlewareStack.add(counter('acm', calls), COUNTER);
+    instrument(client, 'acm', calls, interrupt);
     return sdkAcm(client);
   });
   // Property getters keep construction lazy while callers use plain property access.
@@ -144,5 +216,6 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     region: async () => s3Raw().config.region(),
     endpoint: resolvedEndpoint(target),
     calls,
+    interrupt,
   };
 }

@@ -63,3 +63,19 @@ export async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>)
     process.off('SIGTERM', stop);
   }
 }
+
+/**
+ * Runs a command's work under Ctrl-C: on the given signal (tests) or on SIGINT/SIGTERM. The session's
+ * interrupt switch, when there is one, cuts the AWS call in flight short, so a slow poll ends at once.
+ */
+export async function interruptibly<T>(
+  run: (signal: AbortSignal) => Promise<T>,
+  given: AbortSignal | undefined,
+  session: { interrupt?: { interruptOn: (signal: AbortSignal) => void } | undefined },
+): Promise<T> {
+  const go = (signal: AbortSignal): Promise<T> => {
+    session.interrupt?.interruptOn(signal);
+    return run(signal);
+  };
+  return given ? go(given) : withInterrupt(go);
+}

@@ -6,7 +6,7 @@ import type {
   CloudFormationApi,
   ResourceChange,
 } from '../aws/cloudformation.js';
-import type { Clock } from './clock.js';
+import { INTERRUPTED, unlessInterrupted, type Clock } from './clock.js';
 import { OperationError } from './errors.js';
 
 export interface PlannedChange {
@@ -99,7 +99,8 @@ export async function waitForChangeSet(
   let delay = options.delayMs ?? 1000;
   for (;;) {
     if (options.signal?.aborted) return { kind: 'interrupted' };
-    const info = await cf.describeChangeSet(id);
+    const info = await unlessInterrupted(cf.describeChangeSet(id), options.signal);
+    if (info === INTERRUPTED) return { kind: 'interrupted' };
     if (info.status === 'CREATE_COMPLETE') return { kind: 'ready', info };
     if (info.status === 'FAILED') {
       return isNoChangeReason(info.statusReason)

@@ -25,6 +25,25 @@ export const systemClock: Clock = {
     }),
 };
 
+/**
+ * An AWS call of a poll, under Ctrl-C. The session aborts the call in flight when the signal fires (see
+ * InterruptSwitch): that rejection is the interruption the poller asked for, not a failure, so it comes
+ * back as INTERRUPTED. Any other error, or one while the signal is untouched, is thrown as it is.
+ */
+export const INTERRUPTED = Symbol('interrupted');
+
+export async function unlessInterrupted<T>(
+  call: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T | typeof INTERRUPTED> {
+  try {
+    return await call;
+  } catch (error) {
+    if (signal?.aborted) return INTERRUPTED;
+    throw error;
+  }
+}
+
 /** A clock that only moves when the code sleeps; records every delay. */
 export function fakeClock(start = Date.UTC(2026, 0, 1)): Clock & { sleeps: number[] } {
   let now = start;

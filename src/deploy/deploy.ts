@@ -231,12 +231,19 @@ export async function deploy(
   if (plan === 'RECREATE' && existing) {
     hooks.onStep?.({ step: 'recreate', status: existing.status });
     await cf.deleteStack(existing.stackId);
-    await waitUntilGone(cf, existing.stackId, clock, {
-      subject: `deploy ${stackName}`,
-      what: 'the failed stack before recreating it',
-      ifStuck: `Run \`metabase-aws destroy --stack-name ${stackName}\` to see what is stuck, then deploy again.`,
-      then: 'deploy again',
-    });
+    await waitUntilGone(
+      cf,
+      existing.stackId,
+      clock,
+      {
+        subject: `deploy ${stackName}`,
+        what: 'the failed stack before recreating it',
+        ifStuck: `Run \`metabase-aws destroy --stack-name ${stackName}\` to see what is stuck, then deploy again.`,
+        then: 'deploy again',
+      },
+      undefined,
+      request.signal,
+    );
     if (interrupted()) return { ...base, outcome: 'cancelled', cancelledBy: 'interrupt', recreatedFrom };
   }
 

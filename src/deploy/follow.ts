@@ -114,7 +114,9 @@ export async function followStack(
   } catch (error) {
     // As in deploy: the operation runs on in AWS, only the watching ended.
     hooks.onWatchEnd?.();
-    return { ...base, outcome: 'interrupted', followed: true, watchError: error };
+    // Ctrl-C cut a read short (the session aborts reads in flight): that is the user stopping, not a loss.
+    const lost = request.signal?.aborted ? {} : { watchError: error };
+    return { ...base, outcome: 'interrupted', followed: true, ...lost };
   }
   hooks.onWatchEnd?.();
   const common = { ...base, status: watched.status, followed: true };

@@ -73,8 +73,11 @@ export async function describeRequest(
   fetch: FetchLike,
   init: Omit<FetchInit, 'signal'>,
   timeoutMs: number,
+  interrupt?: AbortSignal,
 ): Promise<{ response?: { status: number; body: string }; seen: string; failure?: ProbeFailure }> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  // Ctrl-C ends a request that is still waiting for its answer, not only the sleep between probes.
+  const signal = interrupt ? AbortSignal.any([timeout, interrupt]) : timeout;
   try {
     const response = await fetch(url, { ...init, signal });
     return {
@@ -89,7 +92,8 @@ export async function describeRequest(
       return { seen: `DNS: ${host} does not resolve (${code})`, failure: 'dns' };
     if (typeof code === 'string' && (code in TLS_REASONS || code.startsWith('ERR_SSL') || code === 'EPROTO'))
       return { seen: `TLS: ${TLS_REASONS[code] ?? 'handshake failed'} (${host}, ${code})`, failure: 'tls' };
-    if (signal.aborted || (error as { name?: string }).name === 'TimeoutError')
+    if (interrupt?.aborted) return { seen: 'interrupted (Ctrl-C)', failure: 'network' };
+    if (timeout.aborted || (error as { name?: string }).name === 'TimeoutError')
       return { seen: `no answer within ${Math.round(timeoutMs / 1000)} s`, failure: 'network' };
     if (typeof code === 'string') return { seen: code, failure: 'network' };
     return { seen: messageOf(error), failure: 'network' };
@@ -102,6 +106,7 @@ async function probeOnce(url: string, options: HealthOptions, connectTo?: string
     options.fetch,
     connectTo === undefined ? {} : { connectTo },
     options.requestTimeoutMs ?? 10_000,
+    options.signal,
   );
   if (!response) return { ok: false, seen, failure: failure ?? 'network' };
   let status: unknown;

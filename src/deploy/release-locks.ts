@@ -14,7 +14,7 @@ import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { EcsApi, TaskInfo } from '../aws/ecs.js';
 import { CONTAINER_NAME } from '../synth/config.js';
 import { MANAGED_STACK_TAGS } from './bucket.js';
-import type { Clock } from './clock.js';
+import { INTERRUPTED, unlessInterrupted, type Clock } from './clock.js';
 import { OperationError } from './errors.js';
 
 export const RELEASE_LOCKS_COMMAND = ['migrate', 'release-locks'] as const;
@@ -144,7 +144,10 @@ export async function releaseLocks(
       );
     }
     await deps.clock.sleep(interval, request.signal);
-    last = await deps.ecs.describeTask(cluster, taskArn);
+    if (request.signal?.aborted) return { ...base, outcome: 'interrupted', taskArn, logStream };
+    const seen = await unlessInterrupted(deps.ecs.describeTask(cluster, taskArn), request.signal);
+    if (seen === INTERRUPTED) return { ...base, outcome: 'interrupted', taskArn, logStream };
+    last = seen;
     if (last && last.lastStatus !== lastStatus) {
       lastStatus = last.lastStatus;
       request.onTaskStatus?.(lastStatus);

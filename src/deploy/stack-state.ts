@@ -1,7 +1,7 @@
 // Waiting for a stack to be gone, for the cases where no event stream is worth following (an empty
 // ROLLBACK_COMPLETE / REVIEW_IN_PROGRESS stack being deleted before it is created again).
 import type { CloudFormationApi } from '../aws/cloudformation.js';
-import type { Clock } from './clock.js';
+import { INTERRUPTED, unlessInterrupted, type Clock } from './clock.js';
 import { OperationError } from './errors.js';
 
 /** Who waits and why, for the messages: deploy (recreating a failed stack) and destroy (a nested stack) both wait. */
@@ -22,12 +22,15 @@ export async function waitUntilGone(
   clock: Clock,
   purpose: GoneWait,
   timeoutMs = 30 * 60_000,
-): Promise<void> {
+  signal?: AbortSignal,
+): Promise<'gone' | 'interrupted'> {
   const deadline = clock.now() + timeoutMs;
   let delay = 1000;
   for (;;) {
-    const stack = await cf.describeStack(stackId);
-    if (!stack || stack.status === 'DELETE_COMPLETE') return;
+    if (signal?.aborted) return 'interrupted';
+    const stack = await unlessInterrupted(cf.describeStack(stackId), signal);
+    if (stack === INTERRUPTED) return 'interrupted';
+    if (!stack || stack.status === 'DELETE_COMPLETE') return 'gone';
     if (stack.status === 'DELETE_FAILED') {
       throw new OperationError(
         `${purpose.subject}: could not delete ${purpose.what} (${stack.statusReason ?? 'DELETE_FAILED'})`,
@@ -40,7 +43,7 @@ export async function waitUntilGone(
         `Wait for the deletion to finish in the CloudFormation console, then ${purpose.then}.`,
       );
     }
-    await clock.sleep(delay);
+    await clock.sleep(delay, signal);
     delay = Math.min(delay * 2, 5000);
   }
 }

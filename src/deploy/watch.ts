@@ -5,7 +5,7 @@
 // noticed within ~2 s; nested stacks to 5 s). A finished nested stack is no longer polled, except once
 // more at the end so that rollback events are complete for the root-cause search.
 import type { CloudFormationApi, StackEvent } from '../aws/cloudformation.js';
-import type { Clock } from './clock.js';
+import { INTERRUPTED, unlessInterrupted, type Clock } from './clock.js';
 import { OperationError } from './errors.js';
 
 export interface WatchEvent extends StackEvent {
@@ -148,17 +148,25 @@ export async function watchStack(
     const next = Math.min(...active.map((s) => s.nextPollAt));
     if (next > clock.now()) await clock.sleep(next - clock.now(), options.signal);
     if (options.signal?.aborted) break;
-    for (const stack of active.filter((s) => s.nextPollAt <= clock.now())) {
-      const count = await poll(stack);
-      const cap = stack.depth === 0 ? (options.rootMaxDelayMs ?? 2000) : (options.nestedMaxDelayMs ?? 5000);
-      stack.delay = count > 0 ? minDelay : Math.min(Math.round(stack.delay * 1.5), cap);
-      stack.nextPollAt = clock.now() + stack.delay;
-    }
-    options.onRound?.();
-    // The root's final event was seen: DescribeStacks must agree before the watch ends. It can lag behind
-    // the events for a while (eventual consistency), so ask again every round until it does; root.done
-    // stays set, or the next round would never ask again and the watch would hang.
-    if (tracked.get(rootStackId)?.done) rootDone = await confirmRootFinal();
+    const confirmed = await unlessInterrupted(
+      (async (): Promise<boolean> => {
+        for (const stack of active.filter((s) => s.nextPollAt <= clock.now())) {
+          const count = await poll(stack);
+          const cap =
+            stack.depth === 0 ? (options.rootMaxDelayMs ?? 2000) : (options.nestedMaxDelayMs ?? 5000);
+          stack.delay = count > 0 ? minDelay : Math.min(Math.round(stack.delay * 1.5), cap);
+          stack.nextPollAt = clock.now() + stack.delay;
+        }
+        options.onRound?.();
+        // The root's final event was seen: DescribeStacks must agree before the watch ends. It can lag
+        // behind the events for a while (eventual consistency), so ask again every round until it does;
+        // root.done stays set, or the next round would never ask again and the watch would hang.
+        return tracked.get(rootStackId)?.done === true && (await confirmRootFinal());
+      })(),
+      options.signal,
+    );
+    if (confirmed === INTERRUPTED) break;
+    rootDone = confirmed;
   }
 
   if (rootDone) {

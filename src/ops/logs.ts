@@ -1,7 +1,7 @@
 // Reading the Metabase container logs: one window (--since .. now), or following new events (--follow)
 // by polling FilterLogEvents at most once a second. Returns what it did; printing is the caller's.
 import type { LogEvent, LogsApi } from '../aws/logs.js';
-import type { Clock } from '../deploy/clock.js';
+import { INTERRUPTED, unlessInterrupted, type Clock } from '../deploy/clock.js';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -74,13 +74,17 @@ export async function readLogs(
       }
       if (signal?.aborted) return true;
       lastCall = clock.now();
-      const page = await logs.filterEvents({
-        logGroupName: request.logGroupName,
-        startTime: from,
-        endTime: to,
-        filterPattern: request.filterPattern,
-        nextToken: token,
-      });
+      const page = await unlessInterrupted(
+        logs.filterEvents({
+          logGroupName: request.logGroupName,
+          startTime: from,
+          endTime: to,
+          filterPattern: request.filterPattern,
+          nextToken: token,
+        }),
+        signal,
+      );
+      if (page === INTERRUPTED) return true;
       if (!page) return false;
       for (const event of page.events) take(event);
       token = page.nextToken;

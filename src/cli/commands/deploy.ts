@@ -28,7 +28,7 @@ import { requireBoundaryWithRole } from '../role-boundary.js';
 import { staleTemplates } from '../stale.js';
 import { stackNameProblem } from '../../params/validate.js';
 import { explainAwsError } from '../../aws/errors.js';
-import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+import { interruptiblePrompt, terminalPrompt, interruptibly, type Prompt } from '../prompt.js';
 
 export interface DeployOptions {
   env?: string | undefined;
@@ -229,7 +229,7 @@ export async function deployCommand(
 
   let result: UpgradeDeployResult;
   try {
-    result = deps.signal ? await run(deps.signal) : await withInterrupt(run);
+    result = await interruptibly(run, deps.signal, session);
   } catch (error) {
     if (error instanceof OperationError) throw new UserError(error.message, error.hint);
     throw error;

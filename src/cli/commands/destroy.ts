@@ -23,7 +23,7 @@ import { defaultStackName } from '../flags.js';
 import { isManagedStack } from '../../deploy/ownership.js';
 import { closestName } from '../../params/suggest.js';
 import { stackNameProblem } from '../../params/validate.js';
-import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+import { interruptiblePrompt, terminalPrompt, interruptibly, type Prompt } from '../prompt.js';
 
 export interface DestroyOptions {
   env?: string | undefined;
@@ -214,7 +214,7 @@ export async function destroyCommand(
     );
   let result: DestroyResult;
   try {
-    result = deps.signal ? await run(deps.signal) : await withInterrupt(run);
+    result = await interruptibly(run, deps.signal, session);
   } finally {
     printer.finish();
   }

@@ -13,7 +13,7 @@ import { makeStyle } from '../../ui/style.js';
 import { formatLocalTime } from '../../ui/time.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { withInterrupt } from '../prompt.js';
+import { interruptibly } from '../prompt.js';
 
 export interface LogsCommandOptions extends AwsTarget {
   stackName: string;
@@ -54,7 +54,9 @@ export async function logsCommand(
     );
   const target = { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl };
   const session = deps.session ?? (await import('../../aws/session.js')).openSession(target);
-  const ops = deps.ops ?? (await import('../../aws/ops-session.js')).openOpsApis(target, session.calls);
+  const ops =
+    deps.ops ??
+    (await import('../../aws/ops-session.js')).openOpsApis(target, session.calls, session.interrupt);
   const style = makeStyle(io.isTty && !options.json, io.env);
   const time = (ms: number): string => formatLocalTime(ms, deps.timeZone);
   const fail = (cause: string, hint: string): never => {
@@ -96,7 +98,7 @@ export async function logsCommand(
     );
   let result: LogsResult;
   try {
-    result = deps.signal ? await run(deps.signal) : await withInterrupt(run);
+    result = await interruptibly(run, deps.signal, session);
   } catch (error) {
     const e = explainAwsError(error);
     if (!e || lastEvent === undefined) return explained(error);

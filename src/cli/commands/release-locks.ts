@@ -10,7 +10,7 @@ import { stackNameProblem } from '../../params/validate.js';
 import { makeStyle } from '../../ui/style.js';
 import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { interruptiblePrompt, terminalPrompt, withInterrupt, type Prompt } from '../prompt.js';
+import { interruptiblePrompt, terminalPrompt, interruptibly, type Prompt } from '../prompt.js';
 
 export interface ReleaseLocksOptions extends AwsTarget {
   stackName: string;
@@ -80,7 +80,7 @@ export async function releaseLocksCommand(
     );
   let result: ReleaseLocksResult;
   try {
-    result = deps.signal ? await run(deps.signal) : await withInterrupt(run);
+    result = await interruptibly(run, deps.signal, session);
   } catch (error) {
     if (error instanceof OperationError) throw new UserError(error.message, error.hint);
     const explained = explainAwsError(error);

@@ -13,7 +13,7 @@ import { formatDuration, makeStyle, type Style } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { progressPrinter } from '../terminal.js';
-import { withInterrupt } from '../prompt.js';
+import { interruptibly } from '../prompt.js';
 
 export interface WatchCommandOptions extends AwsTarget {
   stackName: string;
@@ -84,7 +84,7 @@ export async function watchCommand(
   let result: FollowResult | undefined;
   try {
     region = await session.region();
-    result = deps.signal ? await run(deps.signal) : await withInterrupt(run);
+    result = await interruptibly(run, deps.signal, session);
   } catch (error) {
     explain(error, name);
   } finally {
