@@ -375,20 +375,12 @@ async function withHealth(
 ): Promise<DeployResult> {
   const url = result.outputs.MetabaseUrl;
   if (!request.waitHealthy || !url) return result;
-  hooks.onStep?.({ step: 'health', url });
-  const health = await waitHealthy(url, {
-    clock: deps.clock,
-    fetch: deps.fetch,
-    timeoutMs: request.healthTimeoutMs,
-    fallbackHost: result.outputs.LoadBalancerDnsName,
-    signal: request.signal,
-    onProbe: hooks.onHealth,
-  });
+  const health = await waitForMetabase(deps, request, hooks, result.outputs, url);
   if (!health.healthy) return { ...result, health };
   // Healthy means /setup is live: claim it now, before anyone else reaches it.
   hooks.onStep?.({ step: 'setup', url });
   const setup = await completeSetup(
-    { fetch: deps.fetch, secrets: deps.secrets },
+    { fetch: deps.fetch, secrets: deps.secrets, signal: request.signal },
     {
       metabaseUrl: url,
       via: health.via,
@@ -398,4 +390,23 @@ async function withHealth(
     },
   );
   return { ...result, health, setup };
+}
+
+/** The health wait on MetabaseUrl; through the load balancer (SNI and Host the domain) while the name does not resolve. */
+export function waitForMetabase(
+  deps: Pick<DeployDeps, 'clock' | 'fetch'>,
+  request: Pick<DeployRequest, 'healthTimeoutMs' | 'signal'>,
+  hooks: Pick<DeployHooks, 'onStep' | 'onHealth'>,
+  outputs: Record<string, string>,
+  url: string,
+): Promise<HealthResult> {
+  hooks.onStep?.({ step: 'health', url });
+  return waitHealthy(url, {
+    clock: deps.clock,
+    fetch: deps.fetch,
+    timeoutMs: request.healthTimeoutMs,
+    fallbackHost: outputs.LoadBalancerDnsName,
+    signal: request.signal,
+    onProbe: hooks.onHealth,
+  });
 }

@@ -18,6 +18,8 @@ export interface SetupDeps {
   /** Tests pin it; real runs use generateAdminPassword. */
   generatePassword?: (() => string) | undefined;
   requestTimeoutMs?: number | undefined;
+  /** Ctrl-C: ends a request in flight; the setup then stops where it is. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface SetupRequest {
@@ -36,6 +38,8 @@ export type SetupOutcome =
   /** Metabase had a user already; `passwordUnused` when ours was stored but Metabase refused it (403). */
   | { kind: 'already-set-up'; passwordUnused?: string | undefined }
   | { kind: 'open' }
+  /** Ctrl-C before the setup was completed: /setup may still be open. */
+  | { kind: 'interrupted' }
   | { kind: 'failed'; reason: string };
 
 const PASSWORD_CLASSES = [/[a-z]/, /[A-Z]/, /[0-9]/, /[-_]/];
@@ -57,7 +61,14 @@ export async function completeSetup(deps: SetupDeps, request: SetupRequest): Pro
   const base = request.metabaseUrl.replace(/\/+$/, '');
   const timeout = deps.requestTimeoutMs ?? 15_000;
   const route = request.via === undefined ? {} : { connectTo: request.via };
-  const properties = await describeRequest(`${base}/api/session/properties`, deps.fetch, route, timeout);
+  const properties = await describeRequest(
+    `${base}/api/session/properties`,
+    deps.fetch,
+    route,
+    timeout,
+    deps.signal,
+  );
+  if (deps.signal?.aborted) return { kind: 'interrupted' };
   if (!properties.response || properties.response.status !== 200) {
     return { kind: 'failed', reason: `GET /api/session/properties: ${properties.seen}` };
   }
@@ -98,7 +109,9 @@ export async function completeSetup(deps: SetupDeps, request: SetupRequest): Pro
     deps.fetch,
     { ...route, method: 'POST', body },
     timeout,
+    deps.signal,
   );
+  if (deps.signal?.aborted) return { kind: 'interrupted' };
   const status = setup.response?.status;
   if (status === 200)
     return { kind: 'done', adminEmail: request.adminEmail, secretArn: request.adminSecretArn };

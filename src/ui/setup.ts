@@ -9,6 +9,8 @@ export interface SetupReport {
   stderr: string;
   /** /setup could not be claimed although AdminEmail asked for it: the deploy did not do its job. */
   failed: boolean;
+  /** Ctrl-C came before the setup was done. */
+  interrupted: boolean;
 }
 
 export function renderSetup(
@@ -17,7 +19,7 @@ export function renderSetup(
   values: Record<string, string>,
   style: Style,
 ): SetupReport {
-  const report: SetupReport = { stdout: '', stderr: '', failed: false };
+  const report: SetupReport = { stdout: '', stderr: '', failed: false, interrupted: false };
   const url = result.outputs.MetabaseUrl ?? '';
   const domain = values.DomainName ?? '';
   if (domain !== '' && (values.HostedZoneId ?? '') === '' && result.outputs.LoadBalancerDnsName) {
@@ -40,6 +42,10 @@ export function renderSetup(
       break;
     case 'open':
       report.stderr += `${style.yellow(`warning: ${url}/setup is open: the first visitor to complete it becomes Metabase's admin, from anywhere in AllowedIngressCidrs (${from}).`)}\nOpen it yourself now, or set "AdminEmail" in the params file and deploy again so deploy claims it.\n`;
+      break;
+    case 'interrupted':
+      report.interrupted = true;
+      report.stderr += `deploy ${stackName}: interrupted during Metabase's first-admin setup; the stack is deployed. If ${url}/setup is still open, run deploy again to claim it, or open it yourself now.\n`;
       break;
     case 'failed':
       report.failed = true;

@@ -222,9 +222,11 @@ t.test(
     const { readFile, writeFile } = await import('node:fs/promises');
     const params = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     params.HostedZoneId = '';
-    params.CertificateArn =
-      'arn:aws:acm:eu-west-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    const certificate = 'arn:aws:acm:eu-west-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    params.CertificateArn = certificate;
     await writeFile(file, JSON.stringify(params));
+    // deploy's preflight reads the certificate: an issued one of the user's, for the domain.
+    world.acm.certificates.set(certificate, { arn: certificate, status: 'ISSUED', domainName: DOMAIN });
     const { io, out } = captureIo();
     t.equal(
       await deployCommand(await options({ params: file }), io, {
@@ -326,3 +328,73 @@ t.test(
     t.notOk(world.cf.callNames().includes('deleteStack'), 'nothing is deleted: the user decides');
   },
 );
+
+t.test(
+  'deploy --env prod: refused while params/prod.json has its placeholders; filled in, it ends "Metabase is up: https://<domain>"',
+  async (t) => {
+    const { mkdtemp, mkdir, readFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const envOptions = await options({ params: undefined, env: 'prod', stackName: undefined });
+
+    const shipped = deployedWorld();
+    const { io: shippedIo } = captureIo();
+    await t.rejects(
+      deployCommand(envOptions, shippedIo, { session: shipped.session, clock: shipped.clock }),
+      {
+        name: 'UserError',
+        message: /^deploy params\/prod\.json: 3 problems\n {2}DomainName: is still the placeholder/,
+      },
+    );
+    t.same(shipped.cf.callNames(), [], 'no AWS call before the file is valid');
+
+    // The user's checkout: params/prod.json filled in, everything else as shipped.
+    const cwd = await mkdtemp(join(tmpdir(), 'mb-checkout-'));
+    await mkdir(join(cwd, 'params'));
+    await writeFile(join(cwd, 'params', 'prod.json'), await readFile(await prodParamsFile(), 'utf8'));
+    const world = deployedWorld();
+    const metabase = fakeMetabase(world, { hasUser: false });
+    const { io, out } = captureIo({ cwd });
+    const code = await deployCommand(envOptions, io, {
+      session: world.session,
+      clock: world.clock,
+      fetch: metabase.fetch,
+    });
+    t.equal(code, 0, out.stderr);
+    t.match(out.stdout, /^Target: stack metabase-prod /m, 'the stack is named after the environment');
+    t.match(
+      out.stdout,
+      new RegExp(`Metabase is up: https://${DOMAIN.replace(/\./g, '\\.')} \\(healthy after`),
+    );
+    t.same(metabase.log, ['secret written', 'setup posted']);
+  },
+);
+
+t.test('Ctrl-C during the first-admin setup: stops there, says /setup may be open, exit 130', async (t) => {
+  const world = deployedWorld();
+  const metabase = fakeMetabase(world, { hasUser: false });
+  const interrupt = new AbortController();
+  // Ctrl-C while Metabase is still answering GET /api/session/properties.
+  const fetch: FetchLike = async (url, init) => {
+    if (!url.endsWith('/api/session/properties')) return metabase.fetch(url, init);
+    interrupt.abort();
+    return new Promise((_, reject) => {
+      const fail = () =>
+        reject(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }));
+      if (init.signal.aborted) fail();
+      else init.signal.addEventListener('abort', fail, { once: true });
+    });
+  };
+  const { io, out } = captureIo();
+  const code = await deployCommand(await options(), io, {
+    session: world.session,
+    clock: world.clock,
+    fetch,
+    signal: interrupt.signal,
+  });
+  t.equal(code, 130);
+  t.match(out.stderr, /interrupted during Metabase's first-admin setup; the stack is deployed/);
+  t.match(out.stderr, /https:\/\/metabase\.example\.com\/setup is still open, run deploy again/);
+  t.same(world.secrets.written, [], 'no password written');
+  t.notMatch(out.stdout, /Metabase is up/);
+});

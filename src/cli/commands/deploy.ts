@@ -338,6 +338,7 @@ function report(
   const setup = renderSetup(name, result, values, style);
   if (setup.stdout) info(setup.stdout);
   if (setup.stderr) io.stderr(setup.stderr);
+  if (setup.interrupted) return EXIT_INTERRUPTED;
   if (setup.failed) return EXIT_ERROR;
   if (result.health?.healthy) {
     const via = result.health.via
