@@ -4,6 +4,9 @@
 // answers as metabase/metabase's setup API does (src/metabase/setup/api.clj): setup-token while no user
 // exists, 200 for the first POST /api/setup, 403 once a user exists.
 import t from 'tap';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
 import type { FetchInit, FetchLike } from '../../src/deploy/health.js';
 import { captureIo } from '../support/cli.js';
@@ -219,7 +222,6 @@ t.test(
     const world = deployedWorld();
     const metabase = fakeMetabase(world, { hasUser: false, unresolvable: true });
     const file = await prodParamsFile();
-    const { readFile, writeFile } = await import('node:fs/promises');
     const params = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     params.HostedZoneId = '';
     const certificate = 'arn:aws:acm:eu-west-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
@@ -332,9 +334,6 @@ t.test(
 t.test(
   'deploy --env prod: refused while params/prod.json has its placeholders; filled in, it ends "Metabase is up: https://<domain>"',
   async (t) => {
-    const { mkdtemp, mkdir, readFile, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const envOptions = await options({ params: undefined, env: 'prod', stackName: undefined });
 
     const shipped = deployedWorld();
