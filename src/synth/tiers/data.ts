@@ -4,7 +4,7 @@
 import { RDS } from 'cloudform-types/types/rds/index.namespace.js';
 import { SecretsManager } from 'cloudform-types/types/secretsManager/index.namespace.js';
 import { DeletionPolicy } from 'cloudform-types/types/resource.js';
-import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
+import { ADMIN_SECRET_LOGICAL_ID, DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
 import { equals, getAtt, not, ref, select, split, sub, subWith } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
@@ -81,7 +81,7 @@ export function dataTemplate(): CfnTemplate {
       // placeholder that logs nobody in. Its generation spec is constant and independent of AdminEmail,
       // so no stack update ever regenerates it over the password deploy wrote. Kept like the others: the
       // admin lives in the database, and so in its final snapshot.
-      AdminSecret: retained(
+      [ADMIN_SECRET_LOGICAL_ID]: retained(
         new SecretsManager.Secret({
           Description: sub(
             'First Metabase admin {"username","password"}, written by metabase-aws deploy when it sets Metabase up (${AWS::StackName})',
@@ -141,7 +141,7 @@ export function dataTemplate(): CfnTemplate {
       DbMasterSecretArn: output('Secret with the database user name and password', ref('DbMasterSecret')),
       EncryptionKeySecretArn: output('Secret with MB_ENCRYPTION_SECRET_KEY', ref('EncryptionKeySecret')),
       AdminSecretArn: {
-        ...output('Secret of the first Metabase admin (written by deploy)', ref('AdminSecret')),
+        ...output('Secret of the first Metabase admin (written by deploy)', ref(ADMIN_SECRET_LOGICAL_ID)),
         Condition: 'HasAdminEmail',
       },
     },
