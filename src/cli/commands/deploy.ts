@@ -5,7 +5,7 @@ import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
 import type { DeployResult, DeployStep } from '../../deploy/deploy.js';
-import { messageOf, OperationError } from '../../deploy/errors.js';
+import { messageOf } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
 import { deployPreflight } from '../../deploy/preflight.js';
@@ -15,7 +15,7 @@ import { renderPreview } from '../../ui/changeset-view.js';
 import { renderImageLine } from '../../ui/image-line.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
-import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
+import { asUserError, describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
@@ -162,7 +162,9 @@ export async function deployCommand(
     );
   };
 
-  const region = await session.region();
+  const region = await session.region().catch((error: unknown) => {
+    throw asUserError(error, `deploy ${stackName}`);
+  });
   const run = (signal: AbortSignal): Promise<UpgradeDeployResult> =>
     deployWithUpgrade(
       {
@@ -219,8 +221,7 @@ export async function deployCommand(
   try {
     result = await interruptibly(run, deps.signal, session);
   } catch (error) {
-    if (error instanceof OperationError) throw new UserError(error.message, error.hint);
-    throw error;
+    throw asUserError(error, `deploy ${stackName}`);
   } finally {
     printer.finish();
   }
