@@ -162,6 +162,7 @@ export async function deployCommand(
     );
   };
 
+  const timing: DeployTiming = { outputsShown: false };
   const region = await session.region().catch((error: unknown) => {
     throw asUserError(error, `deploy ${stackName}`);
   });
@@ -202,6 +203,7 @@ export async function deployCommand(
       {
         onStep: (step) => {
           if (step.step === 'identity') account = step.identity.account;
+          if (step.step === 'executing') timing.executedAt = clock.now();
           const text = stepText(step, stackName);
           if (text) info(`${text}\n`);
         },
@@ -212,6 +214,12 @@ export async function deployCommand(
         onRound: printer.onRound,
         onHealth: (probe) => info(`  ${formatDuration(probe.elapsedMs).padStart(6)}  ${probe.last}\n`),
         onWatchEnd: () => printer.finish(),
+        onStackReady: (ready) => {
+          printer.finish();
+          info(`${style.green(stackHeadline(ready, timing, clock.now()))}\n`);
+          if (!timing.outputsShown) info(renderOutputs(ready.outputs, style));
+          timing.outputsShown = true;
+        },
         onUpgradePlan: (plan) => info(renderUpgradePlan(plan, style)),
         onUpgradeStep: (index, plan) => info(renderUpgradeStep(index, plan)),
       },
@@ -229,7 +237,7 @@ export async function deployCommand(
   if (questions.interrupted && result.outcome === 'cancelled')
     result = { ...result, cancelledBy: 'interrupt' };
   const elapsed = formatDuration(clock.now() - started);
-  let exitCode = report(result, options, io, region, elapsed, style);
+  let exitCode = report(result, options, io, region, elapsed, style, timing);
   if (result.upgrade) {
     io.stderr(renderUpgradeStop(stackName, result.upgrade));
     if (result.upgrade.stoppedBy === 'interrupted' && exitCode === 0) exitCode = EXIT_INTERRUPTED;
@@ -257,6 +265,22 @@ export async function deployCommand(
   return exitCode;
 }
 
+/** When the stack operation ran, to say what each duration measures; and whether the outputs were printed. */
+interface DeployTiming {
+  executedAt?: number;
+  outputsShown: boolean;
+}
+
+function stackHeadline(result: DeployResult, timing: DeployTiming, now: number | undefined): string {
+  const name = result.stackName;
+  if (result.outcome === 'no-changes') return `deploy ${name}: no changes; the stack is up to date.`;
+  const took =
+    timing.executedAt !== undefined && now !== undefined
+      ? ` (the stack ${result.outcome === 'created' ? 'creation' : 'update'} took ${formatDuration(now - timing.executedAt)})`
+      : '';
+  return `deploy ${name}: ${result.status ?? result.outcome}${took}`;
+}
+
 /** An AWS error in its friendly form (with what to do), anything else by its message. */
 function report(
   result: DeployResult,
@@ -265,6 +289,7 @@ function report(
   region: string,
   elapsed: string,
   style: ReturnType<typeof makeStyle>,
+  timing: DeployTiming,
 ): number {
   const info = options.json ? io.stderr : io.stdout;
   const name = result.stackName;
@@ -306,11 +331,9 @@ function report(
     default:
       break;
   }
-  const headline =
-    result.outcome === 'no-changes'
-      ? `deploy ${name}: no changes; the stack is up to date.`
-      : `deploy ${name}: ${result.status} in ${elapsed}`;
-  info(`${style.green(headline)}\n${renderOutputs(result.outputs, style)}`);
+  // Normally said already, when the stack was ready (onStackReady), before the wait for Metabase.
+  if (!timing.outputsShown)
+    info(`${style.green(stackHeadline(result, timing, undefined))}\n${renderOutputs(result.outputs, style)}`);
   if (result.health && !result.health.healthy) {
     if (result.health.interrupted) {
       io.stderr(`deploy ${name}: stopped waiting for Metabase; the stack is deployed.\n`);
@@ -323,7 +346,7 @@ function report(
   }
   if (result.health?.healthy)
     info(
-      `Metabase is up: ${result.outputs.MetabaseUrl} (healthy after ${formatDuration(result.health.elapsedMs)})\n`,
+      `Metabase is up: ${result.outputs.MetabaseUrl} (healthy ${formatDuration(result.health.elapsedMs)} after the stack was ready; the deploy took ${elapsed} in all)\n`,
     );
   return 0;
 }
