@@ -10,6 +10,7 @@ import {
   type PropertyDifference as SdkPropertyDifference,
 } from '@aws-sdk/client-cloudformation';
 import { cloudFormationClient, type AwsTarget } from './clients.js';
+import { guardRegion } from './session.js';
 import type { StackInfo as DeployedStackInfo } from './cloudformation.js';
 
 /** What drift needs of a stack; stackId is the full ARN (nested stacks are addressed by it). */
@@ -162,5 +163,7 @@ export class SdkDriftApi implements DriftApi {
 }
 
 export function sdkDriftApi(target: AwsTarget): DriftApi {
-  return new SdkDriftApi(cloudFormationClient(target));
+  const client = cloudFormationClient(target);
+  guardRegion(client);
+  return new SdkDriftApi(client);
 }

@@ -11,6 +11,14 @@ export interface ExplainedAwsError {
 /** What to do when the named stack does not exist; also said by commands that find it missing themselves. */
 export const MISSING_STACK_HINT = 'Check --stack-name, --region and --profile; `deploy` creates the stack.';
 
+/** The region a client resolved is not one AWS has (typically a profile's `region`, which only the SDK reads). */
+export class RegionNotUsable extends Error {
+  constructor(problem: string) {
+    super(problem);
+    this.name = 'RegionNotUsable';
+  }
+}
+
 interface SdkLikeError {
   name?: string;
   message?: string;
@@ -70,6 +78,12 @@ export function explainAwsError(error: unknown): ExplainedAwsError | undefined {
     return {
       cause: message,
       hint: `This tool passes ${CAPABILITIES.join(', ')}; if you call CloudFormation yourself, pass the ones the message names.`,
+    };
+  }
+  if (error instanceof RegionNotUsable) {
+    return {
+      cause: `the AWS region ${message}`,
+      hint: 'Pass --region (e.g. --region eu-west-1), or fix `region` for your profile in ~/.aws/config (`aws configure set region eu-west-1`).',
     };
   }
   const networkCode = (error as { code?: string }).code;

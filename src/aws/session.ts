@@ -22,6 +22,9 @@ import { sdkRds, type RdsApi } from './rds.js';
 import { sdkS3, type S3Api } from './s3.js';
 import { sdkSecrets, type SecretsApi } from './secrets.js';
 import { sdkSts, type StsApi } from './sts.js';
+import { RegionNotUsable } from './errors.js';
+import { messageOf } from '../deploy/errors.js';
+import { regionProblem } from '../params/target.js';
 
 export class ApiCallCounter {
   readonly byOperation: Record<string, number> = {};
@@ -125,13 +128,53 @@ export function isRead(commandName: string | undefined): boolean {
 
 export const INTERRUPTIBLE = { step: 'initialize', name: 'metabaseAwsInterruptible' } as const;
 
-/** The middleware every client of a command carries: the call counter and the Ctrl-C switch. */
+/**
+ * The region a client resolved (flag, environment or profile file), checked against AWS's region names.
+ * The flag and the environment are checked before any client exists (src/cli/flags.ts); a profile's
+ * `region` is only read here. The SDK rejects a malformed one deep inside the call (`Region not accepted`)
+ * and sends a well-formed typo to a host that does not exist: both become one RegionNotUsable.
+ */
+export async function usableRegion(provider: () => Promise<string>): Promise<string> {
+  let region: string;
+  try {
+    region = await provider();
+  } catch (error) {
+    const rejected = /Region not accepted: region="([^"]*)"/.exec(messageOf(error))?.[1];
+    if (rejected === undefined) throw error;
+    region = rejected;
+  }
+  const problem = regionProblem(region);
+  if (problem) throw new RegionNotUsable(problem);
+  return region;
+}
+
+function regionChecked<I extends object, O extends object>(
+  region: () => Promise<string>,
+): InitializeMiddleware<I, O> {
+  return (next) => async (args) => {
+    await usableRegion(region);
+    return next(args);
+  };
+}
+
+const REGION_CHECKED = { step: 'initialize', name: 'metabaseAwsRegionChecked' } as const;
+
+/** Every call of this client first checks its region (see usableRegion). */
+export function guardRegion<I extends object, O extends object>(client: {
+  middlewareStack: MiddlewareStack<I, O>;
+  config: { region: () => Promise<string> };
+}): void {
+  client.middlewareStack.add(regionChecked(client.config.region), REGION_CHECKED);
+}
+
+/** The middleware every client of a command carries: the region check, the call counter, Ctrl-C. */
 export function instrument<I extends object, O extends object>(
-  client: { middlewareStack: MiddlewareStack<I, O> },
+  client: { middlewareStack: MiddlewareStack<I, O>; config: { region: () => Promise<string> } },
   service: string,
   calls: ApiCallCounter,
   interrupt: InterruptSwitch,
 ): void {
+  guardRegion(client);
   client.middlewareStack.add(counter(service, calls), COUNTER);
   client.middlewareStack.add(interruptible(interrupt), INTERRUPTIBLE);
 }
@@ -213,7 +256,7 @@ export function openSession(
     get acm() {
       return acm();
     },
-    region: async () => s3Raw().config.region(),
+    region: () => usableRegion(s3Raw().config.region),
     endpoint: resolvedEndpoint(target),
     calls,
     interrupt,

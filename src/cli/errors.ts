@@ -23,6 +23,19 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An error a command met, as the UserError it is for `subject` (`deploy metabase-dev`): an orchestration
+ * refusal, or an AWS error with its explanation. Anything else is returned as it is (a bug, or an
+ * interruption the top level recognises).
+ */
+export function asUserError(error: unknown, subject: string): unknown {
+  if (error instanceof UserError) return error;
+  if (error instanceof OperationError) return new UserError(error.message, error.hint);
+  const explained = explainAwsError(error);
+  if (explained) return new UserError(`${subject}: ${explained.cause}`, explained.hint);
+  return error;
+}
+
 /** One line for an error met while following an operation: what AWS or the orchestration said, and what to do. */
 export function describeError(error: unknown): string {
   const explained = explainAwsError(error);

@@ -4,11 +4,19 @@ import type { Argv } from 'yargs';
 import { UNMANAGED_OVERRIDE_FLAG } from '../deploy/ownership.js';
 
 export function ownershipFlag<T>(argv: Argv<T>) {
-  return argv.option(UNMANAGED_OVERRIDE_FLAG, {
-    type: 'boolean',
-    default: false,
-    describe: 'Act on a stack that lacks the managed-by: metabase-aws tag (one this tool did not create)',
-  });
+  // Out of the option table: yargs fits a flag name into half the width and breaks this long one in two
+  // (`--i-know-this-stack-is-not-managed-by-metabase` / `-aws`), so --help would show a flag nobody can
+  // type. The epilog prints it whole, on a line of its own.
+  return argv
+    .option(UNMANAGED_OVERRIDE_FLAG, {
+      type: 'boolean',
+      default: false,
+      hidden: true,
+      describe: 'Act on a stack that lacks the managed-by: metabase-aws tag (one this tool did not create)',
+    })
+    .epilog(
+      `A stack without this tool's managed-by: metabase-aws tag is refused. To act on one anyway:\n  --${UNMANAGED_OVERRIDE_FLAG}`,
+    );
 }
 
 /** The flag's value from parsed yargs arguments (its long name has no camel-case alias worth typing). */

@@ -95,6 +95,11 @@ export interface DeployHooks {
   onHealth?: ((probe: HealthProbe) => void) | undefined;
   /** The watch is over (finished, interrupted or failed): a live view must end before anything else prints. */
   onWatchEnd?: (() => void) | undefined;
+  /**
+   * The stack is complete (or had nothing to change) and its outputs are known: said before any wait for
+   * Metabase, so the URL is on screen while the first boot runs.
+   */
+  onStackReady?: ((result: DeployResult) => void) | undefined;
 }
 
 export type DeployOutcome =
@@ -373,6 +378,7 @@ async function withHealth(
   hooks: DeployHooks,
   result: DeployResult,
 ): Promise<DeployResult> {
+  hooks.onStackReady?.(result);
   const url = result.outputs.MetabaseUrl;
   if (!request.waitHealthy || !url) return result;
   const health = await waitForMetabase(deps, request, hooks, result.outputs, url);

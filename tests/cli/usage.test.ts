@@ -22,3 +22,42 @@ t.test('--version prints the package version', async (t) => {
   t.equal(result.code, 0, result.stderr);
   t.equal(result.stdout.trim(), version);
 });
+
+t.test('--help shows every flag whole, at 100 columns and at 60', async (t) => {
+  const commands = [
+    'deploy',
+    'destroy',
+    'drift',
+    'watch',
+    'logs',
+    'status',
+    'release-locks',
+    'validate',
+    'cost',
+  ];
+  for (const columns of [100, 60]) {
+    const saved = process.stdout.columns;
+    process.stdout.columns = columns;
+    try {
+      for (const command of commands) {
+        const help = (await runCli([command, '--help'])).stdout;
+        // A flag cut in two leaves its tail at the start of the next line: "      -aws   metabase-aws tag".
+        t.notMatch(
+          help,
+          /^\s+-[a-z][a-z-]*\s/m,
+          `${command} --help at ${columns} columns: no flag cut in two`,
+        );
+      }
+    } finally {
+      process.stdout.columns = saved;
+    }
+  }
+  for (const command of ['deploy', 'destroy', 'drift']) {
+    const help = (await runCli([command, '--help'])).stdout;
+    t.match(
+      help,
+      /^ {2}--i-know-this-stack-is-not-managed-by-metabase-aws$/m,
+      `${command}: the override flag, whole`,
+    );
+  }
+});

@@ -155,9 +155,46 @@ t.test('success outside a TTY: one line per event, no colour, outputs with the U
   t.notMatch(out.stdout, /\u001b\[/);
   t.match(
     out.stdout,
-    /deploy metabase-dev: CREATE_COMPLETE in \d+s\n {2}MetabaseUrl {2}http:\/\/mb\.example\n {2}ClusterName/,
+    /deploy metabase-dev: CREATE_COMPLETE \(the stack creation took \d+s\)\n {2}MetabaseUrl {2}http:\/\/mb\.example\n {2}ClusterName/,
   );
 });
+
+t.test(
+  'the URL is printed when the stack is ready, before the wait for Metabase; each duration says what it measures',
+  async (t) => {
+    const world = fakeWorld();
+    world.cf.timeline = createTimeline();
+    world.cf.finalOutputs = { MetabaseUrl: 'http://mb.example' };
+    let probes = 0;
+    let printedBeforeFirstProbe = '';
+    const { io: cli, out } = io();
+    const fetch: FetchLike = async () => {
+      if (++probes === 1) printedBeforeFirstProbe = out.stdout;
+      return probes < 4
+        ? { status: 503, text: async () => '{"status":"initializing"}' }
+        : { status: 200, text: async () => '{"status":"ok"}' };
+    };
+    t.equal(
+      await deployCommand(options({ waitHealthy: true }), cli, {
+        session: world.session,
+        clock: world.clock,
+        fetch,
+      }),
+      0,
+    );
+    t.match(
+      printedBeforeFirstProbe,
+      /MetabaseUrl {2}http:\/\/mb\.example/,
+      'the URL is on screen while Metabase boots',
+    );
+    t.match(printedBeforeFirstProbe, /deploy metabase-dev: CREATE_COMPLETE \(the stack creation took \d+s\)/);
+    t.equal(out.stdout.match(/MetabaseUrl/g)?.length, 1, 'the outputs are printed once');
+    t.match(
+      out.stdout,
+      /Metabase is up: http:\/\/mb\.example \(healthy \d+s after the stack was ready; the deploy took (\d+m )?\d+s in all\)/,
+    );
+  },
+);
 
 t.test('--json: one document with outcome, outputs and the API call count', async (t) => {
   const world = fakeWorld();

@@ -108,7 +108,9 @@ t.test(
     t.equal(code, 0, out.stderr);
     t.match(
       out.stdout,
-      new RegExp(`Metabase is up: https://${DOMAIN.replace(/\./g, '\\.')} \\(healthy after [^)]*\\)\\n$`),
+      new RegExp(
+        `Metabase is up: https://${DOMAIN.replace(/\./g, '\\.')} \\(healthy [^)]* after the stack was ready; the deploy took [^)]* in all\\)\\n$`,
+      ),
     );
     t.equal(metabase.requests[0]?.url, `https://${DOMAIN}/api/health`, 'the health wait probes the domain');
 
@@ -241,8 +243,13 @@ t.test(
     );
     t.match(out.stdout, `  ${DOMAIN}  CNAME  ${ALB}\n`);
     t.match(out.stdout, /does not resolve yet; through the load balancer: HTTP 200/);
-    t.match(out.stdout, `Metabase is up: https://${DOMAIN} (healthy after`);
-    t.match(out.stdout, `reached through the load balancer ${ALB}: the name does not resolve yet)`);
+    t.match(
+      out.stdout,
+      new RegExp(
+        `Metabase is up: https://${DOMAIN.replace(/\./g, '\\.')} \\(healthy \\S+ after the stack was ready; reached through the load balancer ${ALB.replace(/\./g, '\\.')}: the name does not resolve yet; the deploy took`,
+      ),
+    );
+    t.match(out.stdout, `reached through the load balancer ${ALB}: the name does not resolve yet;`);
     t.ok(
       metabase.requests.filter((r) => r.url.includes('/api/setup')).every((r) => r.init.connectTo === ALB),
       'setup took the same way',
@@ -363,7 +370,9 @@ t.test(
     t.match(out.stdout, /^Target: stack metabase-prod /m, 'the stack is named after the environment');
     t.match(
       out.stdout,
-      new RegExp(`Metabase is up: https://${DOMAIN.replace(/\./g, '\\.')} \\(healthy after`),
+      new RegExp(
+        `Metabase is up: https://${DOMAIN.replace(/\./g, '\\.')} \\(healthy \\S+ after the stack was ready`,
+      ),
     );
     t.same(metabase.log, ['secret written', 'setup posted']);
   },

@@ -166,8 +166,8 @@ t.test('through the CLI: deploy with each failure prints two lines and exits 1',
     t.equal(result.code, 1, `${title}: exit 1`);
     t.match(
       result.stderr,
-      new RegExp(`^deploy: [^\\n]*${cause.source}`),
-      `${title}: starts with the verb and the cause`,
+      new RegExp(`^deploy metabase-dev: [^\\n]*${cause.source}`),
+      `${title}: starts with the verb, the stack and the cause`,
     );
     t.equal(result.stderr.trim().split('\n').length, 2, `${title}: cause + what to do, nothing else`);
     t.notMatch(result.stderr, /\n\s+at /, `${title}: no stack trace`);

@@ -79,6 +79,52 @@ t.test('a region typo gets a did-you-mean', async (t) => {
   t.match(result.stderr, /did you mean eu-west-1\?/);
 });
 
+t.test(
+  'a bad region in the profile file (which only the SDK reads): every AWS command says so',
+  async (t) => {
+    const config = join(dir, 'aws-config');
+    await writeFile(config, '[profile malformed]\nregion = eu_west_1\n[profile typo]\nregion = eu-wset-1\n');
+    const saved = { file: process.env.AWS_CONFIG_FILE, region: process.env.AWS_REGION };
+    process.env.AWS_CONFIG_FILE = config;
+    Reflect.deleteProperty(process.env, 'AWS_REGION');
+    t.teardown(() => {
+      if (saved.file === undefined) Reflect.deleteProperty(process.env, 'AWS_CONFIG_FILE');
+      else process.env.AWS_CONFIG_FILE = saved.file;
+      if (saved.region !== undefined) process.env.AWS_REGION = saved.region;
+    });
+    const commands: string[][] = [
+      ['deploy', '--yes'],
+      ['destroy', '--yes'],
+      ['drift'],
+      ['watch'],
+      ['logs'],
+      ['status'],
+      ['release-locks'],
+    ];
+    for (const [command = '', ...rest] of commands) {
+      for (const [profile, said] of [
+        ['malformed', /"eu_west_1" is not a region name.*did you mean eu-west-1\?/],
+        ['typo', /"eu-wset-1" is not a region AWS knows; did you mean eu-west-1\?/],
+      ] as const) {
+        const result = await runCli([
+          command,
+          '--env',
+          'dev',
+          ...rest,
+          '--profile',
+          profile,
+          // Nothing may be asked of any endpoint: the region is refused first.
+          '--endpoint-url',
+          'http://127.0.0.1:9',
+        ]);
+        assertUserError(t, result, new RegExp(command), `${command} --profile ${profile}`);
+        t.match(result.stderr, said, `${command} --profile ${profile}: names the region`);
+        t.match(result.stderr, /~\/\.aws\/config/, `${command} --profile ${profile}: says where to fix it`);
+      }
+    }
+  },
+);
+
 t.test('synth into a path that is a file: no trace, and nothing half-written', async (t) => {
   const out = join(dir, 'synth-out');
   assertUserError(t, await runCli(['synth', '--out', aFile]), /synth/, 'synth --out FILE');

@@ -1,5 +1,7 @@
 // CloudFormation's condition functions evaluated over parameter values, the way CloudFormation does
 // before it creates anything: which resources of a template exist for a given params file.
+import { readFile } from 'node:fs/promises';
+import { validateParams } from '../../src/params/validate.js';
 import type { PlainTemplate } from './cli.js';
 
 type Parameters = Record<string, string>;
@@ -49,4 +51,23 @@ export function existingResources(template: PlainTemplate, parameters: Parameter
         evaluateCondition(template, { Condition: resource.Condition }, parameters),
     )
     .map(([id]) => id);
+}
+
+/** Tier parameter values a params file leads to (the root's wiring, with made-up outputs). */
+export async function tierValues(
+  file: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, string>> {
+  const raw = { ...(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>), ...overrides };
+  const result = validateParams(raw);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const values: Record<string, string> = { ...result.values, 'AWS::Region': 'eu-west-1' };
+  const cidrs = values.AllowedIngressCidrs!.split(',');
+  const ports = values.DataSourcePorts!.split(',').filter((p) => p !== '');
+  for (let index = 0; index < 4; index += 1) {
+    values[`IngressCidr${index + 1}`] = cidrs[index] ?? '';
+    values[`DataSourcePort${index + 1}`] = ports[index] ?? '';
+  }
+  values.AlarmTopicArn = values.AlarmEmail === '' ? '' : 'arn:aws:sns:eu-west-1:111122223333:alarms';
+  return values;
 }

@@ -2,12 +2,10 @@
 // watches the resource of its own tier with the documented metric, names itself under the root stack's
 // name, and exists only when its feature does; the topic exists only with AlarmEmail.
 import t from 'tap';
-import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { plainTemplates, resourcesOfType, type PlainTemplate } from '../support/cli.js';
-import { existingResources } from '../support/conditions.js';
+import { existingResources, tierValues } from '../support/conditions.js';
 import { PROD_FILLED_IN } from '../support/prod-params.js';
-import { validateParams } from '../../src/params/validate.js';
 import { DB_INSTANCE_CLASSES, DB_INSTANCE_MEMORY_GIB } from '../../src/synth/config.js';
 
 const templates = plainTemplates();
@@ -18,25 +16,6 @@ const ALARM = 'AWS::CloudWatch::Alarm';
 const alarmsOf = (template: PlainTemplate) => resourcesOfType(template, ALARM);
 const allAlarms = Object.values(tiers).flatMap(alarmsOf);
 const props = (template: PlainTemplate, id: string) => template.Resources[id]!.Properties!;
-
-/** Tier parameter values a params file leads to (the root's wiring, with made-up outputs). */
-async function tierValues(
-  file: string,
-  overrides: Record<string, unknown> = {},
-): Promise<Record<string, string>> {
-  const raw = { ...(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>), ...overrides };
-  const result = validateParams(raw);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  const values: Record<string, string> = { ...result.values, 'AWS::Region': 'eu-west-1' };
-  const cidrs = values.AllowedIngressCidrs!.split(',');
-  const ports = values.DataSourcePorts!.split(',').filter((p) => p !== '');
-  for (let index = 0; index < 4; index += 1) {
-    values[`IngressCidr${index + 1}`] = cidrs[index] ?? '';
-    values[`DataSourcePort${index + 1}`] = ports[index] ?? '';
-  }
-  values.AlarmTopicArn = values.AlarmEmail === '' ? '' : 'arn:aws:sns:eu-west-1:111122223333:alarms';
-  return values;
-}
 
 async function existing(file: string, overrides: Record<string, unknown> = {}) {
   const values = await tierValues(file, overrides);

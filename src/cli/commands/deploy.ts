@@ -5,7 +5,7 @@ import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
 import type { DeployResult, DeployStep } from '../../deploy/deploy.js';
-import { messageOf, OperationError } from '../../deploy/errors.js';
+import { messageOf } from '../../deploy/errors.js';
 import type { PendingCertificate } from '../../deploy/certificate-wait.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { nodeHttpClient } from '../../net/http.js';
@@ -18,7 +18,7 @@ import { renderPreview } from '../../ui/changeset-view.js';
 import { renderImageLine } from '../../ui/image-line.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
-import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
+import { asUserError, describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
@@ -170,7 +170,10 @@ export async function deployCommand(
     );
   };
 
-  const region = await session.region();
+  const timing: DeployTiming = { outputsShown: false };
+  const region = await session.region().catch((error: unknown) => {
+    throw asUserError(error, `deploy ${stackName}`);
+  });
   const run = (signal: AbortSignal): Promise<UpgradeDeployResult> =>
     deployWithUpgrade(
       {
@@ -210,6 +213,7 @@ export async function deployCommand(
       {
         onStep: (step) => {
           if (step.step === 'identity') account = step.identity.account;
+          if (step.step === 'executing') timing.executedAt = clock.now();
           const text = stepText(step, stackName);
           if (text) info(`${text}\n`);
         },
@@ -222,6 +226,12 @@ export async function deployCommand(
         onRound: printer.onRound,
         onHealth: (probe) => info(`  ${formatDuration(probe.elapsedMs).padStart(6)}  ${probe.last}\n`),
         onWatchEnd: () => printer.finish(),
+        onStackReady: (ready) => {
+          printer.finish();
+          info(`${style.green(stackHeadline(ready, timing, clock.now()))}\n`);
+          if (!timing.outputsShown) info(renderOutputs(ready.outputs, style));
+          timing.outputsShown = true;
+        },
         onUpgradePlan: (plan) => info(renderUpgradePlan(plan, style)),
         onUpgradeStep: (index, plan) => info(renderUpgradeStep(index, plan)),
       },
@@ -231,8 +241,7 @@ export async function deployCommand(
   try {
     result = await interruptibly(run, deps.signal, session);
   } catch (error) {
-    if (error instanceof OperationError) throw new UserError(error.message, error.hint);
-    throw error;
+    throw asUserError(error, `deploy ${stackName}`);
   } finally {
     printer.finish();
   }
@@ -240,7 +249,7 @@ export async function deployCommand(
   if (questions.interrupted && result.outcome === 'cancelled')
     result = { ...result, cancelledBy: 'interrupt' };
   const elapsed = formatDuration(clock.now() - started);
-  let exitCode = report(result, options, io, region, elapsed, style, values);
+  let exitCode = report(result, options, io, region, elapsed, style, timing, values);
   if (result.upgrade) {
     io.stderr(renderUpgradeStop(stackName, result.upgrade));
     if (result.upgrade.stoppedBy === 'interrupted' && exitCode === 0) exitCode = EXIT_INTERRUPTED;
@@ -268,6 +277,22 @@ export async function deployCommand(
   return exitCode;
 }
 
+/** When the stack operation ran, to say what each duration measures; and whether the outputs were printed. */
+interface DeployTiming {
+  executedAt?: number;
+  outputsShown: boolean;
+}
+
+function stackHeadline(result: DeployResult, timing: DeployTiming, now: number | undefined): string {
+  const name = result.stackName;
+  if (result.outcome === 'no-changes') return `deploy ${name}: no changes; the stack is up to date.`;
+  const took =
+    timing.executedAt !== undefined && now !== undefined
+      ? ` (the stack ${result.outcome === 'created' ? 'creation' : 'update'} took ${formatDuration(now - timing.executedAt)})`
+      : '';
+  return `deploy ${name}: ${result.status ?? result.outcome}${took}`;
+}
+
 /** An AWS error in its friendly form (with what to do), anything else by its message. */
 function report(
   result: DeployResult,
@@ -276,6 +301,7 @@ function report(
   region: string,
   elapsed: string,
   style: ReturnType<typeof makeStyle>,
+  timing: DeployTiming,
   values: Record<string, string>,
 ): number {
   const info = options.json ? io.stderr : io.stdout;
@@ -322,11 +348,9 @@ function report(
     default:
       break;
   }
-  const headline =
-    result.outcome === 'no-changes'
-      ? `deploy ${name}: no changes; the stack is up to date.`
-      : `deploy ${name}: ${result.status} in ${elapsed}`;
-  info(`${style.green(headline)}\n${renderOutputs(result.outputs, style)}`);
+  // Normally said already, when the stack was ready (onStackReady), before the wait for Metabase.
+  if (!timing.outputsShown)
+    info(`${style.green(stackHeadline(result, timing, undefined))}\n${renderOutputs(result.outputs, style)}`);
   if (result.health && !result.health.healthy) {
     if (result.health.interrupted) {
       io.stderr(`deploy ${name}: stopped waiting for Metabase; the stack is deployed.\n`);
@@ -345,7 +369,7 @@ function report(
       ? `; reached through the load balancer ${result.health.via}: the name does not resolve yet`
       : '';
     info(
-      `Metabase is up: ${result.outputs.MetabaseUrl} (healthy after ${formatDuration(result.health.elapsedMs)}${via})\n`,
+      `Metabase is up: ${result.outputs.MetabaseUrl} (healthy ${formatDuration(result.health.elapsedMs)} after the stack was ready${via}; the deploy took ${elapsed} in all)\n`,
     );
   }
   return 0;

@@ -16,7 +16,7 @@ import { countOf, renderPlan, renderSummary } from '../../ui/destroy-view.js';
 import { keptMonthlyCost } from '../../cost/kept.js';
 import { renderStillRunning } from '../../ui/report.js';
 import { makeStyle } from '../../ui/style.js';
-import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
+import { asUserError, describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
@@ -83,7 +83,9 @@ export async function destroyCommand(
   const started = clock.now();
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
-  const region = await session.region();
+  const region = await session.region().catch((error: unknown) => {
+    throw asUserError(error, `destroy ${stackName}`);
+  });
   const destroyDeps = {
     cf: session.cloudFormation,
     s3: session.s3,
@@ -215,6 +217,8 @@ export async function destroyCommand(
   let result: DestroyResult;
   try {
     result = await interruptibly(run, deps.signal, session);
+  } catch (error) {
+    throw asUserError(error, `destroy ${stackName}`);
   } finally {
     printer.finish();
   }
