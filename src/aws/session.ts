@@ -5,13 +5,17 @@ import type { InitializeMiddleware } from '@smithy/types';
 import { sdkCloudFormation, type CloudFormationApi } from './cloudformation.js';
 import {
   cloudFormationClient,
+  kmsClient,
   rdsClient,
+  secretsClient,
   resolvedEndpoint,
   s3Client,
   stsClient,
   type AwsTarget,
 } from './clients.js';
+import { sdkKms, type KmsApi } from './kms.js';
 import { sdkRds, type RdsApi } from './rds.js';
+import { sdkSecrets, type SecretsApi } from './secrets.js';
 import { sdkS3, type S3Api } from './s3.js';
 import { sdkSts, type StsApi } from './sts.js';
 
@@ -35,6 +39,8 @@ export interface AwsSession {
   s3: S3Api;
   sts: StsApi;
   rds: RdsApi;
+  secrets: SecretsApi;
+  kms: KmsApi;
   /** The region the clients resolved (flag, env or profile). */
   region(): Promise<string>;
   /** The endpoint override, when one is set: S3 URLs are then path-style on it. */
@@ -83,6 +89,16 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     client.middlewareStack.add(counter('rds', calls), COUNTER);
     return sdkRds(client);
   });
+  const secrets = lazy(() => {
+    const client = secretsClient(target);
+    client.middlewareStack.add(counter('secretsmanager', calls), COUNTER);
+    return sdkSecrets(client);
+  });
+  const kms = lazy(() => {
+    const client = kmsClient(target);
+    client.middlewareStack.add(counter('kms', calls), COUNTER);
+    return sdkKms(client);
+  });
   // Property getters keep construction lazy while callers use plain property access.
   return {
     get cloudFormation() {
@@ -96,6 +112,12 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     },
     get rds() {
       return rds();
+    },
+    get secrets() {
+      return secrets();
+    },
+    get kms() {
+      return kms();
     },
     region: async () => s3Raw().config.region(),
     endpoint: resolvedEndpoint(target),

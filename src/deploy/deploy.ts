@@ -2,6 +2,9 @@
 // review → execute → watch → outputs → health. Returns what happened; the CLI does all the printing
 // through the hooks.
 import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
+import type { KmsApi } from '../aws/kms.js';
+import type { RdsApi } from '../aws/rds.js';
+import type { SecretsApi } from '../aws/secrets.js';
 import type { S3Api } from '../aws/s3.js';
 import type { Identity, StsApi } from '../aws/sts.js';
 import { ensureArtifactsBucket, MANAGED_STACK_TAGS } from './bucket.js';
@@ -25,6 +28,9 @@ import {
   type PackageResult,
   type TemplateSet,
 } from './package.js';
+import { withPinnedParameters, type PinnedValue } from './pinned-parameters.js';
+import { takePreUpgradeSnapshot, upgradeChanges, type UpgradeChange } from './pre-upgrade-snapshot.js';
+import { planRestore, type RestorePlan } from './restore.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, watchStack, type WatchEvent } from './watch.js';
@@ -37,6 +43,10 @@ export interface DeployDeps {
   endpoint: string | undefined;
   clock: Clock;
   fetch: FetchLike;
+  /** For --restore-from and the pre-upgrade snapshot. */
+  rds?: RdsApi | undefined;
+  secrets?: SecretsApi | undefined;
+  kms?: KmsApi | undefined;
 }
 
 export interface DeployRequest {
@@ -50,6 +60,11 @@ export interface DeployRequest {
   waitHealthy: boolean;
   healthTimeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** deploy --restore-from: create the stack with its database restored from this snapshot. */
+  restore?: { from: string; newSecrets: boolean } | undefined;
+  /** false: --no-snapshot, upgrade without the pre-upgrade snapshot. */
+  preUpgradeSnapshot?: boolean | undefined;
+  preUpgradeSnapshotTimeoutMs?: number | undefined;
   /** Update or replace a stack without this tool's managed-by tag (the ownership override flag). */
   allowUnmanaged?: boolean | undefined;
 }
@@ -60,6 +75,10 @@ export type DeployStep =
   | { step: 'bucket'; bucket: string; created: boolean; preview?: boolean }
   | { step: 'packaged'; result: PackageResult }
   | { step: 'change-set'; type: 'CREATE' | 'UPDATE'; name: string }
+  | { step: 'restore'; plan: RestorePlan }
+  | { step: 'pinned'; kept: PinnedValue[] }
+  | { step: 'snapshot'; id: string; changes: UpgradeChange[]; available: boolean }
+  | { step: 'snapshot-skipped'; changes: UpgradeChange[] }
   | { step: 'executing'; stackId: string }
   | { step: 'health'; url: string };
 
@@ -95,6 +114,9 @@ export interface DeployResult {
   rootCause?: RootCause | undefined;
   outputs: Record<string, string>;
   health?: HealthResult | undefined;
+  restore?: RestorePlan | undefined;
+  /** The snapshot taken before this upgrade. */
+  preUpgradeSnapshot?: string | undefined;
 }
 
 const RECREATE = new Set(['ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS']);
@@ -160,6 +182,26 @@ export async function deploy(
     );
   }
 
+  let restore: RestorePlan | undefined;
+  if (request.restore) {
+    if (plan === 'UPDATE') {
+      throw new OperationError(
+        `deploy ${stackName} --restore-from: the stack exists (${existing?.status}); a restore creates a new stack`,
+        `Destroy it first (\`metabase-aws destroy --stack-name ${stackName}\`: its database is kept as a final snapshot), or restore into another --stack-name.`,
+      );
+    }
+    restore = await planRestore(
+      { ...restoreDeps(deps), region: deps.region, account: identity.account },
+      {
+        stackName,
+        from: request.restore.from,
+        parameters: request.parameters,
+        newSecrets: request.restore.newSecrets,
+      },
+    );
+    hooks.onStep?.({ step: 'restore', plan: restore });
+  }
+
   const { bucket, created } = request.execute
     ? await ensureArtifactsBucket(deps.s3, {
         account: identity.account,
@@ -185,7 +227,13 @@ export async function deploy(
     request.templates,
   );
   hooks.onStep?.({ step: 'packaged', result: packaged });
-  const base = { stackName, account: identity.account, bucket, outputs: {} as Record<string, string> };
+  const base = {
+    stackName,
+    account: identity.account,
+    bucket,
+    outputs: {} as Record<string, string>,
+    restore,
+  };
 
   // Ctrl-C only aborts the signal (withInterrupt keeps the process alive), so every step that changes the
   // stack checks it first: after Ctrl-C nothing new may start, and a change set made so far is discarded.
@@ -206,8 +254,14 @@ export async function deploy(
   }
 
   const declared = new Set(rootParameterNames(request.templates.root.bytes));
+  // A restored stack keeps its restore parameters for good (see pinned-parameters.ts).
+  const pinned = withPinnedParameters(
+    { ...request.parameters, ...restore?.parameters },
+    type === 'UPDATE' ? existing?.parameters : undefined,
+  );
+  if (pinned.kept.length > 0) hooks.onStep?.({ step: 'pinned', kept: pinned.kept });
   const parameters = Object.fromEntries(
-    Object.entries(request.parameters).filter(([name]) => declared.has(name)),
+    Object.entries(pinned.parameters).filter(([name]) => declared.has(name)),
   );
   const name = changeSetName(clock.now());
   hooks.onStep?.({ step: 'change-set', type, name });
@@ -268,6 +322,18 @@ export async function deploy(
   const afterEventId = type === 'UPDATE' ? await latestEventId(cf, changeSet.stackId) : undefined;
   // The last moment Ctrl-C can still mean "do not deploy" (with --yes there was no prompt to say no at).
   if (interrupted()) return cancel('interrupt');
+  const preUpgradeSnapshot = await snapshotBeforeUpgrade(
+    deps,
+    request,
+    hooks,
+    existing,
+    parameters,
+    type,
+  ).catch(async (error: unknown) => {
+    await discard();
+    throw error;
+  });
+  if (interrupted()) return cancel('interrupt');
   await cf.executeChangeSet(changeSet.id);
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
   let watched: Awaited<ReturnType<typeof watchStack>>;
@@ -293,7 +359,14 @@ export async function deploy(
     };
   }
   hooks.onWatchEnd?.();
-  const common = { ...base, stackId: changeSet.stackId, preview, recreatedFrom, status: watched.status };
+  const common = {
+    ...base,
+    stackId: changeSet.stackId,
+    preview,
+    recreatedFrom,
+    status: watched.status,
+    preUpgradeSnapshot,
+  };
   if (watched.interrupted) return { ...common, outcome: 'interrupted' };
 
   const result = outcomeOf(watched.status, type);
@@ -327,4 +400,39 @@ async function withHealth(
     onProbe: hooks.onHealth,
   });
   return { ...result, health };
+}
+
+function restoreDeps(deps: DeployDeps): { rds: RdsApi; secrets: SecretsApi; kms: KmsApi } {
+  if (!deps.rds || !deps.secrets || !deps.kms)
+    throw new Error('deploy --restore-from needs RDS, Secrets Manager and KMS');
+  return { rds: deps.rds, secrets: deps.secrets, kms: deps.kms };
+}
+
+/** The pre-upgrade snapshot step (src/deploy/pre-upgrade-snapshot.ts); its name, when one was taken. */
+async function snapshotBeforeUpgrade(
+  deps: DeployDeps,
+  request: DeployRequest,
+  hooks: DeployHooks,
+  existing: StackInfo | undefined,
+  parameters: Record<string, string>,
+  type: 'CREATE' | 'UPDATE',
+): Promise<string | undefined> {
+  if (type !== 'UPDATE' || !existing) return undefined;
+  const changes = upgradeChanges(existing.parameters, parameters);
+  if (changes.length === 0) return undefined;
+  if (request.preUpgradeSnapshot === false) {
+    hooks.onStep?.({ step: 'snapshot-skipped', changes });
+    return undefined;
+  }
+  if (!deps.rds) throw new Error('deploy: the pre-upgrade snapshot needs RDS');
+  const snapshot = await takePreUpgradeSnapshot(deps.rds, deps.clock, {
+    stackName: request.stackName,
+    instanceId: existing.outputs.DbInstanceId,
+    changes,
+    timeoutMs: request.preUpgradeSnapshotTimeoutMs,
+    signal: request.signal,
+    onCreating: (id) => hooks.onStep?.({ step: 'snapshot', id, changes, available: false }),
+  });
+  hooks.onStep?.({ step: 'snapshot', id: snapshot.id, changes, available: true });
+  return snapshot.id;
 }

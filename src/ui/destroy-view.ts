@@ -1,6 +1,36 @@
 // What destroy shows before it asks (what goes, what stays) and after (deleted, kept, left behind).
 import type { DestroyPlan, DestroyResult } from '../deploy/destroy.js';
 import type { Style } from './style.js';
+import { shellWord } from './report.js';
+
+/** The deploy line that brings the destroyed stack back from its final snapshot. */
+export function restoreCommandLine(
+  stackName: string,
+  snapshotId: string,
+  target: {
+    env?: string | undefined;
+    region?: string | undefined;
+    profile?: string | undefined;
+    endpointUrl?: string | undefined;
+  },
+): string {
+  const env = target.env ?? 'dev';
+  const flags: [string, string | undefined][] = [
+    ['--env', env],
+    // deploy names the stack metabase-<env> unless told otherwise.
+    ['--stack-name', stackName === `metabase-${env}` ? undefined : stackName],
+    ['--region', target.region],
+    ['--profile', target.profile],
+    ['--endpoint-url', target.endpointUrl],
+    ['--restore-from', snapshotId],
+  ];
+  return [
+    'metabase-aws deploy',
+    ...flags
+      .filter(([, value]) => value !== undefined)
+      .map(([flag, value]) => `${flag} ${shellWord(value ?? '')}`),
+  ].join(' ');
+}
 
 export function renderPlan(
   plan: DestroyPlan,
@@ -44,7 +74,12 @@ export function renderPlan(
   return `${lines.join('\n')}\n`;
 }
 
-export function renderSummary(stackName: string, result: DestroyResult, style: Style): string {
+export function renderSummary(
+  stackName: string,
+  result: DestroyResult,
+  style: Style,
+  target: Parameters<typeof restoreCommandLine>[2] = {},
+): string {
   const lines: string[] = [];
   lines.push(
     result.outcome === 'deleted'
@@ -53,7 +88,7 @@ export function renderSummary(stackName: string, result: DestroyResult, style: S
   );
   if (result.snapshotId)
     lines.push(
-      `  kept: DB final snapshot ${style.bold(result.snapshotId)} (restore with \`aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${result.snapshotId} ...\`)`,
+      `  kept: DB final snapshot ${style.bold(result.snapshotId)}; bring this Metabase back with:\n    ${restoreCommandLine(stackName, result.snapshotId, target)}`,
     );
   else if (result.outcome === 'deleted' && result.kept.some((k) => k.policy === 'Snapshot'))
     lines.push(

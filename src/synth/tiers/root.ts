@@ -38,6 +38,8 @@ function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): Intr
       ROOT_PARAMETERS[parameter as keyof typeof ROOT_PARAMETERS].definition.Type === 'CommaDelimitedList';
     return isList ? join(',', ref(parameter)) : ref(parameter);
   }
+  // Tags the database with the root stack's name, so its snapshots can be found once the stack is gone.
+  if (parameter === 'RootStackName') return ref('AWS::StackName');
   const slot = slotSource(parameter);
   if (slot) return slot;
   const sourceTier = OUTPUT_SOURCES[parameter];
@@ -120,6 +122,14 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
               'DbMultiAz',
               'DbDeletionProtection',
               'DbBackupRetentionDays',
+            ],
+          },
+          {
+            Label: { default: 'Restore (set by deploy --restore-from)' },
+            Parameters: [
+              'DbSnapshotIdentifier',
+              'ExistingDbMasterSecretArn',
+              'ExistingEncryptionKeySecretArn',
             ],
           },
         ],
