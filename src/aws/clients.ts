@@ -1,11 +1,13 @@
 // Building SDK clients the way the AWS CLI would: region and profile from flags, else AWS_REGION /
 // AWS_PROFILE and the default credential chain; an endpoint override (flag or AWS_ENDPOINT_URL) for
 // local stand-ins such as moto. Adaptive retry absorbs throttling.
+import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -67,12 +69,20 @@ export function rdsClient(target: AwsTarget): RDSClient {
   return new RDSClient(commonConfig(target));
 }
 
+export function iamClient(target: AwsTarget): IAMClient {
+  return new IAMClient(commonConfig(target));
+}
+
 export function cloudWatchLogsClient(target: AwsTarget): CloudWatchLogsClient {
   return new CloudWatchLogsClient(commonConfig(target));
 }
 
 export function ecsClient(target: AwsTarget): ECSClient {
   return new ECSClient(commonConfig(target));
+}
+
+export function acmClient(target: AwsTarget): ACMClient {
+  return new ACMClient(commonConfig(target));
 }
 
 export function cloudWatchClient(target: AwsTarget): CloudWatchClient {

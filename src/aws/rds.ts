@@ -16,6 +16,10 @@ export interface DbInstanceInfo {
   deletionProtection: boolean;
   status: string;
   tags?: Record<string, string> | undefined;
+  /** what the instance runs now, e.g. 17.9 (after a forced minor upgrade, newer than the stack says) */
+  engineVersion?: string | undefined;
+  /** Provisioned storage: the floor for a resize, and what a final snapshot can grow to. */
+  allocatedStorageGiB?: number | undefined;
 }
 
 export interface DbSnapshotInfo {
@@ -87,6 +91,8 @@ export function sdkRds(client: RDSClient): RdsApi {
           deletionProtection: db.DeletionProtection === true,
           status: db.DBInstanceStatus ?? 'unknown',
           tags: Object.fromEntries((db.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+          engineVersion: db.EngineVersion,
+          allocatedStorageGiB: db.AllocatedStorage,
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;

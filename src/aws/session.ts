@@ -2,10 +2,14 @@
 // touches RDS never loads its client), and a counter of every API call made, for --json output and the
 // polling-budget tests.
 import type { InitializeMiddleware } from '@smithy/types';
+import { sdkAcm, type AcmApi } from './acm.js';
 import { sdkCloudFormation, type CloudFormationApi } from './cloudformation.js';
 import {
+  acmClient,
   cloudFormationClient,
   kmsClient,
+  ecsClient,
+  iamClient,
   rdsClient,
   secretsClient,
   resolvedEndpoint,
@@ -14,6 +18,8 @@ import {
   type AwsTarget,
 } from './clients.js';
 import { sdkKms, type KmsApi } from './kms.js';
+import { sdkEcs, type EcsApi } from './ecs.js';
+import { sdkIam, type IamApi } from './iam.js';
 import { sdkRds, type RdsApi } from './rds.js';
 import { sdkSecrets, type SecretsApi } from './secrets.js';
 import { sdkS3, type S3Api } from './s3.js';
@@ -41,6 +47,9 @@ export interface AwsSession {
   rds: RdsApi;
   secrets: SecretsApi;
   kms: KmsApi;
+  iam: IamApi;
+  ecs: EcsApi;
+  acm: AcmApi;
   /** The region the clients resolved (flag, env or profile). */
   region(): Promise<string>;
   /** The endpoint override, when one is set: S3 URLs are then path-style on it. */
@@ -99,6 +108,21 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     client.middlewareStack.add(counter('kms', calls), COUNTER);
     return sdkKms(client);
   });
+  const iam = lazy(() => {
+    const client = iamClient(target);
+    client.middlewareStack.add(counter('iam', calls), COUNTER);
+    return sdkIam(client);
+  });
+  const ecs = lazy(() => {
+    const client = ecsClient(target);
+    client.middlewareStack.add(counter('ecs', calls), COUNTER);
+    return sdkEcs(client);
+  });
+  const acm = lazy(() => {
+    const client = acmClient(target);
+    client.middlewareStack.add(counter('acm', calls), COUNTER);
+    return sdkAcm(client);
+  });
   // Property getters keep construction lazy while callers use plain property access.
   return {
     get cloudFormation() {
@@ -118,6 +142,15 @@ export function openSession(target: AwsTarget, calls = new ApiCallCounter()): Aw
     },
     get kms() {
       return kms();
+    },
+    get iam() {
+      return iam();
+    },
+    get ecs() {
+      return ecs();
+    },
+    get acm() {
+      return acm();
     },
     region: async () => s3Raw().config.region(),
     endpoint: resolvedEndpoint(target),

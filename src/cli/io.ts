@@ -14,10 +14,35 @@ export interface CliIo {
   onResize?: ((listener: () => void) => () => void) | undefined;
 }
 
+/**
+ * `deploy --yes | head -1`: a reader that leaves early closes the pipe. Exiting on the EPIPE would end a
+ * deploy or destroy half-way with exit 0; instead the work goes on, further output to that stream is
+ * dropped (said once on stderr), and the exit code is the command's own.
+ */
+function closablePipe(stream: NodeJS.WriteStream, onClosed: () => void): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (!closed) {
+      closed = true;
+      onClosed();
+    }
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
+  };
+}
+
 export function processIo(): CliIo {
+  const stderr = closablePipe(process.stderr, () => undefined);
+  const stdout = closablePipe(process.stdout, () => {
+    stderr(
+      'stdout was closed (by `head`?): the command goes on to its end; the rest of its output is dropped.\n',
+    );
+  });
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stdout,
+    stderr,
     isTty: process.stdout.isTTY && process.stdin.isTTY,
     env: process.env,
     cwd: process.cwd(),

@@ -403,10 +403,40 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
       },
     )
     .command(
+      'release-locks',
+      "Release a stuck Metabase migration lock: runs `migrate release-locks` as a one-off ECS task of the service's own task definition",
+      (y) =>
+        stackFlags(y).option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'Run even while the service has tasks running (only if none of them is migrating)',
+        }),
+      async (args) => {
+        if (args.params !== undefined && args.stackName === undefined) {
+          throw new UserError(
+            'release-locks --params: release-locks does not read params files, so it cannot tell which stack to use',
+            'Pass --stack-name NAME (or --env ENV for metabase-ENV).',
+          );
+        }
+        const { releaseLocksCommand } = await import('./commands/release-locks.js');
+        exitCode = await releaseLocksCommand(
+          {
+            stackName: defaultStackName(args),
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            force: args.force,
+            json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
       'snapshots',
       "List the stack's manual and final DB snapshots and what keeping them costs; --prune --keep N deletes older pre-upgrade ones",
       (y) =>
-        stackFlags(y)
+        ownershipFlag(stackFlags(y))
           .option('prune', {
             type: 'boolean',
             default: false,
@@ -432,6 +462,7 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
             prune: args.prune,
             keep: args.keep,
             yes: args.yes,
+            allowUnmanaged: allowsUnmanaged(args),
           },
           io,
         );

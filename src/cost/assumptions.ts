@@ -16,6 +16,10 @@ export interface UsageAssumptions {
   /** Container Insights: CloudWatch metrics it publishes for one cluster and service, and GB of performance events a task sends. */
   insightsMetrics: number;
   insightsGbPerTask: number;
+  /** GB of load-balancer access logs a month (gzip'd, about 100 bytes a request: a million requests). */
+  accessLogsGbPerMonth: number;
+  /** GB of VPC flow-log records a month (all traffic, one-minute aggregation, a few tasks behind a NAT). */
+  flowLogsGbPerMonth: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
@@ -27,6 +31,8 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
   keptPreUpgradeSnapshots: 2,
   insightsMetrics: 20,
   insightsGbPerTask: 0.5,
+  accessLogsGbPerMonth: 0.1,
+  flowLogsGbPerMonth: 2,
 };
 
 /**
@@ -40,6 +46,15 @@ export const STACK_SHAPE = {
   secrets: 2,
   natInstanceType: 't4g.nano',
   natInstanceVolumeGb: 8,
+  /**
+   * Metrics the CloudWatch alarms evaluate (an alarm is billed a metric it reads, metric math included):
+   * healthy targets 1, ALB 5xx rate 3, RDS CPU, free storage and memory 1 each; with Container
+   * Insights the task-count alarm reads 2; in NAT instance mode the status check 1. tests/cost checks
+   * these against the templates.
+   */
+  alarmMetrics: { always: 7, containerInsights: 2, natInstance: 1 },
+  /** ELB writes a log file a load-balancer node (one an AZ) every 5 minutes. */
+  accessLogPutsPerMonth: 2 * 12 * 24 * 30,
 } as const;
 
 /** Charges the estimate leaves out, printed with it. */
@@ -49,4 +64,5 @@ export const NOT_INCLUDED = [
   'Fargate ephemeral storage beyond the free 20 GB (none configured)',
   'your own Docker Hub credentials secret, if you set DockerHubSecretArn',
   'taxes, support plans, Savings Plans and reserved-instance discounts',
+  'SNS email notifications beyond the free 1,000 a month, and KMS requests beyond the free 20,000',
 ];

@@ -2,6 +2,7 @@
 // prices and the usage assumptions. Pure: no I/O, so tests can pin every line to hand-computed sums.
 import type { FreeTier, PriceList, RegionPrices } from './prices.js';
 import { STACK_SHAPE, type UsageAssumptions } from './assumptions.js';
+import { monitoringLines } from './monitoring.js';
 
 /** Param values as loadParams returns them (strings). */
 export type CostParams = Record<
@@ -18,7 +19,10 @@ export type CostParams = Record<
   | 'DbAllocatedStorage'
   | 'DbBackupRetentionDays'
   | 'LogRetentionDays'
-  | 'ContainerInsights',
+  | 'ContainerInsights'
+  | 'AlarmEmail'
+  | 'AccessLogs'
+  | 'FlowLogs',
   string
 >;
 
@@ -74,6 +78,9 @@ const NOTHING_FREE: FreeTier = {
   ebsGb: 0,
   cloudwatchLogsGb: 0,
   cloudwatchMetrics: 0,
+  cloudwatchAlarmMetrics: 0,
+  s3StandardGb: 0,
+  s3PutRequests: 0,
 };
 
 /** The allowances a model takes off each line (credits are not per line: they pay the bill after these). */
@@ -114,6 +121,7 @@ export function estimateCost(
     ...databaseLines(params, hours, prices, free, usage),
     publicIpv4Line(params, hours, prices, free),
     ...logLines(params, hours, prices, free, usage, tasks),
+    ...monitoringLines(params, hours, prices, free, usage, line),
     line(
       'secrets',
       'Secrets Manager secrets',

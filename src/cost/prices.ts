@@ -11,8 +11,16 @@ export interface RegionPrices {
   publicIpv4Hour: number;
   ec2: { instanceHour: Record<string, number> };
   ebs: { gp3GbMonth: number };
-  cloudwatch: { logsIngestionGb: number; logsStorageGbMonth: number; metricMonth: number };
+  /** alarmMetricMonth: a standard-resolution alarm costs this for each metric it evaluates. */
+  cloudwatch: {
+    logsIngestionGb: number;
+    logsStorageGbMonth: number;
+    metricMonth: number;
+    alarmMetricMonth: number;
+  };
   secretsManager: { secretMonth: number };
+  s3: { standardGbMonth: number; putPer1000: number };
+  kms: { keyMonth: number };
 }
 
 export interface FreeTier {
@@ -28,6 +36,9 @@ export interface FreeTier {
   ebsGb: number;
   cloudwatchLogsGb: number;
   cloudwatchMetrics: number;
+  cloudwatchAlarmMetrics: number;
+  s3StandardGb: number;
+  s3PutRequests: number;
 }
 
 /** Accounts created on or after 15 July 2025: credits instead of the 12-month tier (see prices.json). */

@@ -47,7 +47,21 @@ export interface DeployDeps {
   rds?: RdsApi | undefined;
   secrets?: SecretsApi | undefined;
   kms?: KmsApi | undefined;
+  /** Checks and preparations after the stack is read and before anything changes (src/deploy/preflight.ts). */
+  preflight?: PreflightStep | undefined;
 }
+
+export interface PreflightContext {
+  stackName: string;
+  plan: 'CREATE' | 'UPDATE' | 'RECREATE';
+  existing: StackInfo | undefined;
+  parameters: Record<string, string>;
+  /** false for a preview (--no-execute): nothing may be created then */
+  execute: boolean;
+}
+
+/** Throws an OperationError to refuse the deploy; may return the parameters to deploy instead. */
+export type PreflightStep = (context: PreflightContext) => Promise<Record<string, string> | undefined>;
 
 export interface DeployRequest {
   stackName: string;
@@ -62,8 +76,12 @@ export interface DeployRequest {
   signal?: AbortSignal | undefined;
   /** deploy --restore-from: create the stack with its database restored from this snapshot. */
   restore?: { from: string; newSecrets: boolean } | undefined;
-  /** false: --no-snapshot, upgrade without the pre-upgrade snapshot. */
-  preUpgradeSnapshot?: boolean | undefined;
+  /**
+   * The snapshot before an upgrade: true (the default) takes one when the deploy changes a version or the
+   * instance class; false (--no-snapshot) warns instead; 'done' for the later steps of a one-task-first
+   * upgrade, whose first step took it (or warned) for the whole run.
+   */
+  preUpgradeSnapshot?: boolean | 'done' | undefined;
   preUpgradeSnapshotTimeoutMs?: number | undefined;
   /** Update or replace a stack without this tool's managed-by tag (the ownership override flag). */
   allowUnmanaged?: boolean | undefined;
@@ -115,7 +133,7 @@ export interface DeployResult {
   outputs: Record<string, string>;
   health?: HealthResult | undefined;
   restore?: RestorePlan | undefined;
-  /** The snapshot taken before this upgrade. */
+  /** The snapshot taken before this upgrade (for 'cancelled' by Ctrl-C: the one still being made). */
   preUpgradeSnapshot?: string | undefined;
 }
 
@@ -173,6 +191,12 @@ export async function deploy(
 
   const existing = await cf.describeStack(stackName);
   const plan = planFor(stackName, existing);
+  if (request.restore && plan === 'UPDATE') {
+    throw new OperationError(
+      `deploy ${stackName} --restore-from: the stack exists (${existing?.status}); a restore creates a new stack`,
+      `Destroy it first (\`metabase-aws destroy --stack-name ${stackName}\`: its database is kept as a final snapshot), or restore into another --stack-name.`,
+    );
+  }
   if (existing && plan !== 'CREATE')
     assertManagedStack(`deploy`, existing, 'update', request.allowUnmanaged === true);
   if (plan === 'RECREATE' && !request.execute) {
@@ -184,12 +208,6 @@ export async function deploy(
 
   let restore: RestorePlan | undefined;
   if (request.restore) {
-    if (plan === 'UPDATE') {
-      throw new OperationError(
-        `deploy ${stackName} --restore-from: the stack exists (${existing?.status}); a restore creates a new stack`,
-        `Destroy it first (\`metabase-aws destroy --stack-name ${stackName}\`: its database is kept as a final snapshot), or restore into another --stack-name.`,
-      );
-    }
     restore = await planRestore(
       { ...restoreDeps(deps), region: deps.region, account: identity.account },
       {
@@ -201,6 +219,22 @@ export async function deploy(
     );
     hooks.onStep?.({ step: 'restore', plan: restore });
   }
+  // A restored stack keeps its restore parameters for good (see pinned-parameters.ts); the preflight (and
+  // so the upgrade plan's steps) sees them already.
+  const pinned = withPinnedParameters(
+    { ...request.parameters, ...restore?.parameters },
+    plan === 'UPDATE' ? existing?.parameters : undefined,
+  );
+  if (pinned.kept.length > 0) hooks.onStep?.({ step: 'pinned', kept: pinned.kept });
+
+  const requested =
+    (await deps.preflight?.({
+      stackName,
+      plan,
+      existing,
+      parameters: pinned.parameters,
+      execute: request.execute,
+    })) ?? pinned.parameters;
 
   const { bucket, created } = request.execute
     ? await ensureArtifactsBucket(deps.s3, {
@@ -254,15 +288,7 @@ export async function deploy(
   }
 
   const declared = new Set(rootParameterNames(request.templates.root.bytes));
-  // A restored stack keeps its restore parameters for good (see pinned-parameters.ts).
-  const pinned = withPinnedParameters(
-    { ...request.parameters, ...restore?.parameters },
-    type === 'UPDATE' ? existing?.parameters : undefined,
-  );
-  if (pinned.kept.length > 0) hooks.onStep?.({ step: 'pinned', kept: pinned.kept });
-  const parameters = Object.fromEntries(
-    Object.entries(pinned.parameters).filter(([name]) => declared.has(name)),
-  );
+  const parameters = Object.fromEntries(Object.entries(requested).filter(([name]) => declared.has(name)));
   const name = changeSetName(clock.now());
   hooks.onStep?.({ step: 'change-set', type, name });
   const changeSet = await cf.createChangeSet({
@@ -322,18 +348,25 @@ export async function deploy(
   const afterEventId = type === 'UPDATE' ? await latestEventId(cf, changeSet.stackId) : undefined;
   // The last moment Ctrl-C can still mean "do not deploy" (with --yes there was no prompt to say no at).
   if (interrupted()) return cancel('interrupt');
-  const preUpgradeSnapshot = await snapshotBeforeUpgrade(
-    deps,
-    request,
-    hooks,
-    existing,
-    parameters,
-    type,
-  ).catch(async (error: unknown) => {
+  // Before anything changes, and after the user said yes: a snapshot that fails stops the deploy here.
+  const snapshot = await snapshotBeforeUpgrade(deps, request, hooks, existing, pinned.parameters, type).catch(
+    async (error: unknown) => {
+      await discard();
+      throw error;
+    },
+  );
+  const preUpgradeSnapshot = snapshot?.id;
+  if (snapshot?.interrupted || interrupted()) {
     await discard();
-    throw error;
-  });
-  if (interrupted()) return cancel('interrupt');
+    return {
+      ...base,
+      outcome: 'cancelled',
+      cancelledBy: 'interrupt',
+      preview,
+      recreatedFrom,
+      preUpgradeSnapshot,
+    };
+  }
   await cf.executeChangeSet(changeSet.id);
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
   let watched: Awaited<ReturnType<typeof watchStack>>;
@@ -356,6 +389,7 @@ export async function deploy(
       recreatedFrom,
       outcome: 'interrupted',
       watchError: error,
+      preUpgradeSnapshot,
     };
   }
   hooks.onWatchEnd?.();
@@ -408,24 +442,28 @@ function restoreDeps(deps: DeployDeps): { rds: RdsApi; secrets: SecretsApi; kms:
   return { rds: deps.rds, secrets: deps.secrets, kms: deps.kms };
 }
 
-/** The pre-upgrade snapshot step (src/deploy/pre-upgrade-snapshot.ts); its name, when one was taken. */
+/**
+ * The pre-upgrade snapshot step (src/deploy/pre-upgrade-snapshot.ts). `target` is what the whole run
+ * deploys: in a one-task-first upgrade (upgrade.ts) the first step's parameters still hold the old version,
+ * and the later steps pass `preUpgradeSnapshot: 'done'`, so one snapshot covers the run.
+ */
 async function snapshotBeforeUpgrade(
   deps: DeployDeps,
   request: DeployRequest,
   hooks: DeployHooks,
   existing: StackInfo | undefined,
-  parameters: Record<string, string>,
+  target: Record<string, string>,
   type: 'CREATE' | 'UPDATE',
-): Promise<string | undefined> {
-  if (type !== 'UPDATE' || !existing) return undefined;
-  const changes = upgradeChanges(existing.parameters, parameters);
+): Promise<{ id: string; interrupted: boolean } | undefined> {
+  if (type !== 'UPDATE' || !existing || request.preUpgradeSnapshot === 'done') return undefined;
+  const changes = upgradeChanges(existing.parameters, target);
   if (changes.length === 0) return undefined;
   if (request.preUpgradeSnapshot === false) {
     hooks.onStep?.({ step: 'snapshot-skipped', changes });
     return undefined;
   }
   if (!deps.rds) throw new Error('deploy: the pre-upgrade snapshot needs RDS');
-  const snapshot = await takePreUpgradeSnapshot(deps.rds, deps.clock, {
+  const taken = await takePreUpgradeSnapshot(deps.rds, deps.clock, {
     stackName: request.stackName,
     instanceId: existing.outputs.DbInstanceId,
     changes,
@@ -433,6 +471,7 @@ async function snapshotBeforeUpgrade(
     signal: request.signal,
     onCreating: (id) => hooks.onStep?.({ step: 'snapshot', id, changes, available: false }),
   });
-  hooks.onStep?.({ step: 'snapshot', id: snapshot.id, changes, available: true });
-  return snapshot.id;
+  if (taken.kind === 'interrupted') return { id: taken.id, interrupted: true };
+  hooks.onStep?.({ step: 'snapshot', id: taken.snapshot.id, changes, available: true });
+  return { id: taken.snapshot.id, interrupted: false };
 }

@@ -42,7 +42,8 @@ export interface DestroyPlan {
   tiers: TierPlan[];
   /** Resources with DeletionPolicy Retain or Snapshot: they (or their snapshot) outlive the stack. */
   kept: KeptResource[];
-  database?: { instanceId: string; deletionProtection: boolean } | undefined;
+  database?:
+    { instanceId: string; deletionProtection: boolean; allocatedStorageGiB?: number | undefined } | undefined;
   bucket: BucketPlan;
   /** The stack is already DELETE_IN_PROGRESS (an earlier destroy was interrupted): follow it, do not start one. */
   following: boolean;
@@ -104,7 +105,11 @@ export async function planDestroy(
       }
       if (r.resourceType === DB_TYPE && r.physicalId && !database) {
         const db = await deps.rds.describeInstance(r.physicalId);
-        database = { instanceId: r.physicalId, deletionProtection: db?.deletionProtection ?? false };
+        database = {
+          instanceId: r.physicalId,
+          deletionProtection: db?.deletionProtection ?? false,
+          allocatedStorageGiB: db?.allocatedStorageGiB,
+        };
       }
     }
     for (const nested of resources.filter((r) => r.resourceType === STACK_TYPE && r.physicalId !== '')) {

@@ -4,19 +4,34 @@
 // that cannot be taken stops the deploy while nothing has changed yet.
 import type { DbSnapshotInfo, RdsApi } from '../aws/rds.js';
 import { SNAPSHOT_TAGS } from '../synth/snapshot-tags.js';
+import { MANAGED_STACK_TAGS } from './bucket.js';
 import type { Clock } from './clock.js';
 import { OperationError } from './errors.js';
 
+/**
+ * The parameters whose change is an upgrade: Metabase's version (a new image digest is one too, as for
+ * the one-task-first upgrade in upgrade.ts: it may be another release under the same tag), PostgreSQL's,
+ * and the instance class (a modification with a restart, or a replacement).
+ */
+export const UPGRADE_PARAMETERS = [
+  'MetabaseVersion',
+  'MetabaseImageDigest',
+  'DbEngineVersion',
+  'DbInstanceClass',
+] as const;
+
 export interface UpgradeChange {
-  parameter: 'MetabaseVersion' | 'DbEngineVersion' | 'DbInstanceClass';
+  parameter: (typeof UPGRADE_PARAMETERS)[number];
   from: string;
   to: string;
 }
 
-const NAME_PART: Record<UpgradeChange['parameter'], string> = {
-  MetabaseVersion: 'metabase',
-  DbEngineVersion: 'postgres',
-  DbInstanceClass: 'class',
+const NAME_PART: Record<UpgradeChange['parameter'], (to: string) => string> = {
+  MetabaseVersion: (to) => `metabase-${to}`,
+  // sha256:<64 hex>: the first 12 hex digits name it, as `docker images` shows an image id.
+  MetabaseImageDigest: (to) => `image-${to.replace(/^sha256:/, '').slice(0, 12) || 'tag'}`,
+  DbEngineVersion: (to) => `postgres-${to}`,
+  DbInstanceClass: (to) => `class-${to}`,
 };
 
 /** What in this deploy is an upgrade: the versions, or the instance class (modified or replaced). */
@@ -24,9 +39,11 @@ export function upgradeChanges(
   deployed: Record<string, string>,
   next: Record<string, string>,
 ): UpgradeChange[] {
-  return (['MetabaseVersion', 'DbEngineVersion', 'DbInstanceClass'] as const).flatMap((parameter) => {
-    const from = deployed[parameter];
-    const to = next[parameter];
+  return UPGRADE_PARAMETERS.flatMap((parameter) => {
+    // A digest parameter missing on one side (a stack from before it existed) is an empty one.
+    const empty = parameter === 'MetabaseImageDigest' ? '' : undefined;
+    const from = deployed[parameter] ?? empty;
+    const to = next[parameter] ?? empty;
     return from !== undefined && to !== undefined && from !== to ? [{ parameter, from, to }] : [];
   });
 }
@@ -37,7 +54,7 @@ export function upgradeChanges(
  * hyphen at the end (CreateDBSnapshot, DBSnapshotIdentifier constraints).
  */
 export function preUpgradeSnapshotName(stackName: string, changes: UpgradeChange[], now: number): string {
-  const what = changes.map((c) => `${NAME_PART[c.parameter]}-${c.to}`).join('-');
+  const what = changes.map((c) => NAME_PART[c.parameter](c.to)).join('-');
   const stamp = new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')
@@ -61,12 +78,21 @@ export interface PreUpgradeSnapshotInput {
   onCreating?: ((id: string) => void) | undefined;
 }
 
-/** Takes the snapshot and waits until RDS says it is available; throws (nothing executed) otherwise. */
+export type PreUpgradeSnapshotOutcome =
+  | { kind: 'available'; snapshot: DbSnapshotInfo }
+  /** Ctrl-C while waiting: RDS goes on making the snapshot; the caller executes nothing. */
+  | { kind: 'interrupted'; id: string };
+
+/**
+ * Takes the snapshot and waits until RDS says it is available, polling like the other waits (a growing
+ * delay, Ctrl-C honoured at once); throws (nothing executed) when it cannot be taken or does not become
+ * available.
+ */
 export async function takePreUpgradeSnapshot(
   rds: RdsApi,
   clock: Clock,
   input: PreUpgradeSnapshotInput,
-): Promise<DbSnapshotInfo> {
+): Promise<PreUpgradeSnapshotOutcome> {
   const subject = `deploy ${input.stackName}`;
   const skip = 'Fix the cause and deploy again, or pass --no-snapshot to upgrade without one.';
   if (!input.instanceId) {
@@ -91,7 +117,7 @@ export async function takePreUpgradeSnapshot(
       [SNAPSHOT_TAGS.madeBy]: 'pre-upgrade',
       [SNAPSHOT_TAGS.stack]: input.stackName,
       'metabase-aws:reason': reason,
-      'managed-by': 'metabase-aws',
+      ...MANAGED_STACK_TAGS,
     });
   } catch (error) {
     const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -101,15 +127,11 @@ export async function takePreUpgradeSnapshot(
   const deadline = clock.now() + (input.timeoutMs ?? 60 * 60_000);
   let delay = 5000;
   for (;;) {
+    if (input.signal?.aborted) return { kind: 'interrupted', id };
     await clock.sleep(delay, input.signal);
-    if (input.signal?.aborted) {
-      throw new OperationError(
-        `${subject}: interrupted while waiting for the pre-upgrade snapshot ${id}; nothing was deployed`,
-        'Deploy again; the snapshot goes on in RDS and `metabase-aws snapshots` lists it.',
-      );
-    }
+    if (input.signal?.aborted) return { kind: 'interrupted', id };
     const snapshot = await rds.describeSnapshot(id);
-    if (snapshot?.status === 'available') return snapshot;
+    if (snapshot?.status === 'available') return { kind: 'available', snapshot };
     if (!snapshot || !['creating', 'pending'].includes(snapshot.status)) {
       throw new OperationError(
         `${subject}: the pre-upgrade snapshot ${id} ${snapshot ? `ended ${snapshot.status}` : 'disappeared'}; nothing was deployed`,

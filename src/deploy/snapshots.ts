@@ -3,6 +3,7 @@
 // stack can ever be deleted here; final snapshots are never pruned.
 import type { DbSnapshotInfo, RdsApi } from '../aws/rds.js';
 import { SNAPSHOT_TAGS } from '../synth/snapshot-tags.js';
+import { isManagedStack } from './ownership.js';
 import { belongsTo, isPreUpgrade } from './restore.js';
 
 export type SnapshotOrigin = 'pre-upgrade' | 'final';
@@ -52,12 +53,15 @@ export function keptStorageCost(
 
 /**
  * The pre-upgrade snapshots to delete so that the newest `keep` remain. Checked on the raw tags again,
- * not only on the listing: the stack tag must name this stack exactly (no prefix match on instance ids).
+ * not only on the listing: a snapshot this tool took (managed-by: metabase-aws, made-by: pre-upgrade, the
+ * tags deploy gives it) whose stack tag names this stack exactly (no prefix match on instance ids). The
+ * bootstrap deploy role may delete only snapshots with those tags too (src/synth/bootstrap.ts).
  */
 export async function planPrune(rds: RdsApi, stackName: string, keep: number): Promise<StackSnapshot[]> {
   const own = (await rds.manualSnapshots())
     .filter(
       (s) =>
+        isManagedStack(s.tags) &&
         s.tags?.[SNAPSHOT_TAGS.madeBy] === 'pre-upgrade' &&
         s.tags[SNAPSHOT_TAGS.stack] === stackName &&
         s.status === 'available',

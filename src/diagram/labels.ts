@@ -21,7 +21,10 @@ export type NodeKind =
   | 'service'
   | 'database'
   | 'secrets'
-  | 'logs';
+  | 'logs'
+  | 'bucket'
+  | 'alarms'
+  | 'topic';
 
 export interface NodeText {
   title: string;
@@ -38,6 +41,9 @@ const TITLES: Record<NodeKind, string> = {
   database: 'RDS',
   secrets: 'Secrets Manager',
   logs: 'CloudWatch Logs',
+  bucket: 'S3 bucket',
+  alarms: 'CloudWatch alarms',
+  topic: 'SNS topic',
 };
 
 export function nodeText(set: TemplateSet, ref: ResourceRef | undefined, kind: NodeKind): NodeText {
@@ -81,10 +87,50 @@ export function nodeText(set: TemplateSet, ref: ResourceRef | undefined, kind: N
         ? natInstanceText(set, ref)
         : { title: `${TITLES.nat} ${ref ? suffix(ref.id) : ''}`.trim(), details: [] };
     case 'logs':
-      return { title: TITLES[kind], details: [`retention: ${show(properties['RetentionInDays'])} days`] };
+      return {
+        title: TITLES[kind],
+        details: [
+          ...(ref && isFlowLogGroup(set, ref) ? ['VPC flow logs'] : []),
+          `retention: ${show(properties['RetentionInDays'])} days`,
+        ],
+      };
+    case 'bucket': {
+      const rules = (
+        properties['LifecycleConfiguration'] as { Rules?: Record<string, unknown>[] } | undefined
+      )?.Rules;
+      const expiry = rules?.[0]?.['ExpirationInDays'];
+      return {
+        title: TITLES[kind],
+        details: [
+          ...(ref && isAccessLogBucket(set, ref) ? ['load balancer access logs'] : []),
+          ...(expiry === undefined ? [] : [`expire after ${show(expiry)} days`]),
+          ...(resource?.DeletionPolicy === 'Retain' ? ['kept when the stack goes'] : []),
+        ],
+      };
+    }
+    case 'topic':
+      return { title: TITLES[kind], details: ['email: AlarmEmail', 'KMS-encrypted'] };
     default:
       return { title: TITLES[kind], details: [] };
   }
+}
+
+function isFlowLogGroup(set: TemplateSet, ref: ResourceRef): boolean {
+  return allResources(set)
+    .filter((r) => r.stack === ref.stack && r.resource.Type === 'AWS::EC2::FlowLog')
+    .some((r) =>
+      resolveResources(set, r.stack, r.resource.Properties?.['LogGroupName']).some((g) => g.id === ref.id),
+    );
+}
+
+function isAccessLogBucket(set: TemplateSet, ref: ResourceRef): boolean {
+  return allResources(set)
+    .filter((r) => r.stack === ref.stack && r.resource.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer')
+    .some((r) =>
+      ((r.resource.Properties?.['LoadBalancerAttributes'] as unknown[] | undefined) ?? []).some((attribute) =>
+        resolveResources(set, r.stack, attribute).some((b) => b.id === ref.id),
+      ),
+    );
 }
 
 /** A literal as itself, a root parameter by its name. */

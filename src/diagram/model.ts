@@ -117,6 +117,7 @@ function buildNodes(set: TemplateSet): DiagramNode[] {
   };
   nodes.push({ ...externalNode(INTERNET_ID, 'internet'), ...nodeText(set, undefined, 'internet') });
   const secretsByStack = new Map<string, ResourceRef[]>();
+  const alarmsByStack = new Map<string, ResourceRef[]>();
   for (const { stack, id, resource } of allResources(set)) {
     const placedKind = PLACED_KINDS[resource.Type];
     if (placedKind && isPlaced(resource)) nodes.push(base(stack, id, resource, placedKind));
@@ -127,6 +128,23 @@ function buildNodes(set: TemplateSet): DiagramNode[] {
     else if (resource.Type === 'AWS::Logs::LogGroup') nodes.push(base(stack, id, resource, 'logs'));
     else if (resource.Type === 'AWS::SecretsManager::Secret')
       secretsByStack.set(stack, [...(secretsByStack.get(stack) ?? []), { stack, id }]);
+    else if (resource.Type === 'AWS::S3::Bucket') nodes.push(base(stack, id, resource, 'bucket'));
+    else if (resource.Type === 'AWS::SNS::Topic') nodes.push(base(stack, id, resource, 'topic'));
+    else if (resource.Type === 'AWS::CloudWatch::Alarm')
+      alarmsByStack.set(stack, [...(alarmsByStack.get(stack) ?? []), { stack, id }]);
+  }
+  // One alarm box a stack, listing the alarms (a condition of its own shows after the name).
+  for (const [stack, refs] of alarmsByStack) {
+    nodes.push({
+      ...externalNode(`${stack}_alarms`, 'alarms'),
+      ...nodeText(set, refs[0], 'alarms'),
+      details: refs.map((r) => {
+        const condition = resourceAt(set, r)?.Condition;
+        return condition ? `${r.id} (if ${conditionText(templateOf(set, stack), condition)})` : r.id;
+      }),
+      stack,
+      resources: refs,
+    });
   }
   // One Secrets Manager box a stack: the secrets differ only in what they hold.
   for (const [stack, refs] of secretsByStack) {
@@ -178,7 +196,7 @@ function splitImage(image: string): { host: string; repository: string } {
   const hasHost = first.includes('.') || first.includes(':');
   return {
     host: hasHost ? first : 'docker.io',
-    repository: (hasHost ? rest.join('/') : image).replace(/:.*$/, ''),
+    repository: (hasHost ? rest.join('/') : image).replace(/[:@].*$/, ''),
   };
 }
 
@@ -186,10 +204,13 @@ function registryId(host: string): string {
   return `registry_${host.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
+/** The image name, also inside `Fn::If` (pinned by digest or not): both branches name the same image. */
 function imageText(image: unknown): string | undefined {
-  const text =
-    typeof image === 'object' && image !== null ? (image as Record<string, unknown>)['Fn::Sub'] : image;
-  return typeof text === 'string' ? text : undefined;
+  if (typeof image !== 'object' || image === null) return typeof image === 'string' ? image : undefined;
+  const record = image as Record<string, unknown>;
+  const choice = record['Fn::If'];
+  if (Array.isArray(choice)) return imageText(choice[1]) ?? imageText(choice[2]);
+  return imageText(record['Fn::Sub']);
 }
 
 function containerImages(set: TemplateSet): string[] {

@@ -53,11 +53,15 @@ const PLACEMENT: Record<string, (set: TemplateSet, stack: string, properties: Pr
         path(resourceAt(set, template)?.Properties ?? {}, 'LaunchTemplateData', 'SecurityGroupIds'),
       ),
     );
-    // An instance launched on a pre-made network interface sits where that interface does.
-    const interfaces = (
-      Array.isArray(p['NetworkInterfaces']) ? (p['NetworkInterfaces'] as Properties[]) : []
-    ).flatMap((attachment) => resolveResources(set, stack, attachment['NetworkInterfaceId']));
-    const interfaceProperties = interfaces.map((eni) => resourceAt(set, eni)?.Properties ?? {});
+    // An instance sits where its interfaces do: a pre-made one (NetworkInterfaceId) or one it creates.
+    const attachments = Array.isArray(p['NetworkInterfaces']) ? (p['NetworkInterfaces'] as Properties[]) : [];
+    const interfaces = attachments.flatMap((attachment) =>
+      resolveResources(set, stack, attachment['NetworkInterfaceId']),
+    );
+    const interfaceProperties = [
+      ...interfaces.map((eni) => resourceAt(set, eni)?.Properties ?? {}),
+      ...attachments.filter((attachment) => attachment['NetworkInterfaceId'] === undefined),
+    ];
     return {
       subnets: [
         ...resolveResources(set, stack, p['SubnetId']),

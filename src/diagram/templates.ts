@@ -8,6 +8,7 @@ export interface CfnResource {
   Type: string;
   Properties?: Record<string, unknown>;
   Condition?: string;
+  DeletionPolicy?: string;
 }
 
 export interface CfnTemplate {

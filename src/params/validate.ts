@@ -15,9 +15,15 @@ import {
 } from '../synth/parameters.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from './cidr.js';
 import { closestName } from './suggest.js';
+import {
+  SECRET_SETTINGS_KEY,
+  SETTINGS_KEY,
+  SETTINGS_KEYS,
+  validateMetabaseSettings,
+} from './metabase-settings.js';
 
-/** Parameter values as CloudFormation takes them: strings, lists joined by commas. */
-export type ParameterValues = Record<RootParameterName, string>;
+/** Parameter values as CloudFormation takes them: strings, lists joined by commas; plus the Metabase setting slots. */
+export type ParameterValues = Record<RootParameterName, string> & Record<string, string>;
 
 export interface ParamsProblem {
   /** The params file key at fault; absent for problems with the file as a whole. */
@@ -48,10 +54,17 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
     };
   }
   const problems: ParamsProblem[] = [];
-  const entries = Object.entries(raw as Record<string, unknown>).filter(([key]) => !isNoteKey(key));
+  const entries = Object.entries(raw as Record<string, unknown>).filter(
+    ([key]) => !isNoteKey(key) && !SETTINGS_KEYS.includes(key),
+  );
+  const settings = validateMetabaseSettings(
+    (raw as Record<string, unknown>)[SETTINGS_KEY],
+    (raw as Record<string, unknown>)[SECRET_SETTINGS_KEY],
+  );
+  problems.push(...settings.problems);
   for (const [key] of entries) {
     if (!(key in ROOT_PARAMETERS)) {
-      const suggestion = closestName(key, ROOT_PARAMETER_NAMES);
+      const suggestion = closestName(key, [...ROOT_PARAMETER_NAMES, ...SETTINGS_KEYS]);
       problems.push({
         key,
         message: `unknown parameter${suggestion ? `; did you mean ${suggestion}?` : ''}`,
@@ -80,7 +93,9 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
     else if ('value' in coerced) values[name] = coerced.value;
   }
   checkCombinations(values, context, problems);
-  return problems.length === 0 ? { ok: true, values: values as ParameterValues } : { ok: false, problems };
+  return problems.length === 0
+    ? { ok: true, values: { ...settings.values, ...(values as Record<RootParameterName, string>) } }
+    : { ok: false, problems };
 }
 
 function describe(value: unknown): string {
@@ -113,7 +128,8 @@ function coerce(definition: RootParameter, value: unknown): { value: string } | 
       }
       if (typeof value === 'string') return { value };
       return fail(`expected a list, got ${describe(value)}`);
-    case 'String': {
+    case 'String':
+    case 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>': {
       const booleanLike = definition.AllowedValues?.length === 2 && definition.AllowedValues.includes('true');
       if (typeof value === 'string') return { value };
       if (booleanLike && typeof value === 'boolean') return { value: String(value) };

@@ -128,6 +128,14 @@ const TAGGED_CHANGES = [
   'acm:DeleteCertificate',
   'acm:AddTagsToCertificate',
   'acm:RemoveTagsFromCertificate',
+  // the alarm topic's own KMS key (network tier, with AlarmEmail)
+  'kms:PutKeyPolicy',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:UpdateKeyDescription',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
   // data tier
   'rds:CreateDBInstance',
   'rds:RestoreDBInstanceFromDBSnapshot',
@@ -181,6 +189,11 @@ function networkAndServiceStatements(env: CiEnvironment): PolicyStatement[] {
       StringEquals: {
         'elasticloadbalancing:CreateAction': ['CreateLoadBalancer', 'CreateTargetGroup', 'CreateListener'],
       },
+    }),
+    // The alarm topic's KMS key: CreateKey takes no resource ARN. A new key grants nothing until its
+    // policy (set by the template, changed only on this environment's keys above) says so.
+    allow('CreateAlarmTopicKey', ['kms:CreateKey'], '*', {
+      StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' },
     }),
     allow('TagEcsOnCreate', ['ecs:TagResource'], '*', {
       StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'RegisterTaskDefinition', 'CreateService'] },
@@ -429,6 +442,9 @@ function cloudFormationStatements(env: CiEnvironment): PolicyStatement[] {
         's3:GetBucketTagging',
         'iam:GetInstanceProfile',
         'kms:DescribeKey',
+        'kms:GetKeyPolicy',
+        'kms:GetKeyRotationStatus',
+        'kms:ListResourceTags',
       ],
       '*',
     ),

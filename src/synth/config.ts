@@ -15,8 +15,11 @@ export const HEALTH_CHECK_PATH = '/api/health';
 /**
  * First boot runs Metabase's migrations, which take minutes on a small task. ECS ignores failing
  * load-balancer health checks for this long after a task starts. Metabase's docs advise at least 300 s.
+ * A task still migrating when this runs out is stopped mid-migration (and leaves Liquibase's lock behind),
+ * so it is generous: 20 minutes. A task that crashes is replaced at once regardless; only a hung one
+ * waits this long.
  */
-export const HEALTH_CHECK_GRACE_SECONDS = 600;
+export const HEALTH_CHECK_GRACE_SECONDS = 1200;
 /** Subnets are /24 slices of the VPC CIDR (251 usable addresses each), so the VPC must be /16 to /21. */
 export const SUBNET_CIDR_BITS = 8;
 export const VPC_PREFIX_RANGE = { min: 16, max: 21 } as const;
@@ -29,9 +32,11 @@ export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** Scale out above this average CPU. */
 export const AUTOSCALING_CPU_TARGET_PERCENT = 70;
 
-/** Fargate's accepted task sizes (vCPU units → MiB), limited to what Metabase can run on. */
+/**
+ * Fargate's accepted task sizes (vCPU units → MiB), limited to what Metabase can run on: Metabase asks for
+ * at least 1 CPU, so 0.5 vCPU (512) is left out rather than offered with a warning.
+ */
 export const FARGATE_MEMORY_BY_CPU: Readonly<Record<string, readonly number[]>> = {
-  '512': range(1024, 4096, 1024),
   '1024': range(2048, 8192, 1024),
   '2048': range(4096, 16384, 1024),
   '4096': range(8192, 30720, 1024),
@@ -75,6 +80,21 @@ export const DB_INSTANCE_CLASSES = [
   'db.r7g.large',
   'db.r7g.xlarge',
 ] as const;
+
+/** RAM of each class in GiB (AWS's RDS instance class table), for the freeable-memory alarm's threshold. */
+export const DB_INSTANCE_MEMORY_GIB: Readonly<Record<(typeof DB_INSTANCE_CLASSES)[number], number>> = {
+  'db.t4g.micro': 1,
+  'db.t4g.small': 2,
+  'db.t4g.medium': 4,
+  'db.t4g.large': 8,
+  'db.t3.micro': 1,
+  'db.t3.small': 2,
+  'db.t3.medium': 4,
+  'db.m7g.large': 8,
+  'db.m7g.xlarge': 16,
+  'db.r7g.large': 16,
+  'db.r7g.xlarge': 32,
+};
 
 /** The values CloudWatch Logs accepts for `RetentionInDays`. */
 export const LOG_RETENTION_DAYS = [

@@ -70,3 +70,6 @@ export const contains = (list: unknown, value: unknown): IntrinsicFunction =>
   new IntrinsicFunction('Fn::Contains', [list, value]);
 
 export const conditionRef = (name: string): { Condition: string } => ({ Condition: name });
+
+/** `Fn::Base64` of an `Fn::Sub` (user data naming the stack and region). */
+export const base64Sub = (text: string): IntrinsicFunction => new IntrinsicFunction('Fn::Base64', sub(text));

@@ -13,8 +13,11 @@ import {
 
 type Parameter = ParameterModule.default;
 
+/** CloudFormation resolves a parameter of this type from SSM Parameter Store on every deploy. */
+export const SSM_AMI_PARAMETER_TYPE = 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>';
+
 export interface RootParameter extends Parameter {
-  Type: 'String' | 'Number' | 'CommaDelimitedList';
+  Type: 'String' | 'Number' | 'CommaDelimitedList' | typeof SSM_AMI_PARAMETER_TYPE;
   Description: string;
   /** Every root parameter has a default: the free-tier dev setup needs an empty params file. */
   Default: string | number;
@@ -52,6 +55,17 @@ export const ROOT_PARAMETERS = {
         'Outbound path of the private subnets: one NAT gateway for both AZs, one per AZ (survives an AZ outage), or instance: a hardened t4g.nano NAT instance (about a tenth of the price, single point of failure).',
     },
   },
+  NatInstanceAmi: {
+    definition: {
+      Type: SSM_AMI_PARAMETER_TYPE,
+      // AWS's public parameter for the current Amazon Linux 2023 arm64 AMI (t4g is Graviton).
+      Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+      // No AllowedPattern: CloudFormation documents it for String and CommaDelimitedList parameters only.
+      // A name that does not exist fails the change set with CloudFormation's own message.
+      Description:
+        'SSM parameter holding the NAT instance AMI (NatGateways = instance). Read on every deploy: a newer Amazon Linux AMI replaces the instance.',
+    },
+  },
   AllowedIngressCidrs: {
     definition: {
       Type: 'CommaDelimitedList',
@@ -87,12 +101,22 @@ export const ROOT_PARAMETERS = {
         'Tag of the metabase/metabase image on Docker Hub. Pinned: upgrades happen when you change it.',
     },
   },
+  MetabaseImageDigest: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: '^(|sha256:[0-9a-f]{64})$',
+      ConstraintDescription: 'must be empty or an image digest: sha256: and 64 lowercase hex digits',
+      Description:
+        'Optional digest (sha256:…) of the metabase/metabase image for MetabaseVersion. When set, ECS pulls exactly that image instead of whatever the tag points at now.',
+    },
+  },
   TaskCpu: {
     definition: {
       Type: 'String',
       Default: '1024',
       AllowedValues: FARGATE_CPU_VALUES,
-      Description: 'Fargate task vCPU units (1024 = 1 vCPU). Metabase wants at least 1 vCPU.',
+      Description: 'Fargate task vCPU units (1024 = 1 vCPU). Metabase needs at least 1 vCPU.',
     },
   },
   TaskMemory: {
@@ -118,7 +142,8 @@ export const ROOT_PARAMETERS = {
       Default: 1,
       MinValue: 1,
       MaxValue: 10,
-      Description: 'Metabase tasks to run (the starting count when autoscaling is on).',
+      Description:
+        'Metabase tasks to run when AutoScaling is off (with autoscaling the service runs MinTasks to MaxTasks).',
     },
   },
   AutoScaling: {
@@ -167,10 +192,13 @@ export const ROOT_PARAMETERS = {
     definition: {
       Type: 'String',
       Default: '',
-      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
-      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+      // The complete ARN, with the 6-character suffix Secrets Manager appends to the name: the execution
+      // role's policy names this exact ARN, and a partial one (without the suffix) never matches it.
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6})$`,
+      ConstraintDescription:
+        'must be empty or the complete Secrets Manager secret ARN, ending in the 6-character suffix Secrets Manager adds (…:secret:dockerhub-AbC123); copy it from the console or `aws secretsmanager describe-secret`',
       Description:
-        'Optional Secrets Manager secret ({"username","password"}) for Docker Hub pulls, to avoid the anonymous rate limit shared through the NAT IP.',
+        'Optional complete Secrets Manager secret ARN (with its random suffix) holding {"username","password"} for Docker Hub pulls: anonymous pulls are rate-limited per IP, and every task pulls through the same NAT address.',
     },
   },
   RolePermissionsBoundary: {
@@ -232,6 +260,33 @@ export const ROOT_PARAMETERS = {
       MinValue: 1,
       MaxValue: 35,
       Description: 'Days of automated RDS backups (point-in-time restore window).',
+    },
+  },
+  AlarmEmail: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^([^@\s,]+@[^@\s,]+\.[^@\s,]+)?$`,
+      ConstraintDescription: 'must be empty or one email address',
+      Description:
+        'Email address the CloudWatch alarms notify (an encrypted SNS topic; AWS mails a confirmation link first). Empty: the alarms exist but notify nobody.',
+    },
+  },
+  AccessLogs: {
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description:
+        'Load balancer access logs to a private, encrypted S3 bucket of the stack, expired after LogRetentionDays. The bucket is kept when the stack is deleted.',
+    },
+  },
+  FlowLogs: {
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description: 'VPC flow logs (accepted and rejected traffic) to CloudWatch Logs, kept LogRetentionDays.',
     },
   },
   DbSnapshotIdentifier: {

@@ -1,7 +1,14 @@
 // What destroy shows before it asks (what goes, what stays) and after (deleted, kept, left behind).
 import type { DestroyPlan, DestroyResult } from '../deploy/destroy.js';
 import type { Style } from './style.js';
+import type { KeptCost } from '../cost/kept.js';
+import { money } from '../cost/format.js';
 import { shellWord } from './report.js';
+
+/** "1 stack", "3 stacks" */
+export function countOf(n: number, noun: string): string {
+  return `${String(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 /** The deploy line that brings the destroyed stack back from its final snapshot. */
 export function restoreCommandLine(
@@ -14,7 +21,8 @@ export function restoreCommandLine(
     endpointUrl?: string | undefined;
   },
 ): string {
-  const env = target.env ?? 'dev';
+  // Destroyed with --stack-name only: deploy's own default names metabase-<env> after params/<env>.json.
+  const env = target.env ?? /^metabase-([\w-]+)$/.exec(stackName)?.[1] ?? 'dev';
   const flags: [string, string | undefined][] = [
     ['--env', env],
     // deploy names the stack metabase-<env> unless told otherwise.
@@ -36,14 +44,28 @@ export function renderPlan(
   plan: DestroyPlan,
   options: { disableProtection: boolean; keepArtifacts: boolean },
   style: Style,
+  keptCost?: KeptCost,
 ): string {
   const total = plan.tiers.reduce((n, t) => n + t.resources, 0);
   const lines = [
     style.bold(
-      `Will delete ${plan.stack.stackName} (${plan.stack.status}): ${plan.tiers.length} stacks, ${total} resources`,
+      `Will delete ${plan.stack.stackName} (${plan.stack.status}): ${countOf(plan.tiers.length, 'stack')}, ${countOf(total, 'resource')}`,
     ),
   ];
-  for (const tier of plan.tiers) lines.push(`  - ${tier.label.padEnd(24)} ${tier.resources} resources`);
+  for (const tier of plan.tiers)
+    lines.push(`  - ${tier.label.padEnd(24)} ${countOf(tier.resources, 'resource')}`);
+  const bucketKept = !plan.bucket.exists
+    ? undefined
+    : options.keepArtifacts
+      ? `  * s3://${plan.bucket.name} (--keep-artifacts)`
+      : !plan.bucket.createdByTool
+        ? `  * s3://${plan.bucket.name} (not created by this tool)`
+        : undefined;
+  // What goes is listed under "Will delete" only: the keep list must hold nothing that will be gone.
+  if (plan.bucket.exists && bucketKept === undefined)
+    lines.push(
+      `  - then empty and delete the artifacts bucket s3://${plan.bucket.name}, unless another stack of this tool still uses it`,
+    );
   lines.push(style.bold('Will keep:'));
   for (const k of plan.kept) {
     lines.push(
@@ -52,14 +74,16 @@ export function renderPlan(
         : `  * ${k.path} (${k.resourceType} ${k.physicalId}): DeletionPolicy ${k.policy}`,
     );
   }
-  if (!plan.bucket.exists) lines.push(`  (no artifacts bucket ${plan.bucket.name})`);
-  else if (options.keepArtifacts) lines.push(`  * s3://${plan.bucket.name} (--keep-artifacts)`);
-  else if (!plan.bucket.createdByTool) lines.push(`  * s3://${plan.bucket.name} (not created by this tool)`);
-  else
+  if (bucketKept !== undefined) lines.push(bucketKept);
+  if (plan.kept.length === 0 && bucketKept === undefined) lines.push('  nothing');
+  if (!plan.bucket.exists) lines.push(`  (there is no artifacts bucket ${plan.bucket.name} to delete)`);
+  if (keptCost && (keptCost.priced.length > 0 || keptCost.unpriced.length > 0)) {
+    const rest =
+      keptCost.unpriced.length > 0 ? `, plus S3 storage for what ${keptCost.unpriced.join(', ')} hold` : '';
     lines.push(
-      `  and then empty and delete the artifacts bucket s3://${plan.bucket.name}, unless another stack of this tool still uses it`,
+      `  What is kept costs about ${money(keptCost.monthly)}/month${keptCost.priced.length > 0 ? `: ${keptCost.priced.join(' + ')}` : ''}${rest}.`,
     );
-  if (plan.kept.length === 0) lines.push('  nothing else');
+  }
   if (options.disableProtection) {
     const what = [
       plan.stack.terminationProtection ? 'termination protection' : '',
@@ -86,9 +110,13 @@ export function renderSummary(
       ? style.green(`destroy ${stackName}: deleted (${result.status})`)
       : style.red(`destroy ${stackName}: not finished (${result.status})`),
   );
+  // After a failed or unfinished delete nothing is "kept" yet: the stack and all it holds still exist.
+  const done = result.outcome === 'deleted';
   if (result.snapshotId)
     lines.push(
-      `  kept: DB final snapshot ${style.bold(result.snapshotId)}; bring this Metabase back with:\n    ${restoreCommandLine(stackName, result.snapshotId, target)}`,
+      done
+        ? `  kept: DB final snapshot ${style.bold(result.snapshotId)}; bring this Metabase back with:\n    ${restoreCommandLine(stackName, result.snapshotId, target)}`
+        : `  taken: DB final snapshot ${style.bold(result.snapshotId)}`,
     );
   else if (result.outcome === 'deleted' && result.kept.some((k) => k.policy === 'Snapshot'))
     lines.push(
@@ -96,13 +124,14 @@ export function renderSummary(
         '  no final snapshot of the DB found from this destroy (it may not be listed yet): check RDS > Snapshots before relying on one',
       ),
     );
-  for (const k of result.kept.filter((k) => k.policy !== 'Snapshot'))
-    lines.push(`  kept: ${k.path} ${k.physicalId} (DeletionPolicy ${k.policy})`);
+  if (done)
+    for (const k of result.kept.filter((k) => k.policy !== 'Snapshot'))
+      lines.push(`  kept: ${k.path} ${k.physicalId} (DeletionPolicy ${k.policy})`);
   if (result.bucket.deleted)
-    lines.push(`  deleted: s3://${result.bucket.name} (${result.bucket.objectsRemoved} objects)`);
+    lines.push(`  deleted: s3://${result.bucket.name} (${countOf(result.bucket.objectsRemoved, 'object')})`);
   else
     lines.push(
-      `  kept: s3://${result.bucket.name}${result.bucket.keptBecause ? ` (${result.bucket.keptBecause})` : ''}`,
+      `  ${done ? 'kept' : 'not deleted'}: s3://${result.bucket.name}${result.bucket.keptBecause ? ` (${result.bucket.keptBecause})` : ''}`,
     );
   for (const l of result.leftBehind)
     lines.push(style.yellow(`  left behind: ${l.path} ${l.resourceType} ${l.physicalId} (${l.reason})`));

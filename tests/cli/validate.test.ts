@@ -40,7 +40,7 @@ t.test('several problems are listed by key, each on its own line', async (t) => 
       MetabaseVersion: 'v0.64.2.2',
       DbEngineVersion: '17.9',
       TaskCpu: '1024',
-      TaskMemory: '1024',
+      TaskMemory: '9216',
       DbInstanceClas: 'db.t4g.micro',
     }),
   );
@@ -48,7 +48,7 @@ t.test('several problems are listed by key, each on its own line', async (t) => 
   t.equal(result.code, 1);
   t.match(
     result.stderr,
-    /bad\.json: 2 problems\n {2}DbInstanceClas: unknown parameter; did you mean DbInstanceClass\?\n {2}TaskMemory: 1024 MiB is not a size/,
+    /bad\.json: 2 problems\n {2}DbInstanceClas: unknown parameter; did you mean DbInstanceClass\?\n {2}TaskMemory: 9216 MiB is not a size/,
   );
   t.match(result.stderr, /Fix .*bad\.json and run again/);
 });

@@ -5,23 +5,23 @@ t.test('cost --env dev: list prices unless a free tier is asked for', async (t) 
   const result = await runCli(['cost', '--env', 'dev']);
   t.equal(result.code, 0, result.stderr);
   t.match(result.stdout, /cost params\/dev\.json: US East \(N\. Virginia\) \(us-east-1\)/);
-  t.match(result.stdout, /total a month\s+\$117\.85\s+-\$0\.00\s+\$117\.85/, 'none is the default');
-  t.match(result.stdout, /\$117\.85 a month at list prices \(--free-tier none/);
+  t.match(result.stdout, /total a month\s+\$118\.55\s+-\$0\.00\s+\$118\.55/, 'none is the default');
+  t.match(result.stdout, /\$118\.55 a month at list prices \(--free-tier none/);
   t.match(result.stdout, /Assumptions:/);
 });
 
 t.test('cost --free-tier credits|legacy|none, and a wrong value', async (t) => {
   // credits: the always-free CloudWatch 5 GB takes 1 GB of ingestion ($0.50) and 0.46 GB of storage
-  // ($0.0138) off; $200 then pays 200 / 117.336 = 1.70 months; six months cost 6 × 117.3360 - 200 = 504.01.
+  // ($0.0138) off, the 10 free alarm metrics the 7 alarms ($0.70); $200 then pays 200 / 117.336 = 1.70 months; six months cost 6 × 117.3360 - 200 = 504.01.
   const credits = await runCli(['cost', '--env', 'dev', '--free-tier', 'credits']);
   t.equal(credits.code, 0, credits.stderr);
-  t.match(credits.stdout, /total a month\s+\$117\.85\s+-\$0\.51\s+\$117\.34/);
+  t.match(credits.stdout, /total a month\s+\$118\.55\s+-\$1\.21\s+\$117\.34/);
   t.match(
     credits.stdout,
     /\$200 of credits .* pay it for the first 1\.7 months, so the first 6 months cost \$504\.01 in all/,
   );
   const legacy = await runCli(['cost', '--env', 'dev', '--free-tier', 'legacy']);
-  t.match(legacy.stdout, /total a month\s+\$117\.85\s+-\$31\.04\s+\$86\.81/);
+  t.match(legacy.stdout, /total a month\s+\$118\.55\s+-\$31\.74\s+\$86\.81/);
   t.match(legacy.stdout, /all past it by now/);
   const json = await runCli(['cost', '--env', 'dev', '--free-tier', 'credits', '--json']);
   const doc = JSON.parse(json.stdout) as { freeTierModel: string; credits: { monthsCovered: number } };

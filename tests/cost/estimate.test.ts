@@ -59,10 +59,11 @@ t.test('dev: one NAT gateway, 1 vCPU / 2 GB on Fargate, db.t4g.micro single-AZ',
     'public-ipv4': [10.95, 0], // (2 ALB + 1 NAT) × 730 × 0.005
     'logs-ingestion': [0.5, 0.5], // 1 GB × 0.5, within 5 free GB
     'logs-storage': [0.013808219, 0.013808219], // 1 × 14 × 24 / 730 = 0.460274 GB × 0.03
+    alarms: [0.7, 0.7], // 7 alarm metrics × 0.10, within the 10 free
     secrets: [0.8, 0], // 2 × 0.40
   });
-  t.ok(close(result.totals.monthly, 117.848908219), `total ${result.totals.monthly}`);
-  t.ok(close(result.totals.freeTier, 31.038808219), `free ${result.totals.freeTier}`);
+  t.ok(close(result.totals.monthly, 118.548908219), `total ${result.totals.monthly}`);
+  t.ok(close(result.totals.freeTier, 31.738808219), `free ${result.totals.freeTier}`);
   t.ok(close(result.totals.firstYear, 86.8101), `first year ${result.totals.firstYear}`);
 });
 
@@ -82,10 +83,13 @@ t.test('prod: NAT per AZ, 2 × 2 vCPU / 4 GB, Multi-AZ db.t4g.small, Container I
     'logs-ingestion': [1, 1], // 2 GB × 0.5
     'logs-storage': [0.177534247, 0.09], // 2 × 90 × 24 / 730 = 5.917808 GB × 0.03; free: 5 − 2 = 3 GB × 0.03
     'container-insights': [6.5, 3], // 20 × 0.30 + 1 GB × 0.5; 10 free metrics × 0.30
+    alarms: [0.9, 0.9], // 7 + 2 (task counts, Container Insights) alarm metrics × 0.10
+    // 0.1 GB × 90 × 24 / 730 = 0.2958904 GB × 0.023 + 17,280 PUTs × 0.005 / 1000; free: all the GB, 2,000 PUTs
+    'access-logs': [0.093205479, 0.016805479],
     secrets: [0.8, 0],
   });
-  t.ok(close(result.totals.monthly, 314.322934247), `total ${result.totals.monthly}`);
-  t.ok(close(result.totals.freeTier, 20.635), `free ${result.totals.freeTier}`);
+  t.ok(close(result.totals.monthly, 315.316139726), `total ${result.totals.monthly}`);
+  t.ok(close(result.totals.freeTier, 21.551805479), `free ${result.totals.freeTier}`);
   t.equal(result.tasks, 2);
   t.equal(result.maxTasks, 4);
   t.ok(close(result.perExtraTask, 73.0302), `extra task ${result.perExtraTask}`); // 59.1008 + 12.9794 + 0.5 + 0.45
@@ -106,10 +110,11 @@ t.test('small: NAT instance, Fargate Spot, everything else free-tier sized', asy
     'public-ipv4': [10.95, 3.65], // 3 × 730 × 0.005; the NAT instance's 730 h are free (EC2)
     'logs-ingestion': [0.5, 0.5],
     'logs-storage': [0.00690411, 0.00690411], // 7 × 24 / 730 = 0.230137 GB × 0.03
+    alarms: [0.8, 0.8], // 7 + 1 (NAT instance status check) alarm metrics × 0.10
     secrets: [0.8, 0],
   });
-  t.ok(close(result.totals.monthly, 63.01993411), `total ${result.totals.monthly}`);
-  t.ok(close(result.totals.freeTier, 35.32190411), `free ${result.totals.freeTier}`);
+  t.ok(close(result.totals.monthly, 63.81993411), `total ${result.totals.monthly}`);
+  t.ok(close(result.totals.freeTier, 36.12190411), `free ${result.totals.freeTier}`);
 });
 
 t.test('prices differ by region: eu-central-1 dev NAT and Fargate', async (t) => {

@@ -4,8 +4,11 @@ import t from 'tap';
 import { captureIo } from '../support/cli.js';
 import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
 import { UserError } from '../../src/cli/errors.js';
+import { renderImageLine } from '../../src/ui/image-line.js';
 import type { FetchLike } from '../../src/deploy/health.js';
 import {
+  REGION,
+  ACCOUNT,
   scriptDbReplacement,
   failedCreateTimeline,
   createTimeline,
@@ -112,6 +115,33 @@ t.test('interactive confirmation: y executes', async (t) => {
   t.equal(code, 0);
   t.match(out.stdout, /\u001b\[2K {2}NetworkStack/, 'live tier view in a TTY');
   t.match(out.stdout, /\u001b\[32m/, 'colours in a TTY without NO_COLOR');
+});
+
+t.test('the preview names the Metabase image by tag, and by digest when one is pinned', async (t) => {
+  const world = fakeWorld();
+  world.cf.timeline = createTimeline();
+  // A preview reads nested templates from the artifacts bucket, which only a first deploy creates.
+  await world.s3.createPrivateBucket(
+    `metabase-aws-artifacts-${ACCOUNT}-${REGION}`,
+    ACCOUNT,
+    REGION,
+    {},
+    true,
+  );
+  const { io: cli, out } = io();
+  t.equal(
+    await deployCommand(options({ execute: false }), cli, { session: world.session, clock: world.clock }),
+    0,
+  );
+  t.match(
+    out.stdout,
+    /Metabase image: docker\.io\/metabase\/metabase:v0\.64\.2\.2 \(tag v0\.64\.2\.2, no digest: the tag may be moved; MetabaseImageDigest pins it\)/,
+  );
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  t.equal(
+    renderImageLine({ MetabaseVersion: 'v0.65.1', MetabaseImageDigest: digest }),
+    `Metabase image: docker.io/metabase/metabase@${digest} (tag v0.65.1, digest ${digest})\n`,
+  );
 });
 
 t.test('success outside a TTY: one line per event, no colour, outputs with the URL first', async (t) => {

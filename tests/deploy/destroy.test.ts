@@ -160,7 +160,7 @@ t.test(
     t.match(out.stdout, /a final snapshot of DataStack\/Database \(metabase-dev-db\)/);
     t.match(out.stdout, /NetworkStack\/FlowLogs \(AWS::S3::Bucket flow-logs-bucket\): DeletionPolicy Retain/);
     t.match(out.stdout, /kept: DB final snapshot metabase-dev-database-final-abc/);
-    t.match(out.stdout, /deleted: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(1 objects\)/);
+    t.match(out.stdout, /deleted: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(1 object\)/);
     t.notOk(world.s3.buckets.has(BUCKET));
   },
 );
@@ -520,7 +520,7 @@ t.test(
     t.equal(await destroyCommand(options(), cli, { session: world.session, clock: world.clock }), 0);
     t.match(
       out.stdout,
-      /does not exist \(already deleted\)\.\n {2}deleted: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(1 objects\)/,
+      /does not exist \(already deleted\)\.\n {2}deleted: s3:\/\/metabase-aws-artifacts-111122223333-eu-west-1 \(1 object\)/,
     );
     t.notOk(world.s3.buckets.has(BUCKET));
 
@@ -633,3 +633,108 @@ t.test(
     );
   },
 );
+
+// Issue 18's wording minors: the keep list holds only what outlives the stack, counts agree in number,
+// the kept items' monthly cost is shown, "kept:" only after a delete that finished, the prompt re-asks.
+/** The "Will keep:" block: its heading and the indented lines under it. */
+const keepSection = (stdout: string): string => {
+  const lines = stdout.slice(stdout.indexOf('Will keep:')).split('\n');
+  const end = lines.findIndex((l, n) => n > 0 && !l.startsWith('  '));
+  return lines.slice(0, end === -1 ? undefined : end).join('\n');
+};
+
+t.test(
+  'the plan: nothing deleted under "Will keep", singular counts, the monthly cost of what is kept',
+  async (t) => {
+    const world = fakeWorld();
+    deployed(world);
+    world.rds.instances.set('metabase-dev-db', {
+      id: 'metabase-dev-db',
+      deletionProtection: false,
+      status: 'available',
+      allocatedStorageGiB: 20,
+    });
+    // The data tier as synthesized: two secrets with DeletionPolicy Retain besides the DB's Snapshot.
+    world.cf.resources.get(DATA)?.push(
+      {
+        logicalId: 'DbMasterSecret',
+        physicalId: 'arn:secret:db',
+        resourceType: 'AWS::SecretsManager::Secret',
+        status: 'CREATE_COMPLETE',
+      },
+      {
+        logicalId: 'EncryptionKeySecret',
+        physicalId: 'arn:secret:key',
+        resourceType: 'AWS::SecretsManager::Secret',
+        status: 'CREATE_COMPLETE',
+      },
+    );
+    world.cf.templates.set(
+      DATA,
+      JSON.stringify({
+        Resources: {
+          Database: { Type: 'AWS::RDS::DBInstance', DeletionPolicy: 'Snapshot' },
+          DbMasterSecret: { Type: 'AWS::SecretsManager::Secret', DeletionPolicy: 'Retain' },
+          EncryptionKeySecret: { Type: 'AWS::SecretsManager::Secret', DeletionPolicy: 'Retain' },
+        },
+      }),
+    );
+    world.cf.resources.set(NET, [
+      { logicalId: 'Vpc', physicalId: 'vpc-1', resourceType: 'AWS::EC2::VPC', status: 'CREATE_COMPLETE' },
+    ]);
+    world.cf.templates.set(NET, 'Resources: {}\n');
+    const { io: cli, out } = io();
+    t.equal(
+      await destroyCommand(options(), cli, { session: world.session, clock: world.clock }),
+      0,
+      out.stderr,
+    );
+    t.match(out.stdout, /- NetworkStack +1 resource\n/, 'one resource, not "1 resources"');
+    t.match(out.stdout, /- DataStack +4 resources\n/);
+    const keep = keepSection(out.stdout);
+    t.notMatch(keep, /artifacts|empty and delete/, 'the bucket that goes is not listed under Will keep');
+    t.match(
+      out.stdout.slice(0, out.stdout.indexOf('Will keep:')),
+      /then empty and delete the artifacts bucket s3:\/\/metabase-aws-artifacts/,
+    );
+    // eu-west-1: RDS backup storage $0.095/GB-month (the snapshot of a deleted instance bills in full),
+    // Secrets Manager $0.40 a secret-month: 20 × 0.095 + 2 × 0.40 = 2.70.
+    t.match(keep, /What is kept costs about \$2\.70\/month/);
+    t.match(keep, /up to 20 GB × \$0\.095\/GB-month/);
+    t.match(keep, /DataStack\/DbMasterSecret \(\$0\.40\/month\)/);
+    t.match(out.stdout, /deleted: s3:\/\/\S+ \(1 object\)/);
+  },
+);
+
+t.test('a failed delete prints no "kept:" line: nothing is kept while the stack still exists', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  failingOnce(world);
+  const { io: cli, out } = io();
+  const code = await destroyCommand(options(), cli, { session: world.session, clock: world.clock });
+  t.equal(code, 1);
+  t.match(out.stdout, /not finished \(DELETE_FAILED\)/);
+  t.notMatch(out.stdout, /kept:/);
+  t.match(out.stdout, /not deleted: s3:\/\/\S+ \(the stack still exists\)/);
+});
+
+t.test('DELETE_FAILED in a TTY: an unknown answer to retry/keep/quit asks again', async (t) => {
+  const world = fakeWorld();
+  deployed(world);
+  failingOnce(world);
+  const { io: cli, out } = io({ isTty: true, env: { NO_COLOR: '1' } });
+  const answers = ['metabase-dev', 'x', '', 'rerun', 'r'];
+  const asked: string[] = [];
+  const code = await destroyCommand(options({ yes: false }), cli, {
+    session: world.session,
+    clock: world.clock,
+    prompt: async (question) => {
+      asked.push(question);
+      return answers.shift() ?? 'q';
+    },
+  });
+  t.equal(code, 0, out.stderr);
+  t.equal(asked.filter((q) => q.startsWith('[r]etry')).length, 4, 'asked until a known answer');
+  t.equal(deleteCalls(world).length, 2, 'then retried');
+  t.match(out.stderr, /Answer r, k or q \(not "x"\)/);
+});

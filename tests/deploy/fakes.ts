@@ -17,6 +17,7 @@ import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../sr
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
 import type { StsApi } from '../../src/aws/sts.js';
 import { fakeClock } from '../../src/deploy/clock.js';
+import { FakeAcm, FakeEcsTasks, FakeIam } from './fakes-aws.js';
 
 export const ACCOUNT = '111122223333';
 /** The tag deploy puts on its stacks (src/deploy/bucket.ts MANAGED_STACK_TAGS), written out as AWS shows it. */
@@ -155,6 +156,8 @@ export class FakeCloudFormation implements CloudFormationApi {
   async executeChangeSet(id: string): Promise<void> {
     this.record('executeChangeSet', id);
     this.startedAt = this.clock.now();
+    // Every operation has events of its own (new ids), also when a test replays the same timeline.
+    this.timeline = this.timeline.map((e) => ({ ...e }));
   }
 
   async deleteStack(nameOrId: string, retainResources?: string[]): Promise<void> {
@@ -467,6 +470,10 @@ export interface FakeWorld {
   secrets: FakeSecrets;
   kms: FakeKms;
   sts: StsApi;
+  iam: FakeIam;
+  /** ECS for release-locks' one-off task (tests/ops has its own read-only ECS fake as `ecs`) */
+  ecsTasks: FakeEcsTasks;
+  acm: FakeAcm;
   session: AwsSession;
 }
 
@@ -480,6 +487,9 @@ export function fakeWorld(): FakeWorld {
   const secrets = new FakeSecrets(calls);
   const kms = new FakeKms(calls);
   const sts = fakeSts(calls);
+  const iam = new FakeIam(calls);
+  const ecsTasks = new FakeEcsTasks(calls);
+  const acm = new FakeAcm(calls);
   return {
     clock,
     cf,
@@ -488,6 +498,9 @@ export function fakeWorld(): FakeWorld {
     secrets,
     kms,
     sts,
+    iam,
+    ecsTasks,
+    acm,
     session: {
       cloudFormation: cf,
       s3,
@@ -495,6 +508,9 @@ export function fakeWorld(): FakeWorld {
       rds,
       secrets,
       kms,
+      iam,
+      ecs: ecsTasks,
+      acm,
       region: async () => REGION,
       endpoint: undefined,
       calls,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { captureIo } from '../support/cli.js';
 import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
 import { UserError } from '../../src/cli/errors.js';
-import { createTimeline, fakeWorld } from './fakes.js';
+import { ACCOUNT, createTimeline, fakeWorld, REGION } from './fakes.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/bootstrap-metabase-github-DevExecutionRole-1A2B3C';
 const options = (o: Partial<DeployOptions> = {}): DeployOptions => ({
@@ -48,6 +48,15 @@ t.test(
     for (const execute of [true, false]) {
       const world = fakeWorld();
       world.cf.timeline = createTimeline();
+      // A preview needs the artifacts bucket a first deploy (or the bootstrap stack) made.
+      if (!execute)
+        await world.s3.createPrivateBucket(
+          `metabase-aws-artifacts-${ACCOUNT}-${REGION}`,
+          ACCOUNT,
+          REGION,
+          {},
+          true,
+        );
       const { io } = captureIo();
       const code = await deployCommand(
         options({ params: file, stackName: 'metabase-dev', roleArn: ROLE, execute }),

@@ -104,7 +104,7 @@ t.test(
     t.notMatch(out.stdout, /OldBucket/, 'history before the operation is not replayed');
     t.match(
       out.stdout,
-      /watch metabase-dev: UPDATE_COMPLETE in \d+s\n {2}MetabaseUrl {2}http:\/\/mb\.example\n {2}ClusterName {2}c\n/,
+      /watch metabase-dev: UPDATE_COMPLETE after \d+s of watching\n {2}MetabaseUrl {2}http:\/\/mb\.example\n {2}ClusterName {2}c\n/,
     );
     t.notMatch(out.stdout, /\u001b\[/, 'no colour outside a TTY');
     t.equal(out.stderr, '');
@@ -121,7 +121,7 @@ t.test('a create in progress that fails in a nested stack: the nested root cause
   const { io: cli, out } = io();
   const code = await watchCommand(options(), cli, { session: world.session, clock: world.clock });
   t.equal(code, 1);
-  t.match(out.stderr, /watch metabase-dev: failed \(ROLLBACK_COMPLETE\) after \d+s\n/);
+  t.match(out.stderr, /watch metabase-dev: failed \(ROLLBACK_COMPLETE\) after \d+s of watching\n/);
   t.match(
     out.stderr,
     /root cause: NetworkStack\/NatEipA \(AWS::EC2::EIP\) CREATE_FAILED\n {4}The maximum number of addresses has been reached\./,
@@ -158,7 +158,7 @@ t.test(
     );
     const { io: cli, out } = io();
     t.equal(await watchCommand(options(), cli, { session: world.session, clock: world.clock }), 0);
-    t.match(out.stdout, /watch metabase-dev: DELETE_COMPLETE in \d+s\n/);
+    t.match(out.stdout, /watch metabase-dev: DELETE_COMPLETE after \d+s of watching\n/);
     t.match(out.stdout, /run it again to remove the artifacts bucket/);
   },
 );
@@ -411,3 +411,30 @@ t.test('through the CLI, against an endpoint that records every request', async 
     );
   });
 });
+
+t.test(
+  "the elapsed time is the operation's own, from the stack's LastUpdatedTime, not the watch's",
+  async (t) => {
+    const world = fakeWorld();
+    running(world, 'UPDATE_IN_PROGRESS', updateTimeline(), 'UPDATE_COMPLETE', {
+      MetabaseUrl: 'http://mb.example',
+    });
+    // The update began two minutes before watch was started.
+    const stack = world.cf.stacks.get('metabase-dev');
+    if (stack) stack.lastChanged = new Date(world.clock.now() - 120_000);
+    const watchStart = world.clock.now();
+    const { io: cli, out } = io();
+    t.equal(await watchCommand(options(), cli, { session: world.session, clock: world.clock }), 0);
+    const expected = Math.round((world.clock.now() - watchStart + 120_000) / 1000);
+    const headline = /watch metabase-dev: UPDATE_COMPLETE (\d+)m(\d\d)s after the operation started\n/.exec(
+      out.stdout,
+    );
+    t.ok(headline, out.stdout);
+    if (headline)
+      t.equal(
+        Number(headline[1]) * 60 + Number(headline[2]),
+        expected,
+        'watched time + the two minutes before',
+      );
+  },
+);

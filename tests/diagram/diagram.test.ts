@@ -155,9 +155,42 @@ t.test('each box is in the stack that defines its resource, and drawn inside tha
   t.same(stacksOf('service'), ['app']);
   t.same(stacksOf('database'), ['data']);
   t.same(stacksOf('secrets'), ['data']);
-  t.same(stacksOf('logs'), ['app']);
+  t.same(stacksOf('logs'), ['app', 'network']);
   t.same(stacksOf('nat'), ['network', 'network', 'network']);
+  t.same(stacksOf('bucket'), ['edge']);
+  t.same(stacksOf('topic'), ['network']);
 });
+
+t.test(
+  'the operations resources have boxes: access logs, flow logs, topic, alarms of every tier',
+  async (t) => {
+    const node = (id: string) => model.nodes.find((n) => n.id === id);
+    t.match(node('edge_AccessLogsBucket'), {
+      details: [
+        'load balancer access logs',
+        'expire after LogRetentionDays days',
+        'kept when the stack goes',
+      ],
+      condition: 'AccessLogs = true',
+    });
+    t.match(node('network_FlowLogGroup'), { details: ['VPC flow logs'], condition: 'FlowLogs = true' });
+    t.match(node('network_AlarmTopic'), { condition: 'AlarmEmail set' });
+    const alarmBoxes = model.nodes.filter((n) => n.kind === 'alarms');
+    t.same(alarmBoxes.map((n) => n.stack).sort(), ['app', 'data', 'edge', 'network']);
+    const listed = alarmBoxes.flatMap((n) => n.resources.map((r) => `${r.stack}/${r.id}`)).sort();
+    const defined: string[] = [];
+    for (const stack of ['network', 'edge', 'data', 'app']) {
+      const template = await raw(stack);
+      for (const [id, resource] of Object.entries(template.Resources))
+        if (resource.Type === 'AWS::CloudWatch::Alarm') defined.push(`${stack}/${id}`);
+    }
+    t.same(listed, defined.sort(), 'every alarm of the templates is in a box');
+    t.match(node('app_alarms')?.details, [
+      'NoHealthyTargetAlarm',
+      'TasksBelowDesiredAlarm (if ContainerInsights = enabled)',
+    ]);
+  },
+);
 
 t.test('VPC, two AZs and three subnet tiers come from the routes', async (t) => {
   t.equal(model.vpc.cidr, '10.0.0.0/16');

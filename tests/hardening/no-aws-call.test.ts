@@ -60,8 +60,8 @@ const cases: { title: string; text: string | undefined; key: RegExp; extra?: str
   },
   {
     title: 'Fargate pair AWS rejects',
-    text: JSON.stringify({ ...dev, TaskCpu: '512', TaskMemory: '8192' }),
-    key: /TaskMemory: 8192 MiB is not a size Fargate accepts/,
+    text: JSON.stringify({ ...dev, TaskCpu: '1024', TaskMemory: '16384' }),
+    key: /TaskMemory: 16384 MiB is not a size Fargate accepts/,
   },
   {
     title: 'invalid certificate ARN',

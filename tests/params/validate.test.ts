@@ -131,13 +131,54 @@ t.test(
 );
 
 t.test('Fargate CPU/memory pairs AWS rejects', async (t) => {
-  t.match(problemsOf({ TaskCpu: '1024', TaskMemory: '1024' }), [
-    { key: 'TaskMemory', message: /not a size Fargate accepts with TaskCpu 1024; use 2048–8192/ },
+  t.match(problemsOf({ TaskCpu: '1024', TaskMemory: '9216' }), [
+    { key: 'TaskMemory', message: /9216 MiB is not a size Fargate accepts with TaskCpu 1024; use 2048–8192/ },
   ]);
   t.match(problemsOf({ TaskCpu: '256' }), [
-    { key: 'TaskCpu', message: /not allowed; use one of: 512, 1024, 2048, 4096/ },
+    { key: 'TaskCpu', message: /not allowed; use one of: 1024, 2048, 4096/ },
+  ]);
+  // Below what Metabase needs (1 CPU), so not offered at all.
+  t.match(problemsOf({ TaskCpu: '512', TaskMemory: '2048' }), [
+    { key: 'TaskCpu', message: /"512" is not allowed; use one of: 1024, 2048, 4096/ },
   ]);
   t.same(problemsOf({ TaskCpu: '4096', TaskMemory: '30720' }), []);
+});
+
+t.test('DockerHubSecretArn must be the complete ARN, with the suffix Secrets Manager adds', async (t) => {
+  const complete = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbC123';
+  t.same(problemsOf({ DockerHubSecretArn: complete }, { region: 'eu-west-1' }), []);
+  t.same(
+    problemsOf({
+      DockerHubSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:team/docker-hub-x9Y8z7',
+    }),
+    [],
+  );
+  for (const partial of [
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub',
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-*',
+    'dockerhub',
+  ]) {
+    t.match(problemsOf({ DockerHubSecretArn: partial }), [
+      {
+        key: 'DockerHubSecretArn',
+        message: /complete Secrets Manager secret ARN, ending in the 6-character suffix/,
+      },
+    ]);
+  }
+});
+
+t.test('MetabaseImageDigest: empty, or sha256 and 64 hex digits', async (t) => {
+  t.same(problemsOf({ MetabaseImageDigest: `sha256:${'0123456789abcdef'.repeat(4)}` }), []);
+  for (const digest of [
+    'sha256:abc',
+    `sha512:${'a'.repeat(64)}`,
+    `v0.64.2.2@sha256:${'a'.repeat(64)}`,
+    'a'.repeat(64),
+  ]) {
+    t.match(problemsOf({ MetabaseImageDigest: digest }), [
+      { key: 'MetabaseImageDigest', message: /sha256: and 64 lowercase hex digits/ },
+    ]);
+  }
 });
 
 t.test('certificate ARN: malformed, and from another region', async (t) => {

@@ -1,7 +1,8 @@
 // A moto server on loopback for end-to-end tests. .ci/run starts one and exports MOTO_ENDPOINT; when that
 // is absent (a developer running one file), each test file starts its own on a free port. There is no
 // reset: test files share one moto in parallel, so each uses stack and bucket names of its own.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import t from 'tap';
 import { createServer } from 'node:net';
 
 export interface MotoServer {
@@ -38,12 +39,33 @@ async function waitUntilUp(endpoint: string, child: ChildProcess | undefined): P
   throw new Error(`moto did not answer at ${endpoint} within 30 s`);
 }
 
+/**
+ * Why moto cannot be started here (no python3 on PATH, or python3 without moto's server), with how to
+ * install it; undefined when it can. `env` is the environment the server would be spawned with.
+ */
+export function motoMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const probe = spawnSync('python3', ['-c', 'import moto.server, flask'], { env, stdio: 'ignore' });
+  const install = "pip install 'moto[server]==5.2.1' (or set MOTO_ENDPOINT to a running moto)";
+  if (probe.error !== undefined) return `python3 is not on PATH: install Python 3, then ${install}`;
+  if (probe.status !== 0) return `python3 has no moto server: ${install}`;
+  return undefined;
+}
+
+/** Ends this test file as skipped, with the hint, when moto cannot be started: the e2e files are optional. */
+function skipFileWithoutMoto(): void {
+  const missing = motoMissing();
+  if (missing === undefined) return;
+  t.plan(0, `end-to-end test skipped: ${missing}`);
+  process.exit(0);
+}
+
 export async function startMoto(): Promise<MotoServer> {
   const shared = process.env.MOTO_ENDPOINT;
   if (shared) {
     await waitUntilUp(shared, undefined);
     return { endpoint: shared, stop: async () => {} };
   }
+  skipFileWithoutMoto();
   const port = await freePort();
   const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: 'ignore',

@@ -158,7 +158,7 @@ t.test('isolated subnets have no route out; private subnets go out through NAT o
 });
 
 t.test(
-  'the NAT instance option is hardened: IMDSv2, no SSH key, no role, encrypted disk, HTTPS only',
+  'the NAT instance option is hardened: IMDSv2, no SSH key, an SSM-only role, encrypted disk, HTTPS only',
   async (t) => {
     t.equal(
       network.Resources.NatEipA!.Condition,
@@ -171,7 +171,15 @@ t.test(
     >;
     t.match(launch.MetadataOptions, { HttpTokens: 'required' });
     t.notOk('KeyName' in launch);
-    t.notOk('IamInstanceProfile' in launch);
+    t.same(launch.IamInstanceProfile, { Arn: { 'Fn::GetAtt': ['NatInstanceProfile', 'Arn'] } });
+    const role = network.Resources.NatInstanceRole!.Properties!;
+    t.same(role.ManagedPolicyArns, [
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore' },
+    ]);
+    t.notOk('Policies' in role, 'no permission beyond the SSM agent');
+    t.match(role.AssumeRolePolicyDocument, { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] });
+    t.match(role.PermissionsBoundary, { 'Fn::If': ['HasPermissionsBoundary'] });
+    t.same(launch.CreditSpecification, { CpuCredits: 'standard' });
     t.match(launch.BlockDeviceMappings, [{ Ebs: { Encrypted: true } }]);
     const ingress = rules(group('NatInstanceSecurityGroup').SecurityGroupIngress);
     const allowedPort = (port: unknown): boolean =>
@@ -180,22 +188,33 @@ t.test(
       ingress.every((r) => allowedPort(r.FromPort) && allowedPort(r.ToPort)),
       'HTTPS and the data-source ports in only, no port 22',
     );
-    t.equal(network.Resources.NatInstanceNetworkInterface!.Properties!.SourceDestCheck, false);
-    t.same(network.Resources.NatInstance!.Properties!.NetworkInterfaces, [
-      { DeviceIndex: '0', NetworkInterfaceId: { Ref: 'NatInstanceNetworkInterface' } },
+    const instance = network.Resources.NatInstance!;
+    t.equal(instance.Properties!.SourceDestCheck, false, 'forwards packets that are not its own');
+    t.match(instance.Properties!.NetworkInterfaces, [
+      { DeviceIndex: '0', AssociatePublicIpAddress: true, DeleteOnTermination: true },
     ]);
-    t.match(
-      network.Resources.NatInstance!.DependsOn,
-      ['NatInstanceEipAssociation', 'PublicDefaultRoute'],
-      'boots with its public address and route in place',
+    t.notOk(
+      JSON.stringify(instance.Properties!.NetworkInterfaces).includes('NetworkInterfaceId'),
+      'owns its primary interface, so a replacement never needs the old copy’s',
     );
+    t.match(
+      instance.DependsOn,
+      ['PublicDefaultRoute', 'PublicSubnetARouteTableAssociation'],
+      'boots with its route to the internet in place',
+    );
+    t.same(
+      (instance as unknown as { CreationPolicy: unknown }).CreationPolicy,
+      { ResourceSignal: { Count: 1, Timeout: 'PT15M' } },
+      'routes and address move only once the instance has signalled',
+    );
+    t.same(network.Resources.NatInstanceEip!.Properties!.InstanceId, { Ref: 'NatInstance' });
     for (const name of [
       'NatInstanceSecurityGroup',
       'NatInstanceLaunchTemplate',
       'NatInstance',
-      'NatInstanceEipAssociation',
       'NatInstanceEip',
-      'NatInstanceNetworkInterface',
+      'NatInstanceRole',
+      'NatInstanceProfile',
     ]) {
       t.equal(network.Resources[name]!.Condition, 'NatInstanceMode', `${name} exists only in instance mode`);
     }
@@ -212,14 +231,84 @@ t.test(
     )[0]!;
     const [secrets, logs] = policy.PolicyDocument.Statement;
     t.same(secrets!.Action, 'secretsmanager:GetSecretValue');
-    t.same(secrets!.Resource, [
+    const resources = secrets!.Resource as unknown[];
+    t.same(resources.slice(0, 3), [
       { Ref: 'DbMasterSecretArn' },
       { Ref: 'EncryptionKeySecretArn' },
       { 'Fn::If': ['HasDockerHubCredentials', { Ref: 'DockerHubSecretArn' }, { Ref: 'AWS::NoValue' }] },
     ]);
+    // The rest: one a MetabaseSecretSettings slot, only when that slot is filled.
+    t.same(
+      resources.slice(3).map((r) => (r as { 'Fn::If': unknown[] })['Fn::If'][0]),
+      [1, 2, 3, 4].map((n) => `HasMetabaseSecretSetting${n}`),
+    );
     t.same(logs!.Resource, { 'Fn::GetAtt': ['LogGroup', 'Arn'] });
     t.same(logs!.Action, ['logs:CreateLogStream', 'logs:PutLogEvents']);
     t.notOk(JSON.stringify(app.Resources.ExecutionRole).includes('"*"'), 'no wildcard resource or action');
     t.notOk('Policies' in app.Resources.TaskRole!.Properties!, 'the task role grants nothing');
+  },
+);
+
+t.test(
+  'the access-log bucket is private, SSE-S3 encrypted, TLS only, and only ELB log delivery may write',
+  async (t) => {
+    const bucket = edge.Resources.AccessLogsBucket!;
+    t.same(bucket.Properties!.PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    t.match(bucket.Properties!.BucketEncryption, {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    t.match(bucket.Properties!.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    t.equal(bucket.DeletionPolicy, 'Retain', 'kept on destroy (listed as kept), never a failed deletion');
+    t.equal(bucket.UpdateReplacePolicy, 'Retain');
+    const statements = rules(
+      (edge.Resources.AccessLogsBucketPolicy!.Properties!.PolicyDocument as { Statement: unknown[] })
+        .Statement,
+    );
+    t.match(statements[0], {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    t.equal(allows.length, 2);
+    for (const allow of allows) {
+      t.equal(allow.Action, 's3:PutObject', 'write only, nothing read or listed');
+      t.same(allow.Resource, { 'Fn::Sub': '${AccessLogsBucket.Arn}/AWSLogs/${AWS::AccountId}/*' });
+    }
+    t.same(allows[0]!.Principal, { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' });
+    t.match(JSON.stringify(allows[1]!.Principal), /ElbLogDeliveryAccount/);
+  },
+);
+
+t.test(
+  'flow logs: delivered by a role that trusts only VPC Flow Logs of this account and writes one group',
+  async (t) => {
+    const role = network.Resources.FlowLogRole!.Properties!;
+    t.match(role.AssumeRolePolicyDocument, {
+      Statement: [
+        {
+          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    const [statement] = (role.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[])[0]!
+      .PolicyDocument.Statement;
+    t.same(statement!.Resource, { 'Fn::GetAtt': ['FlowLogGroup', 'Arn'] });
+    t.notOk(JSON.stringify(role).includes('"*"'), 'no wildcard');
+    t.match(role.PermissionsBoundary, { 'Fn::If': ['HasPermissionsBoundary'] });
+    t.same(network.Resources.FlowLogGroup!.Properties!.RetentionInDays, { Ref: 'LogRetentionDays' });
+    t.match(network.Resources.FlowLog!.Properties, {
+      ResourceType: 'VPC',
+      ResourceId: { Ref: 'Vpc' },
+      LogDestinationType: 'cloud-watch-logs',
+      DeliverLogsPermissionArn: { 'Fn::GetAtt': ['FlowLogRole', 'Arn'] },
+    });
   },
 );

@@ -4,12 +4,16 @@ import { relative, resolve } from 'node:path';
 import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
-import { deploy, type DeployResult, type DeployStep } from '../../deploy/deploy.js';
+import type { DeployResult, DeployStep } from '../../deploy/deploy.js';
 import type { RestorePlan } from '../../deploy/restore.js';
 import { messageOf, OperationError } from '../../deploy/errors.js';
 import type { FetchLike } from '../../deploy/health.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
+import { deployPreflight } from '../../deploy/preflight.js';
+import { deployWithUpgrade, type UpgradeDeployResult } from '../../deploy/upgrade.js';
+import { renderUpgradePlan, renderUpgradeStep, renderUpgradeStop } from '../../ui/upgrade-view.js';
 import { renderPreview } from '../../ui/changeset-view.js';
+import { renderImageLine } from '../../ui/image-line.js';
 import { healthTimeoutHint, renderFailure, renderOutputs, renderStillRunning } from '../../ui/report.js';
 import { formatDuration, makeStyle } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
@@ -197,8 +201,8 @@ export async function deployCommand(
   };
 
   const region = await session.region();
-  const run = (signal: AbortSignal): Promise<DeployResult> =>
-    deploy(
+  const run = (signal: AbortSignal): Promise<UpgradeDeployResult> =>
+    deployWithUpgrade(
       {
         cf: session.cloudFormation,
         s3: session.s3,
@@ -210,6 +214,17 @@ export async function deployCommand(
         rds: session.rds,
         secrets: session.secrets,
         kms: session.kms,
+        preflight: deployPreflight({
+          iam: session.iam,
+          rds: session.rds,
+          acm: session.acm,
+          region,
+          paramsFile: relative(io.cwd, file) || file,
+          onEvent: (event) =>
+            info(
+              `Service-linked role for ${event.service}: ${event.outcome === 'created' ? 'created' : 'already there'}\n`,
+            ),
+        }),
       },
       {
         stackName,
@@ -233,16 +248,19 @@ export async function deployCommand(
           const text = stepText(step, stackName);
           if (text) info(`${text}\n`);
         },
-        onPreview: (preview, risks) => info(renderPreview(stackName, preview, risks, style)),
+        onPreview: (preview, risks) =>
+          info(renderPreview(stackName, preview, risks, style) + renderImageLine(values)),
         confirm,
         onEvent: printer.onEvent,
         onRound: printer.onRound,
         onHealth: (probe) => info(`  ${formatDuration(probe.elapsedMs).padStart(6)}  ${probe.last}\n`),
         onWatchEnd: () => printer.finish(),
+        onUpgradePlan: (plan) => info(renderUpgradePlan(plan, style)),
+        onUpgradeStep: (index, plan) => info(renderUpgradeStep(index, plan)),
       },
     );
 
-  let result: DeployResult;
+  let result: UpgradeDeployResult;
   try {
     result = deps.signal ? await run(deps.signal) : await withInterrupt(run);
   } catch (error) {
@@ -255,7 +273,11 @@ export async function deployCommand(
   if (questions.interrupted && result.outcome === 'cancelled')
     result = { ...result, cancelledBy: 'interrupt' };
   const elapsed = formatDuration(clock.now() - started);
-  const exitCode = report(result, options, io, region, elapsed, style);
+  let exitCode = report(result, options, io, region, elapsed, style);
+  if (result.upgrade) {
+    io.stderr(renderUpgradeStop(stackName, result.upgrade));
+    if (result.upgrade.stoppedBy === 'interrupted' && exitCode === 0) exitCode = EXIT_INTERRUPTED;
+  }
   if (options.json) {
     const { preview: _preview, watchError, ...rest } = result;
     const lost =

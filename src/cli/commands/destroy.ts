@@ -12,7 +12,8 @@ import {
   type LeftBehind,
 } from '../../deploy/destroy.js';
 import { OperationError } from '../../deploy/errors.js';
-import { renderPlan, renderSummary } from '../../ui/destroy-view.js';
+import { countOf, renderPlan, renderSummary } from '../../ui/destroy-view.js';
+import { keptMonthlyCost } from '../../cost/kept.js';
 import { renderStillRunning } from '../../ui/report.js';
 import { makeStyle } from '../../ui/style.js';
 import { describeError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
@@ -145,7 +146,7 @@ export async function destroyCommand(
       info(`destroy ${stackName}: the stack does not exist (already deleted).\n`);
       info(
         bucket.deleted
-          ? `  deleted: s3://${bucket.name} (${bucket.objectsRemoved} objects)\n`
+          ? `  deleted: s3://${bucket.name} (${countOf(bucket.objectsRemoved, 'object')})\n`
           : `  kept: s3://${bucket.name} (${bucket.keptBecause ?? 'kept'})\n`,
       );
     }
@@ -161,7 +162,7 @@ export async function destroyCommand(
     } catch (error) {
       throw error instanceof OperationError ? new UserError(error.message, error.hint) : error;
     }
-    info(renderPlan(plan, options, style));
+    info(renderPlan(plan, options, style, keptMonthlyCost(plan, region)));
   }
   if (!options.yes && !plan.following) {
     const typed = await ask(
@@ -185,9 +186,16 @@ export async function destroyCommand(
         failures.map((f) => `  ${f.path} ${f.resourceType} ${f.physicalId}: ${f.reason}\n`).join(''),
     );
     if (!io.isTty) return 'stop';
-    const answer = await ask('[r]etry, [k]eep the failed resources and finish, or [q]uit? ');
-    if (answer === undefined) return 'stop';
-    return /^r/i.test(answer) ? 'retry' : /^k/i.test(answer) ? 'retain' : 'stop';
+    // An unknown answer (a typo, an empty line) asks again: quitting on it would leave DELETE_FAILED behind.
+    for (;;) {
+      const answer = await ask('[r]etry, [k]eep the failed resources and finish, or [q]uit? ');
+      if (answer === undefined) return 'stop';
+      const choice = answer.trim();
+      if (/^r(etry)?$/i.test(choice)) return 'retry';
+      if (/^k(eep)?$/i.test(choice)) return 'retain';
+      if (/^q(uit)?$/i.test(choice)) return 'stop';
+      io.stderr(`Answer r, k or q (not ${JSON.stringify(answer)}).\n`);
+    }
   };
   const run = (signal: AbortSignal): Promise<DestroyResult> =>
     wrap(

@@ -3,6 +3,8 @@
 import type { AwsSession } from '../../aws/session.js';
 import { PRICE_LIST, regionPrices } from '../../cost/prices.js';
 import { money } from '../../cost/format.js';
+import { OperationError } from '../../deploy/errors.js';
+import { assertManagedStack } from '../../deploy/ownership.js';
 import { keptStorageCost, planPrune, prune, stackSnapshots } from '../../deploy/snapshots.js';
 import { renderSnapshots } from '../../ui/snapshots-view.js';
 import { makeStyle } from '../../ui/style.js';
@@ -19,6 +21,8 @@ export interface SnapshotsOptions {
   prune: boolean;
   keep?: number | undefined;
   yes: boolean;
+  /** the ownership override: prune the snapshots of a stack without this tool's managed-by tag */
+  allowUnmanaged?: boolean | undefined;
 }
 
 export interface SnapshotsCommandDeps {
@@ -83,6 +87,15 @@ export async function snapshotsCommand(
     return 0;
   }
 
+  // Deleting snapshots changes what a stack can be brought back to: a stack that exists must be this
+  // tool's (its pre-upgrade snapshots carry this tool's tags whatever the stack, see planPrune).
+  if (stack) {
+    try {
+      assertManagedStack('snapshots', stack, 'prune the snapshots of', options.allowUnmanaged === true);
+    } catch (error) {
+      throw error instanceof OperationError ? new UserError(error.message, error.hint) : error;
+    }
+  }
   const keep = options.keep ?? 0;
   const doomed = await planPrune(session.rds, stackName, keep);
   if (doomed.length === 0) {

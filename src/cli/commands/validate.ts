@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { loadParamsOrExplain } from '../params.js';
 import type { CliIo } from '../io.js';
+import { SETTING_SLOT_PARAMETER_NAMES } from '../../synth/tiers/metabase-settings.js';
 
 export interface ValidateOptions {
   env?: string | undefined;
@@ -11,7 +12,11 @@ export interface ValidateOptions {
 
 export async function validateCommand(options: ValidateOptions, io: CliIo): Promise<number> {
   const { file, values } = await loadParamsOrExplain(options, io, 'validate');
-  const given = Object.keys(values).length;
+  // A Metabase setting is two slot parameters (name, value); count it once, and empty slots not at all.
+  const given = Object.entries(values).filter(
+    ([name, value]) =>
+      !SETTING_SLOT_PARAMETER_NAMES.includes(name) || (value !== '' && name.endsWith('Name')),
+  ).length;
   io.stdout(`validate ${relative(io.cwd, file)}: ok, ${given} parameters checked, no AWS call made\n`);
   return 0;
 }

@@ -59,16 +59,22 @@ export async function watchCommand(
   const style = makeStyle(io.isTty && !options.json, io.env);
   const info = options.json ? io.stderr : io.stdout;
   const printer = progressPrinter(io, info, style, clock.now, options.json);
+  // The operation's own start: CloudFormation's LastUpdatedTime (or CreationTime) of the stack. A deletion
+  // leaves LastUpdatedTime at the last update (its start is DeletionTime, which StackInfo does not carry),
+  // so for one the time watched is all that is known.
+  let operationStarted: number | undefined;
 
   const run = (signal: AbortSignal): Promise<FollowResult | undefined> =>
     followStack(
       { cf: session.cloudFormation, clock },
       { stackName: name, signal },
       {
-        onFollow: (stack) =>
+        onFollow: (stack) => {
+          if (!stack.status.startsWith('DELETE_')) operationStarted = stack.lastChanged?.getTime();
           info(
             `watch ${name}: ${stack.status}; following it and its nested stacks (Ctrl-C stops watching, not the operation).\n`,
-          ),
+          );
+        },
         onEvent: printer.onEvent,
         onRound: printer.onRound,
         onWatchEnd: () => printer.finish(),
@@ -89,7 +95,17 @@ export async function watchCommand(
     throw new UserError(`watch ${name}: stack does not exist${where}`, MISSING_STACK_HINT);
   }
 
-  const exitCode = report(result, options, io, style, formatDuration(clock.now() - started));
+  const known = operationStarted !== undefined && operationStarted <= clock.now();
+  const duration = formatDuration(
+    clock.now() - (known && operationStarted !== undefined ? operationStarted : started),
+  );
+  const elapsed = known
+    ? {
+        headline: `${duration} after the operation started`,
+        failure: `${duration} (since the operation started)`,
+      }
+    : { headline: `after ${duration} of watching`, failure: `${duration} of watching` };
+  const exitCode = report(result, options, io, style, elapsed);
   if (options.json) {
     const { watchError, ...rest } = result;
     const lost = watchError === undefined ? {} : { watchError: describeError(watchError) };
@@ -113,7 +129,7 @@ function report(
   options: WatchCommandOptions,
   io: CliIo,
   style: Style,
-  elapsed: string,
+  elapsed: { headline: string; failure: string },
 ): number {
   const info = options.json ? io.stderr : io.stdout;
   const name = result.stackName;
@@ -140,14 +156,14 @@ function report(
     }
     case 'failed': {
       const ended = result.followed
-        ? { elapsed, operation: 'the operation' }
+        ? { elapsed: elapsed.failure, operation: 'the operation' }
         : { operation: 'the last operation' };
       io.stderr(renderFailure('watch', name, result.status, result.rootCause, style, ended));
       return EXIT_ERROR;
     }
     case 'succeeded': {
       const headline = result.followed
-        ? `watch ${name}: ${result.status} in ${elapsed}`
+        ? `watch ${name}: ${result.status} ${elapsed.headline}`
         : `watch ${name}: ${result.status}; no operation is running.`;
       info(`${style.green(headline)}\n${renderOutputs(result.outputs, style)}`);
       // watch only follows a deletion; the artifacts bucket is destroy's last step.

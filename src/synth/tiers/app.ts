@@ -5,6 +5,7 @@ import { ECS } from 'cloudform-types/types/ecs/index.namespace.js';
 import { IAM } from 'cloudform-types/types/iam/index.namespace.js';
 import { Logs } from 'cloudform-types/types/logs/index.namespace.js';
 import { DeletionPolicy } from 'cloudform-types/types/resource.js';
+import type { ServiceProperties } from 'cloudform-types/types/ecs/service.js';
 import {
   AUTOSCALING_CPU_TARGET_PERCENT,
   CONTAINER_NAME,
@@ -17,6 +18,16 @@ import {
 import { equals, findInMap, fnIf, getAtt, noValue, not, onlyIf, ref, split, sub } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import { alarmConditions, alarmInputs, appAlarms } from './alarms.js';
+import {
+  settingConditions,
+  settingEnvironment,
+  settingSecretArns,
+  settingSecrets,
+  settingSlotParameters,
+} from './metabase-settings.js';
+import { deploymentConditions, deploymentConfiguration, serviceExtras } from './deployment.js';
+import { metabaseImage } from './image.js';
 
 // A JVM that ran out of memory is wedged, not dead: exit so ECS replaces the task.
 const JAVA_OPTS_BY_MEMORY = Object.fromEntries(
@@ -30,6 +41,8 @@ const secretsReadable = [
   ref('DbMasterSecretArn'),
   ref('EncryptionKeySecretArn'),
   fnIf('HasDockerHubCredentials', ref('DockerHubSecretArn'), noValue()),
+  // Exactly the secrets MetabaseSecretSettings names, nothing else.
+  ...settingSecretArns(),
 ];
 
 function roles(): Record<string, IAM.Role> {
@@ -102,7 +115,7 @@ function taskDefinition(): ECS.TaskDefinition {
     ContainerDefinitions: [
       {
         Name: CONTAINER_NAME,
-        Image: sub('docker.io/metabase/metabase:${MetabaseVersion}'),
+        Image: metabaseImage(),
         Essential: true,
         PortMappings: [{ ContainerPort: CONTAINER_PORT, Protocol: 'tcp' }],
         RepositoryCredentials: onlyIf('HasDockerHubCredentials', {
@@ -120,11 +133,13 @@ function taskDefinition(): ECS.TaskDefinition {
           { Name: 'JAVA_OPTS', Value: findInMap('JavaOptsByMemory', ref('TaskMemory'), 'JavaOpts') },
           { Name: 'MB_JETTY_PORT', Value: String(CONTAINER_PORT) },
           { Name: 'MB_CHECK_FOR_UPDATES', Value: 'false' },
+          ...settingEnvironment(),
         ],
         Secrets: [
           { Name: 'MB_DB_USER', ValueFrom: sub('${DbMasterSecretArn}:username::') },
           { Name: 'MB_DB_PASS', ValueFrom: sub('${DbMasterSecretArn}:password::') },
           { Name: 'MB_ENCRYPTION_SECRET_KEY', ValueFrom: ref('EncryptionKeySecretArn') },
+          ...settingSecrets(),
         ],
         LogConfiguration: {
           LogDriver: 'awslogs',
@@ -140,47 +155,51 @@ function taskDefinition(): ECS.TaskDefinition {
   });
 }
 
+/** The service properties cloudform-types lacks (deployment.ts), added to the typed ones. */
+function withServiceExtras(properties: ServiceProperties): ServiceProperties {
+  return { ...properties, ...serviceExtras() };
+}
+
 function service(): Record<
   string,
   ECS.Service | ApplicationAutoScaling.ScalableTarget | ApplicationAutoScaling.ScalingPolicy
 > {
   return {
-    Service: new ECS.Service({
-      Cluster: ref('Cluster'),
-      TaskDefinition: ref('TaskDefinition'),
-      // A strategy rather than LaunchType, so switching FARGATE ↔ FARGATE_SPOT is an update, not a replacement.
-      CapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1, Base: 0 }],
-      PlatformVersion: 'LATEST',
-      // With autoscaling, CloudFormation would reset the scaled count to this on every service update:
-      // leave it to the scalable target (a new service starts with 1, then scales to MinTasks).
-      DesiredCount: fnIf('AutoScalingEnabled', noValue(), ref('DesiredCount')),
-      // Stop, then start: Metabase's migrations must never run from two versions at once.
-      DeploymentConfiguration: {
-        MinimumHealthyPercent: 0,
-        MaximumPercent: 100,
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-      },
-      DeploymentController: { Type: 'ECS' },
-      HealthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
-      NetworkConfiguration: {
-        AwsvpcConfiguration: {
-          AssignPublicIp: 'DISABLED',
-          Subnets: split(',', ref('PrivateSubnetIds')),
-          SecurityGroups: [ref('TaskSecurityGroupId')],
+    Service: new ECS.Service(
+      withServiceExtras({
+        Cluster: ref('Cluster'),
+        TaskDefinition: ref('TaskDefinition'),
+        // A strategy rather than LaunchType, so switching FARGATE ↔ FARGATE_SPOT is an update, not a replacement.
+        CapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1, Base: 0 }],
+        PlatformVersion: 'LATEST',
+        // With autoscaling the service starts at MinTasks (without a DesiredCount ECS starts 1 and waits for
+        // a scale-out alarm). The value changes only when MinTasks does, so an update that leaves MinTasks
+        // alone does not reset what the scaler chose.
+        DesiredCount: fnIf('AutoScalingEnabled', ref('MinTasks'), ref('DesiredCount')),
+        // Stop-then-start with one task, rolling with more: see deployment.ts.
+        DeploymentConfiguration: deploymentConfiguration(),
+        DeploymentController: { Type: 'ECS' },
+        HealthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            AssignPublicIp: 'DISABLED',
+            Subnets: split(',', ref('PrivateSubnetIds')),
+            SecurityGroups: [ref('TaskSecurityGroupId')],
+          },
         },
-      },
-      LoadBalancers: [
-        {
-          ContainerName: CONTAINER_NAME,
-          ContainerPort: CONTAINER_PORT,
-          TargetGroupArn: ref('TargetGroupArn'),
-        },
-      ],
-      EnableECSManagedTags: true,
-      PropagateTags: 'SERVICE',
-      EnableExecuteCommand: false,
-      Tags: [nameTag('metabase')],
-    }).dependsOn('CapacityProviders'),
+        LoadBalancers: [
+          {
+            ContainerName: CONTAINER_NAME,
+            ContainerPort: CONTAINER_PORT,
+            TargetGroupArn: ref('TargetGroupArn'),
+          },
+        ],
+        EnableECSManagedTags: true,
+        PropagateTags: 'SERVICE',
+        EnableExecuteCommand: false,
+        Tags: [nameTag('metabase')],
+      }),
+    ).dependsOn('CapacityProviders'),
     ScalableTarget: new ApplicationAutoScaling.ScalableTarget({
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
@@ -203,6 +222,17 @@ function service(): Record<
   };
 }
 
+/** The MB_ variables the task definition sets itself; MetabaseSettings may not name them. */
+export function variablesSetByStack(): string[] {
+  const [container] = taskDefinition().Properties.ContainerDefinitions as {
+    Environment?: unknown[];
+    Secrets?: unknown[];
+  }[];
+  return [...(container?.Environment ?? []), ...(container?.Secrets ?? [])]
+    .map((entry) => (entry as { Name?: unknown }).Name)
+    .filter((name): name is string => typeof name === 'string' && name.startsWith('MB_'));
+}
+
 export function appTemplate(): CfnTemplate {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -210,6 +240,7 @@ export function appTemplate(): CfnTemplate {
       'Metabase app tier: ECS Fargate cluster, task definition, service, logs, IAM roles, autoscaling',
     Parameters: {
       MetabaseVersion: passedParameter('MetabaseVersion'),
+      MetabaseImageDigest: passedParameter('MetabaseImageDigest'),
       TaskCpu: passedParameter('TaskCpu'),
       CapacityProvider: passedParameter('CapacityProvider'),
       TaskMemory: passedParameter('TaskMemory'),
@@ -228,18 +259,32 @@ export function appTemplate(): CfnTemplate {
       DbEndpointPort: stringInput('Database port (data tier output)'),
       DbMasterSecretArn: stringInput('Secret with the database credentials (data tier output)'),
       EncryptionKeySecretArn: stringInput('Secret with MB_ENCRYPTION_SECRET_KEY (data tier output)'),
+      TargetGroupFullName: stringInput('Target group, as CloudWatch names it (edge tier output)'),
+      LoadBalancerFullName: stringInput('Load balancer, as CloudWatch names it (edge tier output)'),
+      ...alarmInputs(),
+      ...settingSlotParameters(false),
     },
     Mappings: { JavaOptsByMemory: JAVA_OPTS_BY_MEMORY },
     Conditions: {
       HasDockerHubCredentials: not(equals(ref('DockerHubSecretArn'), '')),
       AutoScalingEnabled: equals(ref('AutoScaling'), 'true'),
       HasPermissionsBoundary: not(equals(ref('RolePermissionsBoundary'), '')),
+      ContainerInsightsEnabled: equals(ref('ContainerInsights'), 'enabled'),
+      ...alarmConditions(),
+      ...settingConditions(),
+      HasImageDigest: not(equals(ref('MetabaseImageDigest'), '')),
+      ...deploymentConditions(),
     },
     Resources: {
-      LogGroup: new Logs.LogGroup({
-        RetentionInDays: ref('LogRetentionDays'),
-        Tags: [nameTag('metabase')],
-      }).deletionPolicy(DeletionPolicy.Delete),
+      // Logs go with the stack, also when a change replaces the group (the new one gets the new logs);
+      // explicit on both, so cfn-lint --include-checks I (I3011) has nothing to report.
+      LogGroup: Object.assign(
+        new Logs.LogGroup({
+          RetentionInDays: ref('LogRetentionDays'),
+          Tags: [nameTag('metabase')],
+        }).deletionPolicy(DeletionPolicy.Delete),
+        { UpdateReplacePolicy: DeletionPolicy.Delete },
+      ),
       Cluster: new ECS.Cluster({
         ClusterSettings: [{ Name: 'containerInsights', Value: ref('ContainerInsights') }],
         Tags: [nameTag('cluster')],
@@ -254,6 +299,7 @@ export function appTemplate(): CfnTemplate {
       ...roles(),
       TaskDefinition: taskDefinition(),
       ...service(),
+      ...appAlarms('Service', 'Cluster'),
     },
     Outputs: {
       ClusterName: output('ECS cluster', ref('Cluster')),

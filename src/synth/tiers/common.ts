@@ -1,4 +1,5 @@
 import type * as ParameterModule from 'cloudform-types/types/parameter.js';
+import { DeletionPolicy } from 'cloudform-types/types/resource.js';
 import { ROOT_PARAMETERS, type RootParameterName } from '../parameters.js';
 import { sub, type IntrinsicFunction } from '../intrinsics.js';
 
@@ -29,4 +30,16 @@ export function nameTag(suffix: string): { Key: string; Value: IntrinsicFunction
 
 export function output(description: string, value: unknown): { Description: string; Value: unknown } {
   return { Description: description, Value: value };
+}
+
+/**
+ * DeletionPolicy and UpdateReplacePolicy Delete, written out: the resource holds nothing that must
+ * outlive the stack (cfn-lint I3011 asks stateful resources to say so).
+ */
+export function deletedWithStack<T extends { deletionPolicy(policy: DeletionPolicy): T }>(
+  resource: T,
+): T & { UpdateReplacePolicy: DeletionPolicy } {
+  return Object.assign(resource.deletionPolicy(DeletionPolicy.Delete), {
+    UpdateReplacePolicy: DeletionPolicy.Delete,
+  });
 }

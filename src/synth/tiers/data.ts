@@ -8,6 +8,13 @@ import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
 import { and, equals, fnIf, getAtt, noValue, not, ref, select, split, sub, subWith } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import {
+  alarmConditions,
+  alarmInputs,
+  dataAlarms,
+  FREEABLE_MEMORY_MAP,
+  freeableMemoryThresholds,
+} from './alarms.js';
 import { SNAPSHOT_TAGS } from '../snapshot-tags.js';
 
 /** cloudform-types has no UpdateReplacePolicy setter; the attribute is plain template data. */
@@ -48,9 +55,13 @@ export function dataTemplate(): CfnTemplate {
       DbSnapshotIdentifier: passedParameter('DbSnapshotIdentifier'),
       ExistingDbMasterSecretArn: passedParameter('ExistingDbMasterSecretArn'),
       ExistingEncryptionKeySecretArn: passedParameter('ExistingEncryptionKeySecretArn'),
-      RootStackName: stringInput('Name of the root stack, tagged on the database and so on its snapshots'),
+      // RootStackName (from alarmInputs) also tags the database, and so its snapshots, with the root
+      // stack's name, so they can be found once the stack is gone.
+      ...alarmInputs(),
     },
+    Mappings: { [FREEABLE_MEMORY_MAP]: freeableMemoryThresholds() },
     Conditions: {
+      ...alarmConditions(),
       RestoreFromSnapshot: not(equals(ref('DbSnapshotIdentifier'), '')),
       CreateDbMasterSecret: equals(ref('ExistingDbMasterSecretArn'), ''),
       CreateEncryptionKeySecret: equals(ref('ExistingEncryptionKeySecretArn'), ''),
@@ -152,6 +163,7 @@ export function dataTemplate(): CfnTemplate {
         }).deletionPolicy(DeletionPolicy.Snapshot),
         DeletionPolicy.Snapshot,
       ),
+      ...dataAlarms('Database'),
     },
     Outputs: {
       DbEndpointAddress: output('Database host name', getAtt('Database', 'Endpoint.Address')),

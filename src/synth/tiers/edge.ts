@@ -15,6 +15,15 @@ import {
 } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
+import {
+  ACCESS_LOGS_CONDITION,
+  accessLogAttributes,
+  accessLogConditions,
+  accessLogMappings,
+  accessLogParameters,
+  accessLogResources,
+} from './access-logs.js';
+import { alarmConditions, alarmInputs, edgeAlarms } from './alarms.js';
 
 interface ListenerAction {
   Type: string;
@@ -42,9 +51,14 @@ export function edgeTemplate(): CfnTemplate {
         'Comma-separated public subnets for the load balancer (network tier output)',
       ),
       AlbSecurityGroupId: stringInput('Load balancer security group (network tier output)'),
+      ...accessLogParameters(),
+      ...alarmInputs(),
     },
+    Mappings: accessLogMappings(),
     Conditions: {
       HasCertificate: not(equals(ref('CertificateArn'), '')),
+      ...accessLogConditions(),
+      ...alarmConditions(),
     },
     Resources: {
       LoadBalancer: new ElasticLoadBalancingV2.LoadBalancer({
@@ -58,6 +72,7 @@ export function edgeTemplate(): CfnTemplate {
           // Long Metabase questions stream results for minutes; 60 s would cut them off.
           { Key: 'idle_timeout.timeout_seconds', Value: '300' },
           { Key: 'deletion_protection.enabled', Value: 'false' },
+          ...accessLogAttributes(),
         ],
         Tags: [nameTag('alb')],
       }),
@@ -112,11 +127,18 @@ export function edgeTemplate(): CfnTemplate {
         Certificates: [{ CertificateArn: ref('CertificateArn') }],
         DefaultActions: [forwardToMetabase],
       }).condition('HasCertificate'),
+      ...accessLogResources(),
+      ...edgeAlarms('LoadBalancer'),
     },
     Outputs: {
       LoadBalancerDnsName: output('DNS name of the load balancer', getAtt('LoadBalancer', 'DNSName')),
       LoadBalancerFullName: output('For CloudWatch metrics', getAtt('LoadBalancer', 'LoadBalancerFullName')),
       TargetGroupArn: output('Target group the Metabase service registers with', ref('TargetGroup')),
+      TargetGroupFullName: output('For CloudWatch metrics', getAtt('TargetGroup', 'TargetGroupFullName')),
+      AccessLogsBucket: output(
+        'S3 bucket of the load balancer access logs (empty when AccessLogs is off)',
+        fnIf(ACCESS_LOGS_CONDITION, ref('AccessLogsBucket'), ''),
+      ),
       MetabaseUrl: output(
         'Where Metabase answers (point a DNS name covered by the certificate at the load balancer for HTTPS)',
         fnIf('HasCertificate', sub('https://${LoadBalancer.DNSName}'), sub('http://${LoadBalancer.DNSName}')),

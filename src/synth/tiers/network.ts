@@ -22,6 +22,14 @@ import {
 import type { CfnTemplate } from '../template.js';
 import { natInstanceResources } from './nat-instance.js';
 import {
+  alarmTopicResources,
+  natInstanceAlarm,
+  networkAlarmConditions,
+  networkAlarmParameters,
+  networkAlarmTopicOutput,
+} from './alarms.js';
+import { flowLogConditions, flowLogParameters, flowLogResources } from './flow-logs.js';
+import {
   DATA_SOURCE_PORT_SLOTS,
   dataSourcePortRules,
   INGRESS_CIDR_SLOTS,
@@ -229,6 +237,7 @@ function conditions(): CfnTemplate['Conditions'] {
     NatInstanceMode: equals(ref('NatGateways'), 'instance'),
     NatGatewayMode: not(equals(ref('NatGateways'), 'instance')),
     HasCertificate: not(equals(ref('CertificateArn'), '')),
+    HasPermissionsBoundary: not(equals(ref('RolePermissionsBoundary'), '')),
   };
   for (const name of ingressCidrParameterNames.slice(1)) {
     const condition = slotCondition(name);
@@ -236,7 +245,7 @@ function conditions(): CfnTemplate['Conditions'] {
     result[`${condition}AndHasCertificate`] = and([conditionRef(condition), conditionRef('HasCertificate')]);
   }
   for (const name of dataSourcePortParameterNames) result[slotCondition(name)] = not(equals(ref(name), ''));
-  return result;
+  return { ...result, ...networkAlarmConditions(), ...flowLogConditions() };
 }
 
 export function networkTemplate(): CfnTemplate {
@@ -262,6 +271,11 @@ export function networkTemplate(): CfnTemplate {
       VpcCidr: passedParameter('VpcCidr'),
       NatGateways: passedParameter('NatGateways'),
       CertificateArn: passedParameter('CertificateArn'),
+      // The AMI id the root resolved from NatInstanceAmi's SSM parameter (not the parameter name).
+      NatInstanceAmi: {
+        Type: 'AWS::EC2::Image::Id',
+        Description: 'NAT instance AMI, resolved by the root stack from SSM on every deploy',
+      },
       ...ingressParameters,
       ...Object.fromEntries(
         dataSourcePortParameterNames.map((name, index) => [
@@ -272,6 +286,8 @@ export function networkTemplate(): CfnTemplate {
           },
         ]),
       ),
+      ...networkAlarmParameters(),
+      ...flowLogParameters(),
     },
     Conditions: conditions(),
     Resources: {
@@ -291,6 +307,9 @@ export function networkTemplate(): CfnTemplate {
       ...routing(),
       ...securityGroups(),
       ...natInstanceResources((az) => subnetCidr('Private', az)),
+      ...natInstanceAlarm('NatInstance', 'NatInstanceMode'),
+      ...alarmTopicResources(),
+      ...flowLogResources('Vpc'),
     },
     Outputs: {
       VpcId: output('VPC id', ref('Vpc')),
@@ -318,6 +337,7 @@ export function networkTemplate(): CfnTemplate {
       AlbSecurityGroupId: output('Load balancer security group', ref('AlbSecurityGroup')),
       TaskSecurityGroupId: output('Metabase task security group', ref('TaskSecurityGroup')),
       DbSecurityGroupId: output('Database security group', ref('DbSecurityGroup')),
+      ...networkAlarmTopicOutput(),
       NatPublicIps: output(
         'Public IPs Metabase connects from (allow-list these at your data sources)',
         fnIf(

@@ -2,12 +2,15 @@
 // tier outputs into tier parameters. Wiring is derived from each tier's declared parameters, so a tier
 // parameter with no source fails synth instead of failing a deploy.
 import { CloudFormation } from 'cloudform-types/types/cloudFormation/index.namespace.js';
+import { DeletionPolicy } from 'cloudform-types/types/resource.js';
 import { FARGATE_MEMORY_BY_CPU } from '../config.js';
 import { contains, equals, join, not, ref, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
 import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '../template.js';
 import { output } from './common.js';
 import { slotSource } from './slots.js';
+import { ALARM_TOPIC_PARAMETER, ROOT_STACK_NAME_PARAMETER } from './alarms.js';
+import { SETTING_SLOT_PARAMETER_NAMES, settingSlotParameters } from './metabase-settings.js';
 
 export const stackLogicalId = (tier: TierName): string =>
   `${tier.charAt(0).toUpperCase()}${tier.slice(1)}Stack`;
@@ -29,6 +32,9 @@ const OUTPUT_SOURCES: Record<string, TierName> = {
   DbEndpointPort: 'data',
   DbMasterSecretArn: 'data',
   EncryptionKeySecretArn: 'data',
+  TargetGroupFullName: 'edge',
+  LoadBalancerFullName: 'edge',
+  [ALARM_TOPIC_PARAMETER]: 'network',
 };
 
 function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): IntrinsicFunction {
@@ -38,10 +44,12 @@ function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): Intr
       ROOT_PARAMETERS[parameter as keyof typeof ROOT_PARAMETERS].definition.Type === 'CommaDelimitedList';
     return isList ? join(',', ref(parameter)) : ref(parameter);
   }
-  // Tags the database with the root stack's name, so its snapshots can be found once the stack is gone.
-  if (parameter === 'RootStackName') return ref('AWS::StackName');
   const slot = slotSource(parameter);
   if (slot) return slot;
+  // The alarms' names start with it, and the database is tagged with it, so its snapshots can be found
+  // once the stack is gone.
+  if (parameter === ROOT_STACK_NAME_PARAMETER) return ref('AWS::StackName');
+  if (SETTING_SLOT_PARAMETER_NAMES.includes(parameter)) return ref(parameter);
   const sourceTier = OUTPUT_SOURCES[parameter];
   if (sourceTier === undefined || tiers[sourceTier].Outputs?.[parameter] === undefined) {
     throw new Error(`synth: nested parameter ${parameter} has no source in the root stack`);
@@ -70,13 +78,19 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
   const stacks = Object.fromEntries(
     TIER_NAMES.map((tier) => [
       stackLogicalId(tier),
-      new CloudFormation.Stack({
-        TemplateURL: templateFileName(tier),
-        Parameters: Object.fromEntries(
-          Object.keys(tiers[tier].Parameters ?? {}).map((name) => [name, sourceOf(name, tiers)]),
-        ),
-        Tags: [{ Key: 'tier', Value: tier }],
-      }),
+      // Explicit Delete on both (CloudFormation's default): a nested stack has no create-only property,
+      // so it is never replaced, and what must outlive it (database, secrets) carries its own policies.
+      // Stated so that cfn-lint --include-checks I (I3011) has nothing to report.
+      Object.assign(
+        new CloudFormation.Stack({
+          TemplateURL: templateFileName(tier),
+          Parameters: Object.fromEntries(
+            Object.keys(tiers[tier].Parameters ?? {}).map((name) => [name, sourceOf(name, tiers)]),
+          ),
+          Tags: [{ Key: 'tier', Value: tier }],
+        }).deletionPolicy(DeletionPolicy.Delete),
+        { UpdateReplacePolicy: DeletionPolicy.Delete },
+      ),
     ]),
   );
   return {
@@ -91,6 +105,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
             Parameters: [
               'VpcCidr',
               'NatGateways',
+              'NatInstanceAmi',
               'AllowedIngressCidrs',
               'CertificateArn',
               'DataSourcePorts',
@@ -100,6 +115,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
             Label: { default: 'Metabase' },
             Parameters: [
               'MetabaseVersion',
+              'MetabaseImageDigest',
               'TaskCpu',
               'TaskMemory',
               'CapacityProvider',
@@ -125,6 +141,10 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
             ],
           },
           {
+            Label: { default: 'Monitoring' },
+            Parameters: ['AlarmEmail', 'AccessLogs', 'FlowLogs'],
+          },
+          {
             Label: { default: 'Restore (set by deploy --restore-from)' },
             Parameters: [
               'DbSnapshotIdentifier',
@@ -135,9 +155,13 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
         ],
       },
     },
-    Parameters: Object.fromEntries(
-      ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }]),
-    ),
+    Parameters: {
+      ...Object.fromEntries(
+        ROOT_PARAMETER_NAMES.map((name) => [name, { ...ROOT_PARAMETERS[name].definition }]),
+      ),
+      // Filled from the params file's MetabaseSettings / MetabaseSecretSettings maps (src/params).
+      ...settingSlotParameters(true),
+    },
     // The same checks validate makes offline, for whoever deploys root.yaml another way (console, CLI).
     Rules: {
       ...fargateSizeRules(),
