@@ -225,6 +225,15 @@ export async function deploy(
     { ...request.parameters, ...restore?.parameters },
     plan === 'UPDATE' ? existing?.parameters : undefined,
   );
+  if (pinned.changed.length > 0) {
+    const what = pinned.changed
+      .map((c) => `${c.name} ${c.from === '' ? '(not set)' : c.from} → ${c.to}`)
+      .join(', ');
+    throw new OperationError(
+      `deploy ${stackName}: the restore parameters of a deployed stack cannot change (${what}): CloudFormation would replace the database, or drop the secret the stack uses`,
+      `Leave ${pinned.changed.map((c) => c.name).join(' and ')} out of the params file: deploy keeps what the stack has. To bring back another snapshot, destroy this stack first or restore into a new one (deploy --stack-name NEW --restore-from SNAPSHOT).`,
+    );
+  }
   if (pinned.kept.length > 0) hooks.onStep?.({ step: 'pinned', kept: pinned.kept });
 
   const requested =

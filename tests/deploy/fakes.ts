@@ -399,7 +399,7 @@ export class FakeRds implements RdsApi {
     instanceId: string,
     tags: Record<string, string>,
   ): Promise<DbSnapshotInfo> {
-    this.calls.push({ name: 'createSnapshot', arg: { id, instanceId, tags } });
+    this.calls.push({ name: 'createSnapshot', arg: { id, instanceId, tags }, at: this.clock?.now() });
     this.counter.record('rds', 'CreateDBSnapshot');
     if (this.createRefusal) throw this.createRefusal;
     const snapshot: DbSnapshotInfo = {

@@ -150,8 +150,59 @@ t.test('no version or class change, or a new stack: no snapshot', async (t) => {
   const world = fakeWorld();
   deployedOlder(world, {});
   t.equal((await run(world)).code, 0);
-  t.same(world.rds.calls, [], 'RDS not called');
+  // (RDS is read by the preflight's storage and engine checks, src/deploy/preflight.ts.)
+  t.notOk(
+    world.rds.calls.some((c) => ['createSnapshot', 'describeSnapshot'].includes(c.name)),
+    'no snapshot taken or waited for',
+  );
   t.same(upgradeChanges({}, { MetabaseVersion: 'v1' }), [], 'nothing deployed yet');
+});
+
+t.test(
+  'Ctrl-C while waiting for the snapshot: nothing executed, the change set discarded, exit 130',
+  async (t) => {
+    const world = fakeWorld();
+    deployedOlder(world);
+    const controller = new AbortController();
+    const create = world.rds.createSnapshot.bind(world.rds);
+    world.rds.createSnapshot = async (...args) => {
+      const made = await create(...args);
+      controller.abort();
+      return made;
+    };
+    const { io, out } = captureIo();
+    const code = await deployCommand(options(), io, {
+      session: world.session,
+      clock: world.clock,
+      signal: controller.signal,
+    });
+    t.equal(code, 130);
+    t.notOk(world.cf.callNames().includes('executeChangeSet'), 'not executed');
+    t.ok(world.cf.callNames().includes('deleteChangeSet'), 'change set deleted');
+    t.notOk(
+      world.rds.calls.some((c) => c.name === 'describeSnapshot'),
+      'stopped waiting at once',
+    );
+    t.match(out.stderr, /interrupted before executing; nothing was changed/);
+    t.match(
+      out.stderr,
+      /The pre-upgrade snapshot metabase-dev-pre-metabase-v0-64-2-2-20260101T000000Z goes on in RDS/,
+    );
+  },
+);
+
+t.test('a new image digest is an upgrade too', async (t) => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const changes = upgradeChanges(
+    { MetabaseVersion: 'v1' },
+    { MetabaseVersion: 'v1', MetabaseImageDigest: digest },
+  );
+  t.same(changes, [{ parameter: 'MetabaseImageDigest', from: '', to: digest }]);
+  t.equal(
+    preUpgradeSnapshotName('metabase-dev', changes, 0),
+    'metabase-dev-pre-image-abababababab-19700101T000000Z',
+  );
+  t.same(upgradeChanges({ MetabaseImageDigest: '' }, {}), [], 'an empty digest is no digest');
 });
 
 t.test('the name is a valid RDS snapshot identifier, even from awkward input', async (t) => {

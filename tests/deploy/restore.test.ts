@@ -1,5 +1,8 @@
 // deploy --restore-from over in-memory AWS, through the deploy command: the snapshot and secrets it picks,
 // what it tells the user, every refusal, and destroy followed by a restore of the latest final snapshot.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { captureIo } from '../support/cli.js';
 import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
@@ -273,6 +276,29 @@ t.test(
     t.match(stdout, /no changes/);
   },
 );
+
+t.test('a params file that changes a restore parameter of a deployed stack is refused', async (t) => {
+  const dev = JSON.parse(readFileSync('params/dev.json', 'utf8')) as Record<string, unknown>;
+  const file = join(mkdtempSync(join(tmpdir(), 'pinned-')), 'p.json');
+  writeFileSync(file, JSON.stringify({ ...dev, DbSnapshotIdentifier: 'metabase-dev-other-snapshot' }));
+  for (const deployed of [FINAL, '']) {
+    const world = fakeWorld();
+    existingStack(world, 'UPDATE_COMPLETE', {
+      parameters: { MetabaseVersion: 'v0.64.2.2', DbEngineVersion: '17.9', DbSnapshotIdentifier: deployed },
+    });
+    await t.rejects(
+      deployRun(world, { restoreFrom: undefined, params: file, stackName: 'metabase-dev' }),
+      {
+        message: new RegExp(
+          `the restore parameters of a deployed stack cannot change \\(DbSnapshotIdentifier ${deployed === '' ? '\\(not set\\)' : deployed} → metabase-dev-other-snapshot\\)`,
+        ),
+        hint: /Leave DbSnapshotIdentifier out of the params file/,
+      },
+      deployed === '' ? 'a stack never restored' : 'a restored stack',
+    );
+    t.notOk(world.cf.callNames().includes('createChangeSet'), 'no change set');
+  }
+});
 
 t.test('--new-secrets without --restore-from is a usage error', async (t) => {
   const { runCli } = await import('../support/cli.js');

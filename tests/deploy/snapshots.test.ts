@@ -35,7 +35,9 @@ function snapshot(
   };
 }
 
+/** The tags deploy gives a pre-upgrade snapshot (src/deploy/pre-upgrade-snapshot.ts). */
 const pre = (reason: string, stack = 'metabase-dev') => ({
+  'managed-by': 'metabase-aws',
   'metabase-aws:stack': stack,
   'metabase-aws:made-by': 'pre-upgrade',
   'metabase-aws:reason': reason,
@@ -164,6 +166,58 @@ t.test(
     t.ok(world.rds.manual.some((s) => s.id === 'metabase-dev-final-e'));
   },
 );
+
+t.test('--prune deletes only snapshots with every tag deploy gives its own', async (t) => {
+  const world = fakeWorld();
+  const lookalike: Record<string, string> = pre('MetabaseVersion v0.62.0 to v0.63.0');
+  delete lookalike['managed-by'];
+  world.rds.manual = [
+    snapshot(world, 'metabase-dev-pre-own', 30, pre('MetabaseVersion v0.62.0 to v0.63.0')),
+    // Tagged like one of this stack's pre-upgrade snapshots, but not by this tool (no managed-by tag).
+    snapshot(world, 'metabase-dev-pre-lookalike', 40, lookalike),
+    // This tool's, but another stack whose name starts the same.
+    snapshot(world, 'metabase-dev2-pre-x', 50, pre('x', 'metabase-dev2')),
+  ];
+  existingStack(world, 'UPDATE_COMPLETE', { parameters: { DbAllocatedStorage: '20' } });
+  const { io } = captureIo();
+  t.equal(
+    await snapshotsCommand(options({ prune: true, keep: 0, yes: true }), io, { session: world.session }),
+    0,
+  );
+  t.same(
+    world.rds.calls.filter((c) => c.name === 'deleteSnapshot').map((c) => c.arg),
+    ['metabase-dev-pre-own'],
+  );
+});
+
+t.test('--prune refuses a stack this tool did not create, unless overridden', async (t) => {
+  const world = fakeWorld();
+  account(world);
+  existingStack(world, 'UPDATE_COMPLETE', { tags: { team: 'other' } });
+  const { io } = captureIo();
+  await t.rejects(
+    snapshotsCommand(options({ prune: true, keep: 0, yes: true }), io, { session: world.session }),
+    {
+      message: /snapshots metabase-dev: refusing to prune the snapshots of a stack this tool did not create/,
+      hint: /--i-know-this-stack-is-not-managed-by-metabase-aws/,
+    },
+  );
+  t.notOk(
+    world.rds.calls.some((c) => c.name === 'deleteSnapshot'),
+    'nothing deleted',
+  );
+  // Listing reads only; the override lets the prune go on.
+  t.equal(await snapshotsCommand(options(), captureIo().io, { session: world.session }), 0);
+  t.equal(
+    await snapshotsCommand(options({ prune: true, keep: 0, yes: true, allowUnmanaged: true }), io, {
+      session: world.session,
+    }),
+    0,
+  );
+  t.ok(world.rds.calls.some((c) => c.name === 'deleteSnapshot'));
+  const cli = await runCli(['snapshots', '--help']);
+  t.match(cli.stdout, /--i-know-this-stack-is-not-managed-by-metabase/);
+});
 
 t.test('--prune needs --keep, and --yes without a terminal', async (t) => {
   const world = fakeWorld();

@@ -23,6 +23,7 @@ function fileValues(extra: Record<string, string> = {}): Record<string, string> 
     IsolatedSubnetIds: 'subnet-a,subnet-b',
     DbSecurityGroupId: 'sg-1',
     RootStackName: 'metabase-dev',
+    AlarmTopicArn: '',
   };
 }
 
@@ -110,15 +111,22 @@ t.test('a later deploy of a restored stack changes nothing on the instance', asy
 });
 
 t.test(
-  'pinning: a value in the params file wins; nothing to keep on a stack that was never restored',
+  'pinning: a different value is a change deploy refuses; nothing to keep on a stack never restored',
   async (t) => {
+    const other = withPinnedParameters({ DbSnapshotIdentifier: 'other' }, { DbSnapshotIdentifier: SNAPSHOT });
+    t.same(other.changed, [{ name: 'DbSnapshotIdentifier', from: SNAPSHOT, to: 'other' }]);
+    t.same(withPinnedParameters({ ExistingDbMasterSecretArn: MASTER }, {}).changed, [
+      { name: 'ExistingDbMasterSecretArn', from: '', to: MASTER },
+    ]);
     t.same(
-      withPinnedParameters({ DbSnapshotIdentifier: 'other' }, { DbSnapshotIdentifier: SNAPSHOT }).parameters,
-      {
-        DbSnapshotIdentifier: 'other',
-      },
+      withPinnedParameters({ DbSnapshotIdentifier: SNAPSHOT }, { DbSnapshotIdentifier: SNAPSHOT }).changed,
+      [],
     );
     t.same(withPinnedParameters({ DbSnapshotIdentifier: '' }, { DbSnapshotIdentifier: '' }).kept, []);
-    t.same(withPinnedParameters({ DbSnapshotIdentifier: '' }, undefined).kept, []);
+    t.same(withPinnedParameters({ DbSnapshotIdentifier: SNAPSHOT }, undefined), {
+      parameters: { DbSnapshotIdentifier: SNAPSHOT },
+      kept: [],
+      changed: [],
+    });
   },
 );

@@ -324,6 +324,10 @@ function report(
         io.stderr(
           `deploy ${name}: interrupted before executing; nothing was changed${recreated} (the change set was discarded).\n`,
         );
+        if (result.preUpgradeSnapshot)
+          io.stderr(
+            `The pre-upgrade snapshot ${result.preUpgradeSnapshot} goes on in RDS (\`metabase-aws snapshots --stack-name ${name}\` lists it); deploy again to take a fresh one and upgrade.\n`,
+          );
         return EXIT_INTERRUPTED;
       }
       io.stderr(`deploy ${name}: cancelled; nothing changed.\n`);
