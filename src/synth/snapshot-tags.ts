@@ -8,3 +8,9 @@ export const SNAPSHOT_TAGS = {
   /** Set on snapshots this tool takes itself (pre-upgrade); absent on CloudFormation's final ones. */
   madeBy: 'metabase-aws:made-by',
 } as const;
+
+/**
+ * This tool's mark: deploy tags every stack with it (src/deploy/bucket.ts MANAGED_STACK_TAGS), and every
+ * snapshot it takes, which the bootstrap deploy role's snapshot deletion requires (bootstrap-ci-roles.ts).
+ */
+export const MANAGED_BY = { key: 'managed-by', value: 'metabase-aws' } as const;
