@@ -186,7 +186,7 @@ t.test(
     t.match(out.stderr, /interrupted before executing; nothing was changed/);
     t.match(
       out.stderr,
-      /The pre-upgrade snapshot metabase-dev-pre-metabase-v0-64-2-2-20260101T000000Z goes on in RDS/,
+      /The pre-upgrade snapshot metabase-dev-pre-metabase-v0-64-2-2-20260101T000000Z stays in RDS, which finishes it/,
     );
   },
 );

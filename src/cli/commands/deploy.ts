@@ -326,7 +326,7 @@ function report(
         );
         if (result.preUpgradeSnapshot)
           io.stderr(
-            `The pre-upgrade snapshot ${result.preUpgradeSnapshot} goes on in RDS (\`metabase-aws snapshots --stack-name ${name}\` lists it); deploy again to take a fresh one and upgrade.\n`,
+            `The pre-upgrade snapshot ${result.preUpgradeSnapshot} stays in RDS, which finishes it if it was still being made (\`metabase-aws snapshots --stack-name ${name}\` lists it); deploy again to upgrade, with a fresh snapshot.\n`,
           );
         return EXIT_INTERRUPTED;
       }
