@@ -7,17 +7,21 @@ import { sdkCloudFormation, type CloudFormationApi } from './cloudformation.js';
 import {
   acmClient,
   cloudFormationClient,
+  kmsClient,
   ecsClient,
   iamClient,
   rdsClient,
+  secretsClient,
   resolvedEndpoint,
   s3Client,
   stsClient,
   type AwsTarget,
 } from './clients.js';
+import { sdkKms, type KmsApi } from './kms.js';
 import { sdkEcs, type EcsApi } from './ecs.js';
 import { sdkIam, type IamApi } from './iam.js';
 import { sdkRds, type RdsApi } from './rds.js';
+import { sdkSecrets, type SecretsApi } from './secrets.js';
 import { sdkS3, type S3Api } from './s3.js';
 import { sdkSts, type StsApi } from './sts.js';
 import { RegionNotUsable } from './errors.js';
@@ -44,6 +48,8 @@ export interface AwsSession {
   s3: S3Api;
   sts: StsApi;
   rds: RdsApi;
+  secrets: SecretsApi;
+  kms: KmsApi;
   iam: IamApi;
   ecs: EcsApi;
   acm: AcmApi;
@@ -207,6 +213,16 @@ export function openSession(
     instrument(client, 'rds', calls, interrupt);
     return sdkRds(client);
   });
+  const secrets = lazy(() => {
+    const client = secretsClient(target);
+    instrument(client, 'secretsmanager', calls, interrupt);
+    return sdkSecrets(client);
+  });
+  const kms = lazy(() => {
+    const client = kmsClient(target);
+    instrument(client, 'kms', calls, interrupt);
+    return sdkKms(client);
+  });
   const iam = lazy(() => {
     const client = iamClient(target);
     instrument(client, 'iam', calls, interrupt);
@@ -235,6 +251,12 @@ export function openSession(
     },
     get rds() {
       return rds();
+    },
+    get secrets() {
+      return secrets();
+    },
+    get kms() {
+      return kms();
     },
     get iam() {
       return iam();

@@ -89,7 +89,7 @@ export function assumptionLines(usage: UsageAssumptions): string[] {
     `${usage.natGbPerTask} GB a month through the NAT for each task (image pulls, AWS APIs, queries to outside data sources)`,
     `load balancer at ${usage.albLcu} LCU on average`,
     `${usage.logsGbPerTask} GB of container logs a month for each task; storage holds the retention period's worth`,
-    `application database of ${usage.dbDataGb} GB changing ${usage.dbChangeGbPerDay} GB a day (backup = data + changes kept)`,
+    `application database of ${usage.dbDataGb} GB changing ${usage.dbChangeGbPerDay} GB a day (backup = data + changes kept + ${usage.keptPreUpgradeSnapshots} pre-upgrade snapshots of the data)`,
     `Container Insights: ${usage.insightsMetrics} metrics and ${usage.insightsGbPerTask} GB of events a task (rough)`,
     'FARGATE_SPOT priced at the discount in prices.json; the real Spot price moves',
     'free tier (--free-tier): none counts nothing; credits counts the always-free CloudWatch allowances, then the sign-up credits of accounts opened on or after 15 July 2025; legacy counts the 12-month tier of older accounts (ALB LCUs read as 15 LCU-hours a month)',

@@ -2,6 +2,9 @@
 // review → execute → watch → outputs → health. Returns what happened; the CLI does all the printing
 // through the hooks.
 import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
+import type { KmsApi } from '../aws/kms.js';
+import type { RdsApi } from '../aws/rds.js';
+import type { SecretsApi } from '../aws/secrets.js';
 import type { S3Api } from '../aws/s3.js';
 import type { Identity, StsApi } from '../aws/sts.js';
 import { ensureArtifactsBucket, MANAGED_STACK_TAGS } from './bucket.js';
@@ -25,6 +28,9 @@ import {
   type PackageResult,
   type TemplateSet,
 } from './package.js';
+import { withPinnedParameters, type PinnedValue } from './pinned-parameters.js';
+import { takePreUpgradeSnapshot, upgradeChanges, type UpgradeChange } from './pre-upgrade-snapshot.js';
+import { planRestore, type RestorePlan } from './restore.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, watchStack, type WatchEvent } from './watch.js';
@@ -37,6 +43,10 @@ export interface DeployDeps {
   endpoint: string | undefined;
   clock: Clock;
   fetch: FetchLike;
+  /** For --restore-from and the pre-upgrade snapshot. */
+  rds?: RdsApi | undefined;
+  secrets?: SecretsApi | undefined;
+  kms?: KmsApi | undefined;
   /** Checks and preparations after the stack is read and before anything changes (src/deploy/preflight.ts). */
   preflight?: PreflightStep | undefined;
 }
@@ -64,6 +74,15 @@ export interface DeployRequest {
   waitHealthy: boolean;
   healthTimeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** deploy --restore-from: create the stack with its database restored from this snapshot. */
+  restore?: { from: string; newSecrets: boolean } | undefined;
+  /**
+   * The snapshot before an upgrade: true (the default) takes one when the deploy changes a version or the
+   * instance class; false (--no-snapshot) warns instead; 'done' for the later steps of a one-task-first
+   * upgrade, whose first step took it (or warned) for the whole run.
+   */
+  preUpgradeSnapshot?: boolean | 'done' | undefined;
+  preUpgradeSnapshotTimeoutMs?: number | undefined;
   /** Update or replace a stack without this tool's managed-by tag (the ownership override flag). */
   allowUnmanaged?: boolean | undefined;
 }
@@ -74,6 +93,10 @@ export type DeployStep =
   | { step: 'bucket'; bucket: string; created: boolean; preview?: boolean }
   | { step: 'packaged'; result: PackageResult }
   | { step: 'change-set'; type: 'CREATE' | 'UPDATE'; name: string }
+  | { step: 'restore'; plan: RestorePlan }
+  | { step: 'pinned'; kept: PinnedValue[] }
+  | { step: 'snapshot'; id: string; changes: UpgradeChange[]; available: boolean }
+  | { step: 'snapshot-skipped'; changes: UpgradeChange[] }
   | { step: 'executing'; stackId: string }
   | { step: 'health'; url: string };
 
@@ -114,6 +137,9 @@ export interface DeployResult {
   rootCause?: RootCause | undefined;
   outputs: Record<string, string>;
   health?: HealthResult | undefined;
+  restore?: RestorePlan | undefined;
+  /** The snapshot taken before this upgrade (for 'cancelled' by Ctrl-C: the one still being made). */
+  preUpgradeSnapshot?: string | undefined;
 }
 
 const RECREATE = new Set(['ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS']);
@@ -170,6 +196,12 @@ export async function deploy(
 
   const existing = await cf.describeStack(stackName);
   const plan = planFor(stackName, existing);
+  if (request.restore && plan === 'UPDATE') {
+    throw new OperationError(
+      `deploy ${stackName} --restore-from: the stack exists (${existing?.status}); a restore creates a new stack`,
+      `Destroy it first (\`metabase-aws destroy --stack-name ${stackName}\`: its database is kept as a final snapshot), or restore into another --stack-name.`,
+    );
+  }
   if (existing && plan !== 'CREATE')
     assertManagedStack(`deploy`, existing, 'update', request.allowUnmanaged === true);
   if (plan === 'RECREATE' && !request.execute) {
@@ -179,14 +211,44 @@ export async function deploy(
     );
   }
 
+  let restore: RestorePlan | undefined;
+  if (request.restore) {
+    restore = await planRestore(
+      { ...restoreDeps(deps), region: deps.region, account: identity.account },
+      {
+        stackName,
+        from: request.restore.from,
+        parameters: request.parameters,
+        newSecrets: request.restore.newSecrets,
+      },
+    );
+    hooks.onStep?.({ step: 'restore', plan: restore });
+  }
+  // A restored stack keeps its restore parameters for good (see pinned-parameters.ts); the preflight (and
+  // so the upgrade plan's steps) sees them already.
+  const pinned = withPinnedParameters(
+    { ...request.parameters, ...restore?.parameters },
+    plan === 'UPDATE' ? existing?.parameters : undefined,
+  );
+  if (pinned.changed.length > 0) {
+    const what = pinned.changed
+      .map((c) => `${c.name} ${c.from === '' ? '(not set)' : c.from} → ${c.to}`)
+      .join(', ');
+    throw new OperationError(
+      `deploy ${stackName}: the restore parameters of a deployed stack cannot change (${what}): CloudFormation would replace the database, or drop the secret the stack uses`,
+      `Leave ${pinned.changed.map((c) => c.name).join(' and ')} out of the params file: deploy keeps what the stack has. To bring back another snapshot, destroy this stack first or restore into a new one (deploy --stack-name NEW --restore-from SNAPSHOT).`,
+    );
+  }
+  if (pinned.kept.length > 0) hooks.onStep?.({ step: 'pinned', kept: pinned.kept });
+
   const requested =
     (await deps.preflight?.({
       stackName,
       plan,
       existing,
-      parameters: request.parameters,
+      parameters: pinned.parameters,
       execute: request.execute,
-    })) ?? request.parameters;
+    })) ?? pinned.parameters;
 
   const { bucket, created } = request.execute
     ? await ensureArtifactsBucket(deps.s3, {
@@ -213,7 +275,13 @@ export async function deploy(
     request.templates,
   );
   hooks.onStep?.({ step: 'packaged', result: packaged });
-  const base = { stackName, account: identity.account, bucket, outputs: {} as Record<string, string> };
+  const base = {
+    stackName,
+    account: identity.account,
+    bucket,
+    outputs: {} as Record<string, string>,
+    restore,
+  };
 
   // Ctrl-C only aborts the signal (withInterrupt keeps the process alive), so every step that changes the
   // stack checks it first: after Ctrl-C nothing new may start, and a change set made so far is discarded.
@@ -301,6 +369,25 @@ export async function deploy(
   const afterEventId = type === 'UPDATE' ? await latestEventId(cf, changeSet.stackId) : undefined;
   // The last moment Ctrl-C can still mean "do not deploy" (with --yes there was no prompt to say no at).
   if (interrupted()) return cancel('interrupt');
+  // Before anything changes, and after the user said yes: a snapshot that fails stops the deploy here.
+  const snapshot = await snapshotBeforeUpgrade(deps, request, hooks, existing, pinned.parameters, type).catch(
+    async (error: unknown) => {
+      await discard();
+      throw error;
+    },
+  );
+  const preUpgradeSnapshot = snapshot?.id;
+  if (snapshot?.interrupted || interrupted()) {
+    await discard();
+    return {
+      ...base,
+      outcome: 'cancelled',
+      cancelledBy: 'interrupt',
+      preview,
+      recreatedFrom,
+      preUpgradeSnapshot,
+    };
+  }
   await cf.executeChangeSet(changeSet.id);
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
   let watched: Awaited<ReturnType<typeof watchStack>>;
@@ -323,10 +410,18 @@ export async function deploy(
       recreatedFrom,
       outcome: 'interrupted',
       watchError: error,
+      preUpgradeSnapshot,
     };
   }
   hooks.onWatchEnd?.();
-  const common = { ...base, stackId: changeSet.stackId, preview, recreatedFrom, status: watched.status };
+  const common = {
+    ...base,
+    stackId: changeSet.stackId,
+    preview,
+    recreatedFrom,
+    status: watched.status,
+    preUpgradeSnapshot,
+  };
   if (watched.interrupted) return { ...common, outcome: 'interrupted' };
 
   const result = outcomeOf(watched.status, type);
@@ -361,4 +456,44 @@ async function withHealth(
     onProbe: hooks.onHealth,
   });
   return { ...result, health };
+}
+
+function restoreDeps(deps: DeployDeps): { rds: RdsApi; secrets: SecretsApi; kms: KmsApi } {
+  if (!deps.rds || !deps.secrets || !deps.kms)
+    throw new Error('deploy --restore-from needs RDS, Secrets Manager and KMS');
+  return { rds: deps.rds, secrets: deps.secrets, kms: deps.kms };
+}
+
+/**
+ * The pre-upgrade snapshot step (src/deploy/pre-upgrade-snapshot.ts). `target` is what the whole run
+ * deploys: in a one-task-first upgrade (upgrade.ts) the first step's parameters still hold the old version,
+ * and the later steps pass `preUpgradeSnapshot: 'done'`, so one snapshot covers the run.
+ */
+async function snapshotBeforeUpgrade(
+  deps: DeployDeps,
+  request: DeployRequest,
+  hooks: DeployHooks,
+  existing: StackInfo | undefined,
+  target: Record<string, string>,
+  type: 'CREATE' | 'UPDATE',
+): Promise<{ id: string; interrupted: boolean } | undefined> {
+  if (type !== 'UPDATE' || !existing || request.preUpgradeSnapshot === 'done') return undefined;
+  const changes = upgradeChanges(existing.parameters, target);
+  if (changes.length === 0) return undefined;
+  if (request.preUpgradeSnapshot === false) {
+    hooks.onStep?.({ step: 'snapshot-skipped', changes });
+    return undefined;
+  }
+  if (!deps.rds) throw new Error('deploy: the pre-upgrade snapshot needs RDS');
+  const taken = await takePreUpgradeSnapshot(deps.rds, deps.clock, {
+    stackName: request.stackName,
+    instanceId: existing.outputs.DbInstanceId,
+    changes,
+    timeoutMs: request.preUpgradeSnapshotTimeoutMs,
+    signal: request.signal,
+    onCreating: (id) => hooks.onStep?.({ step: 'snapshot', id, changes, available: false }),
+  });
+  if (taken.kind === 'interrupted') return { id: taken.id, interrupted: true };
+  hooks.onStep?.({ step: 'snapshot', id: taken.snapshot.id, changes, available: true });
+  return { id: taken.snapshot.id, interrupted: false };
 }

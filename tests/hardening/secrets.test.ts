@@ -15,12 +15,15 @@ t.test('no code path reads a secret value', async (t) => {
   t.ok(files.length > 50);
   for (const file of files) {
     const text = await readFile(file, 'utf8');
-    t.notMatch(
-      text,
-      /GetSecretValue(Command)?\(|client-secrets-manager|client-ssm/,
-      `${file} does not fetch secrets`,
-    );
+    t.notMatch(text, /GetSecretValue(Command)?\(|client-ssm/, `${file} does not fetch secrets`);
+    // A restore looks secrets up by metadata (src/aws/secrets.ts); nothing else touches Secrets Manager.
+    if (!['src/aws/secrets.ts', 'src/aws/clients.ts'].includes(file))
+      t.notMatch(text, /client-secrets-manager/, `${file} does not use Secrets Manager`);
   }
+  // DescribeSecret and ListSecrets return metadata (name, ARN, tags, dates), never a SecretString.
+  const secretsApi = await readFile('src/aws/secrets.ts', 'utf8');
+  const commands = [...secretsApi.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]);
+  t.same([...new Set(commands)].sort(), ['DescribeSecret', 'ListSecrets'], 'metadata calls only');
 });
 
 t.test('the root outputs that deploy prints carry no secret and no secret ARN', async (t) => {
