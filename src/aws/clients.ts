@@ -6,10 +6,11 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 
 // This tool pins its SDK (package-lock.json) and supports Node 20: the SDK's notice that *later* SDK
@@ -68,10 +69,6 @@ export function rdsClient(target: AwsTarget): RDSClient {
   return new RDSClient(commonConfig(target));
 }
 
-export function secretsManagerClient(target: AwsTarget): SecretsManagerClient {
-  return new SecretsManagerClient(commonConfig(target));
-}
-
 export function iamClient(target: AwsTarget): IAMClient {
   return new IAMClient(commonConfig(target));
 }
@@ -90,4 +87,12 @@ export function acmClient(target: AwsTarget): ACMClient {
 
 export function cloudWatchClient(target: AwsTarget): CloudWatchClient {
   return new CloudWatchClient(commonConfig(target));
+}
+
+export function secretsClient(target: AwsTarget): SecretsManagerClient {
+  return new SecretsManagerClient(commonConfig(target));
+}
+
+export function kmsClient(target: AwsTarget): KMSClient {
+  return new KMSClient(commonConfig(target));
 }

@@ -7,20 +7,22 @@ import { sdkCloudFormation, type CloudFormationApi } from './cloudformation.js';
 import {
   acmClient,
   cloudFormationClient,
+  kmsClient,
   ecsClient,
   iamClient,
   rdsClient,
+  secretsClient,
   resolvedEndpoint,
   s3Client,
-  secretsManagerClient,
   stsClient,
   type AwsTarget,
 } from './clients.js';
+import { sdkKms, type KmsApi } from './kms.js';
 import { sdkEcs, type EcsApi } from './ecs.js';
 import { sdkIam, type IamApi } from './iam.js';
 import { sdkRds, type RdsApi } from './rds.js';
-import { sdkS3, type S3Api } from './s3.js';
 import { sdkSecrets, type SecretsApi } from './secrets.js';
+import { sdkS3, type S3Api } from './s3.js';
 import { sdkSts, type StsApi } from './sts.js';
 import { RegionNotUsable } from './errors.js';
 import { messageOf } from '../deploy/errors.js';
@@ -47,6 +49,7 @@ export interface AwsSession {
   sts: StsApi;
   rds: RdsApi;
   secrets: SecretsApi;
+  kms: KmsApi;
   iam: IamApi;
   ecs: EcsApi;
   acm: AcmApi;
@@ -211,9 +214,14 @@ export function openSession(
     return sdkRds(client);
   });
   const secrets = lazy(() => {
-    const client = secretsManagerClient(target);
+    const client = secretsClient(target);
     instrument(client, 'secretsmanager', calls, interrupt);
     return sdkSecrets(client);
+  });
+  const kms = lazy(() => {
+    const client = kmsClient(target);
+    instrument(client, 'kms', calls, interrupt);
+    return sdkKms(client);
   });
   const iam = lazy(() => {
     const client = iamClient(target);
@@ -246,6 +254,9 @@ export function openSession(
     },
     get secrets() {
       return secrets();
+    },
+    get kms() {
+      return kms();
     },
     get iam() {
       return iam();

@@ -202,8 +202,30 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
             type: 'string',
             requiresArg: true,
             describe: 'Directory with root.yaml and the nested templates (default: the shipped templates/)',
+          })
+          .option('restore-from', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'Create the stack with its database restored from this snapshot (id, ARN, or latest)',
+          })
+          .option('new-secrets', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'With --restore-from: generate secrets that cannot be found (saved connections are lost)',
+          })
+          .option('snapshot', {
+            type: 'boolean',
+            default: true,
+            describe: 'Snapshot the database before an upgrade (--no-snapshot: do not)',
           }),
       async (args) => {
+        if (args.newSecrets && args.restoreFrom === undefined) {
+          throw new UserError(
+            'deploy --new-secrets: only means something with --restore-from',
+            'Pass --restore-from <snapshot|latest> too, or leave --new-secrets out.',
+          );
+        }
         const { deployCommand } = await import('./commands/deploy.js');
         exitCode = await deployCommand(
           {
@@ -222,6 +244,9 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
             allowReplacement: args.allowReplacement,
             allowUnmanaged: allowsUnmanaged(args),
             json: args.json,
+            restoreFrom: args.restoreFrom,
+            newSecrets: args.newSecrets,
+            snapshot: args.snapshot,
           },
           io,
         );
@@ -402,6 +427,42 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
             endpointUrl: args.endpointUrl,
             force: args.force,
             json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'snapshots',
+      "List the stack's manual and final DB snapshots and what keeping them costs; --prune --keep N deletes older pre-upgrade ones",
+      (y) =>
+        ownershipFlag(stackFlags(y))
+          .option('prune', {
+            type: 'boolean',
+            default: false,
+            describe: 'Delete pre-upgrade snapshots older than the newest --keep N (final ones never)',
+          })
+          .option('keep', { type: 'number', requiresArg: true, describe: 'With --prune: how many to keep' })
+          .option('yes', { type: 'boolean', default: false, describe: 'Prune without asking (CI)' }),
+      async (args) => {
+        if (args.params !== undefined && args.stackName === undefined) {
+          throw new UserError(
+            'snapshots --params: snapshots does not read params files, so it cannot tell which stack to look at',
+            'Pass --stack-name NAME (or --env ENV for metabase-ENV).',
+          );
+        }
+        const { snapshotsCommand } = await import('./commands/snapshots.js');
+        exitCode = await snapshotsCommand(
+          {
+            stackName: defaultStackName(args),
+            region: args.region,
+            profile: args.profile,
+            endpointUrl: args.endpointUrl,
+            json: args.json,
+            prune: args.prune,
+            keep: args.keep,
+            yes: args.yes,
+            allowUnmanaged: allowsUnmanaged(args),
           },
           io,
         );

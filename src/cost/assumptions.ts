@@ -11,6 +11,8 @@ export interface UsageAssumptions {
   /** Size of the Metabase application database, and how much of it changes a day (drives backup storage). */
   dbDataGb: number;
   dbChangeGbPerDay: number;
+  /** Pre-upgrade snapshots kept (deploy takes one before each upgrade; `snapshots --prune --keep N` trims them), each about the size of the data. */
+  keptPreUpgradeSnapshots: number;
   /** Container Insights: CloudWatch metrics it publishes for one cluster and service, and GB of performance events a task sends. */
   insightsMetrics: number;
   insightsGbPerTask: number;
@@ -28,6 +30,7 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
   logsGbPerTask: 1,
   dbDataGb: 2,
   dbChangeGbPerDay: 0.2,
+  keptPreUpgradeSnapshots: 2,
   insightsMetrics: 20,
   insightsGbPerTask: 0.5,
   dnsQueriesMillions: 1,

@@ -298,8 +298,10 @@ function databaseLines(
   const storage = Number(params.DbAllocatedStorage);
   // The free tier covers Single-AZ micro instances only, and with them their storage.
   const freeEligible = !multiAz && free.rdsInstanceClasses.includes(instanceClass);
-  const backup = usage.dbDataGb + usage.dbChangeGbPerDay * Number(params.DbBackupRetentionDays);
-  // RDS gives backup storage up to the provisioned storage for free, always.
+  const snapshots = usage.keptPreUpgradeSnapshots * usage.dbDataGb;
+  const backup = usage.dbDataGb + usage.dbChangeGbPerDay * Number(params.DbBackupRetentionDays) + snapshots;
+  // RDS gives backup storage (automated backups and manual snapshots) up to the provisioned storage of the
+  // region for free while the instance runs (sources.rdsBackup in prices.json).
   const billableBackup = Math.max(0, backup - storage);
   const az = multiAz ? ' (Multi-AZ: primary + standby)' : '';
   return [
@@ -320,7 +322,7 @@ function databaseLines(
     line(
       'rds-backup',
       'RDS backup storage',
-      `${round(billableBackup, 2)} GB beyond the free ${storage} GB × ${usd(prices.rds.backupGbMonth)}/GB-month (~${round(backup, 2)} GB kept)`,
+      `${round(billableBackup, 2)} GB beyond the free ${storage} GB × ${usd(prices.rds.backupGbMonth)}/GB-month (~${round(backup, 2)} GB kept, ${usage.keptPreUpgradeSnapshots} pre-upgrade snapshots included)`,
       billableBackup * prices.rds.backupGbMonth,
       Math.min(billableBackup, free.rdsBackupGb) * prices.rds.backupGbMonth,
     ),

@@ -89,7 +89,7 @@ export function assumptionLines(usage: UsageAssumptions): string[] {
     `${usage.natGbPerTask} GB a month through the NAT for each task (image pulls, AWS APIs, queries to outside data sources)`,
     `load balancer at ${usage.albLcu} LCU on average`,
     `${usage.logsGbPerTask} GB of container logs a month for each task; storage holds the retention period's worth`,
-    `application database of ${usage.dbDataGb} GB changing ${usage.dbChangeGbPerDay} GB a day (backup = data + changes kept)`,
+    `application database of ${usage.dbDataGb} GB changing ${usage.dbChangeGbPerDay} GB a day (backup = data + changes kept + ${usage.keptPreUpgradeSnapshots} pre-upgrade snapshots of the data)`,
     `Container Insights: ${usage.insightsMetrics} metrics and ${usage.insightsGbPerTask} GB of events a task (rough)`,
     `with HostedZoneId: ${usage.dnsQueriesMillions} million DNS queries a month of the alias record`,
     'FARGATE_SPOT priced at the discount in prices.json; the real Spot price moves',

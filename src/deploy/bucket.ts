@@ -2,13 +2,14 @@
 // deletes only a bucket this tool made (never one passed with --bucket that the user owns).
 import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { S3Api } from '../aws/s3.js';
+import { MANAGED_BY } from '../synth/snapshot-tags.js';
 import { OperationError } from './errors.js';
 
 export const CREATED_BY_TAG = 'metabase-aws:created-by';
 export const CREATED_BY_VALUE = 'metabase-aws';
 
 /** The tag deploy puts on every stack it creates or updates. */
-export const MANAGED_STACK_TAGS: Readonly<Record<string, string>> = { 'managed-by': 'metabase-aws' };
+export const MANAGED_STACK_TAGS: Readonly<Record<string, string>> = { [MANAGED_BY.key]: MANAGED_BY.value };
 
 /**
  * The other live stacks of this tool whose templates come from `bucket`. The default bucket is one per

@@ -2,8 +2,10 @@
 // review → execute → watch → outputs → health. Returns what happened; the CLI does all the printing
 // through the hooks.
 import type { CloudFormationApi, StackInfo } from '../aws/cloudformation.js';
-import type { S3Api } from '../aws/s3.js';
+import type { KmsApi } from '../aws/kms.js';
+import type { RdsApi } from '../aws/rds.js';
 import type { SecretsApi } from '../aws/secrets.js';
+import type { S3Api } from '../aws/s3.js';
 import type { Identity, StsApi } from '../aws/sts.js';
 import { ensureArtifactsBucket, MANAGED_STACK_TAGS } from './bucket.js';
 import {
@@ -26,6 +28,9 @@ import {
   type PackageResult,
   type TemplateSet,
 } from './package.js';
+import { withPinnedParameters, type PinnedValue } from './pinned-parameters.js';
+import { takePreUpgradeSnapshot, upgradeChanges, type UpgradeChange } from './pre-upgrade-snapshot.js';
+import { planRestore, type RestorePlan } from './restore.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
 import { certificateWatch, type PendingCertificate } from './certificate-wait.js';
 import { completeSetup, type SetupOutcome } from './setup.js';
@@ -40,8 +45,11 @@ export interface DeployDeps {
   endpoint: string | undefined;
   clock: Clock;
   fetch: FetchLike;
-  /** Where the generated Metabase admin password is written (first-admin setup). */
+  /** For --restore-from and the pre-upgrade snapshot. */
+  rds?: RdsApi | undefined;
+  /** For --restore-from, and where the generated Metabase admin password is written (first-admin setup). */
   secrets?: SecretsApi | undefined;
+  kms?: KmsApi | undefined;
   /** Checks and preparations after the stack is read and before anything changes (src/deploy/preflight.ts). */
   preflight?: PreflightStep | undefined;
 }
@@ -71,6 +79,15 @@ export interface DeployRequest {
   /** How long a certificate may wait for DNS validation (default 45 min). */
   certificatePendingLimitMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** deploy --restore-from: create the stack with its database restored from this snapshot. */
+  restore?: { from: string; newSecrets: boolean } | undefined;
+  /**
+   * The snapshot before an upgrade: true (the default) takes one when the deploy changes a version or the
+   * instance class; false (--no-snapshot) warns instead; 'done' for the later steps of a one-task-first
+   * upgrade, whose first step took it (or warned) for the whole run.
+   */
+  preUpgradeSnapshot?: boolean | 'done' | undefined;
+  preUpgradeSnapshotTimeoutMs?: number | undefined;
   /** Update or replace a stack without this tool's managed-by tag (the ownership override flag). */
   allowUnmanaged?: boolean | undefined;
 }
@@ -81,6 +98,10 @@ export type DeployStep =
   | { step: 'bucket'; bucket: string; created: boolean; preview?: boolean }
   | { step: 'packaged'; result: PackageResult }
   | { step: 'change-set'; type: 'CREATE' | 'UPDATE'; name: string }
+  | { step: 'restore'; plan: RestorePlan }
+  | { step: 'pinned'; kept: PinnedValue[] }
+  | { step: 'snapshot'; id: string; changes: UpgradeChange[]; available: boolean }
+  | { step: 'snapshot-skipped'; changes: UpgradeChange[] }
   | { step: 'executing'; stackId: string }
   | { step: 'health'; url: string }
   | { step: 'setup'; url: string };
@@ -126,6 +147,9 @@ export interface DeployResult {
   setup?: SetupOutcome | undefined;
   /** For 'failed': the certificate that stayed pending DNS validation, when that is why deploy stopped. */
   certificatePending?: PendingCertificate | undefined;
+  restore?: RestorePlan | undefined;
+  /** The snapshot taken before this upgrade (for 'cancelled' by Ctrl-C: the one still being made). */
+  preUpgradeSnapshot?: string | undefined;
 }
 
 const RECREATE = new Set(['ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS']);
@@ -182,6 +206,12 @@ export async function deploy(
 
   const existing = await cf.describeStack(stackName);
   const plan = planFor(stackName, existing);
+  if (request.restore && plan === 'UPDATE') {
+    throw new OperationError(
+      `deploy ${stackName} --restore-from: the stack exists (${existing?.status}); a restore creates a new stack`,
+      `Destroy it first (\`metabase-aws destroy --stack-name ${stackName}\`: its database is kept as a final snapshot), or restore into another --stack-name.`,
+    );
+  }
   if (existing && plan !== 'CREATE')
     assertManagedStack(`deploy`, existing, 'update', request.allowUnmanaged === true);
   if (plan === 'RECREATE' && !request.execute) {
@@ -191,14 +221,44 @@ export async function deploy(
     );
   }
 
+  let restore: RestorePlan | undefined;
+  if (request.restore) {
+    restore = await planRestore(
+      { ...restoreDeps(deps), region: deps.region, account: identity.account },
+      {
+        stackName,
+        from: request.restore.from,
+        parameters: request.parameters,
+        newSecrets: request.restore.newSecrets,
+      },
+    );
+    hooks.onStep?.({ step: 'restore', plan: restore });
+  }
+  // A restored stack keeps its restore parameters for good (see pinned-parameters.ts); the preflight (and
+  // so the upgrade plan's steps) sees them already.
+  const pinned = withPinnedParameters(
+    { ...request.parameters, ...restore?.parameters },
+    plan === 'UPDATE' ? existing?.parameters : undefined,
+  );
+  if (pinned.changed.length > 0) {
+    const what = pinned.changed
+      .map((c) => `${c.name} ${c.from === '' ? '(not set)' : c.from} → ${c.to}`)
+      .join(', ');
+    throw new OperationError(
+      `deploy ${stackName}: the restore parameters of a deployed stack cannot change (${what}): CloudFormation would replace the database, or drop the secret the stack uses`,
+      `Leave ${pinned.changed.map((c) => c.name).join(' and ')} out of the params file: deploy keeps what the stack has. To bring back another snapshot, destroy this stack first or restore into a new one (deploy --stack-name NEW --restore-from SNAPSHOT).`,
+    );
+  }
+  if (pinned.kept.length > 0) hooks.onStep?.({ step: 'pinned', kept: pinned.kept });
+
   const requested =
     (await deps.preflight?.({
       stackName,
       plan,
       existing,
-      parameters: request.parameters,
+      parameters: pinned.parameters,
       execute: request.execute,
-    })) ?? request.parameters;
+    })) ?? pinned.parameters;
 
   const { bucket, created } = request.execute
     ? await ensureArtifactsBucket(deps.s3, {
@@ -225,7 +285,13 @@ export async function deploy(
     request.templates,
   );
   hooks.onStep?.({ step: 'packaged', result: packaged });
-  const base = { stackName, account: identity.account, bucket, outputs: {} as Record<string, string> };
+  const base = {
+    stackName,
+    account: identity.account,
+    bucket,
+    outputs: {} as Record<string, string>,
+    restore,
+  };
 
   // Ctrl-C only aborts the signal (withInterrupt keeps the process alive), so every step that changes the
   // stack checks it first: after Ctrl-C nothing new may start, and a change set made so far is discarded.
@@ -313,6 +379,25 @@ export async function deploy(
   const afterEventId = type === 'UPDATE' ? await latestEventId(cf, changeSet.stackId) : undefined;
   // The last moment Ctrl-C can still mean "do not deploy" (with --yes there was no prompt to say no at).
   if (interrupted()) return cancel('interrupt');
+  // Before anything changes, and after the user said yes: a snapshot that fails stops the deploy here.
+  const snapshot = await snapshotBeforeUpgrade(deps, request, hooks, existing, pinned.parameters, type).catch(
+    async (error: unknown) => {
+      await discard();
+      throw error;
+    },
+  );
+  const preUpgradeSnapshot = snapshot?.id;
+  if (snapshot?.interrupted || interrupted()) {
+    await discard();
+    return {
+      ...base,
+      outcome: 'cancelled',
+      cancelledBy: 'interrupt',
+      preview,
+      recreatedFrom,
+      preUpgradeSnapshot,
+    };
+  }
   await cf.executeChangeSet(changeSet.id);
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
   let watched: Awaited<ReturnType<typeof watchStack>>;
@@ -350,10 +435,18 @@ export async function deploy(
       recreatedFrom,
       outcome: 'interrupted',
       watchError: error,
+      preUpgradeSnapshot,
     };
   }
   hooks.onWatchEnd?.();
-  const common = { ...base, stackId: changeSet.stackId, preview, recreatedFrom, status: watched.status };
+  const common = {
+    ...base,
+    stackId: changeSet.stackId,
+    preview,
+    recreatedFrom,
+    status: watched.status,
+    preUpgradeSnapshot,
+  };
   if (watched.interrupted && certificatePending && request.signal?.aborted !== true)
     return { ...common, outcome: 'failed', certificatePending };
   if (watched.interrupted) return { ...common, outcome: 'interrupted' };
@@ -415,4 +508,44 @@ export function waitForMetabase(
     signal: request.signal,
     onProbe: hooks.onHealth,
   });
+}
+
+function restoreDeps(deps: DeployDeps): { rds: RdsApi; secrets: SecretsApi; kms: KmsApi } {
+  if (!deps.rds || !deps.secrets || !deps.kms)
+    throw new Error('deploy --restore-from needs RDS, Secrets Manager and KMS');
+  return { rds: deps.rds, secrets: deps.secrets, kms: deps.kms };
+}
+
+/**
+ * The pre-upgrade snapshot step (src/deploy/pre-upgrade-snapshot.ts). `target` is what the whole run
+ * deploys: in a one-task-first upgrade (upgrade.ts) the first step's parameters still hold the old version,
+ * and the later steps pass `preUpgradeSnapshot: 'done'`, so one snapshot covers the run.
+ */
+async function snapshotBeforeUpgrade(
+  deps: DeployDeps,
+  request: DeployRequest,
+  hooks: DeployHooks,
+  existing: StackInfo | undefined,
+  target: Record<string, string>,
+  type: 'CREATE' | 'UPDATE',
+): Promise<{ id: string; interrupted: boolean } | undefined> {
+  if (type !== 'UPDATE' || !existing || request.preUpgradeSnapshot === 'done') return undefined;
+  const changes = upgradeChanges(existing.parameters, target);
+  if (changes.length === 0) return undefined;
+  if (request.preUpgradeSnapshot === false) {
+    hooks.onStep?.({ step: 'snapshot-skipped', changes });
+    return undefined;
+  }
+  if (!deps.rds) throw new Error('deploy: the pre-upgrade snapshot needs RDS');
+  const taken = await takePreUpgradeSnapshot(deps.rds, deps.clock, {
+    stackName: request.stackName,
+    instanceId: existing.outputs.DbInstanceId,
+    changes,
+    timeoutMs: request.preUpgradeSnapshotTimeoutMs,
+    signal: request.signal,
+    onCreating: (id) => hooks.onStep?.({ step: 'snapshot', id, changes, available: false }),
+  });
+  if (taken.kind === 'interrupted') return { id: taken.id, interrupted: true };
+  hooks.onStep?.({ step: 'snapshot', id: taken.snapshot.id, changes, available: true });
+  return { id: taken.snapshot.id, interrupted: false };
 }

@@ -125,29 +125,37 @@ export async function deployWithUpgrade(
   // TypeScript cannot see the callback's assignment; read it through a function call.
   const found = ((): UpgradePlan | undefined => plan)();
   if (!found) return result;
+  // The first step took the pre-upgrade snapshot for the whole run, before its change set executed
+  // (deploy.ts compares the deployed stack with the requested parameters, not the step's); the later
+  // steps take none.
+  const snapshot = result.preUpgradeSnapshot;
+  const withSnapshot = (r: UpgradeDeployResult): UpgradeDeployResult =>
+    snapshot === undefined ? r : { ...r, preUpgradeSnapshot: snapshot };
   const record: UpgradeRecord = {
     from: found.from,
     to: found.to,
     steps: found.steps.map((s) => s.kind),
     completed: 0,
   };
-  if (result.outcome === 'preview') return { ...result, upgrade: record };
+  if (result.outcome === 'preview') return withSnapshot({ ...result, upgrade: record });
 
   for (let index = 1; index <= found.steps.length; index++) {
     const stopped = stopReason(result);
-    if (stopped) return { ...result, upgrade: { ...record, stoppedBy: stopped } };
-    if (index === found.steps.length) return { ...result, upgrade: { ...record, completed: index } };
+    if (stopped) return withSnapshot({ ...result, upgrade: { ...record, stoppedBy: stopped } });
+    if (index === found.steps.length)
+      return withSnapshot({ ...result, upgrade: { ...record, completed: index } });
     // The next step may start only once this one's task answers healthy.
     const health = result.health ?? (await healthBetweenSteps(deps, request, hooks, result));
     if (health && !health.healthy) {
-      return {
+      return withSnapshot({
         ...result,
         health,
         upgrade: { ...record, stoppedBy: health.interrupted ? 'interrupted' : 'unhealthy' },
-      };
+      });
     }
     record.completed = index;
-    if (request.signal?.aborted) return { ...result, upgrade: { ...record, stoppedBy: 'interrupted' } };
+    if (request.signal?.aborted)
+      return withSnapshot({ ...result, upgrade: { ...record, stoppedBy: 'interrupted' } });
 
     const step = found.steps[index];
     if (!step) break;
@@ -155,7 +163,12 @@ export async function deployWithUpgrade(
     const last = index === found.steps.length - 1;
     result = await deploy(
       deps,
-      { ...request, parameters: step.parameters, waitHealthy: last ? request.waitHealthy : true },
+      {
+        ...request,
+        parameters: step.parameters,
+        waitHealthy: last ? request.waitHealthy : true,
+        preUpgradeSnapshot: 'done',
+      },
       {
         ...hooks,
         // The user confirmed the plan with the first change set; a later one asks again only if it
@@ -165,7 +178,7 @@ export async function deployWithUpgrade(
       },
     );
   }
-  return { ...result, upgrade: record };
+  return withSnapshot({ ...result, upgrade: record });
 }
 
 function stopReason(result: DeployResult): UpgradeRecord['stoppedBy'] {

@@ -14,6 +14,7 @@ import {
 } from './bootstrap-arns.js';
 import type { CiEnvironment } from './bootstrap-arns.js';
 import { allow, DENY_IMPORT, document, type PolicyStatement } from './bootstrap-policy.js';
+import { MANAGED_BY, SNAPSHOT_TAGS } from './snapshot-tags.js';
 
 export const executionRoleId = (env: CiEnvironment): string => `${env.id}ExecutionRole`;
 
@@ -195,11 +196,18 @@ export function deployRolePolicy(env: CiEnvironment) {
       'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*',
       ownedByEnvironment(env),
     ),
-    allow(
-      'ToolSnapshots',
-      ['rds:CreateDBSnapshot', 'rds:AddTagsToResource', 'rds:DeleteDBSnapshot'],
-      arns.toolSnapshots,
-    ),
+    allow('ToolSnapshots', ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'], arns.toolSnapshots),
+    // `snapshots --prune` deletes only what deploy took: a snapshot named like one and carrying the tags
+    // deploy gives it (src/deploy/pre-upgrade-snapshot.ts). Final snapshots have neither. RDS evaluates
+    // rds:snapshot-tag/<key> against the snapshot's tags (RDS User Guide, "Specifying conditions: Using
+    // custom tags").
+    allow('PruneToolSnapshots', ['rds:DeleteDBSnapshot'], arns.toolSnapshots, {
+      StringEquals: {
+        [`rds:snapshot-tag/${MANAGED_BY.key}`]: MANAGED_BY.value,
+        [`rds:snapshot-tag/${SNAPSHOT_TAGS.madeBy}`]: 'pre-upgrade',
+        [`rds:snapshot-tag/${SNAPSHOT_TAGS.stack}`]: sub(arns.stack),
+      },
+    }),
     // Metabase's first admin: deploy writes the generated password into the data tier's admin secret, which
     // CloudFormation made under a generated name, so it is found by the tags CloudFormation gave it. Only
     // PutSecretValue: the tool never creates, tags or reads a secret.

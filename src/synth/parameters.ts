@@ -329,6 +329,36 @@ export const ROOT_PARAMETERS = {
       Description: 'VPC flow logs (accepted and rejected traffic) to CloudWatch Logs, kept LogRetentionDays.',
     },
   },
+  DbSnapshotIdentifier: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|[a-zA-Z][a-zA-Z0-9-]{0,254}|arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:[a-zA-Z][a-zA-Z0-9-]{0,254})$`,
+      ConstraintDescription: 'must be empty, an RDS snapshot identifier or a snapshot ARN',
+      Description:
+        'Restore the database from this DB snapshot (deploy --restore-from sets it). Create-only: once a stack is restored, every later deploy must pass the same value (deploy keeps it), or CloudFormation replaces the database.',
+    },
+  },
+  ExistingDbMasterSecretArn: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
+      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+      Description:
+        'Secret ({"username","password"}) of a destroyed stack whose snapshot is restored: used instead of generating new DB master credentials.',
+    },
+  },
+  ExistingEncryptionKeySecretArn: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
+      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+      Description:
+        'MB_ENCRYPTION_SECRET_KEY secret of a destroyed stack whose snapshot is restored: without it saved connections are unreadable.',
+    },
+  },
 } as const satisfies Record<string, RootParameterSpec>;
 
 export type RootParameterName = keyof typeof ROOT_PARAMETERS;

@@ -3,10 +3,41 @@ import type { DestroyPlan, DestroyResult } from '../deploy/destroy.js';
 import type { Style } from './style.js';
 import type { KeptCost } from '../cost/kept.js';
 import { money } from '../cost/format.js';
+import { shellWord } from './report.js';
 
 /** "1 stack", "3 stacks" */
 export function countOf(n: number, noun: string): string {
   return `${String(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The deploy line that brings the destroyed stack back from its final snapshot. */
+export function restoreCommandLine(
+  stackName: string,
+  snapshotId: string,
+  target: {
+    env?: string | undefined;
+    region?: string | undefined;
+    profile?: string | undefined;
+    endpointUrl?: string | undefined;
+  },
+): string {
+  // Destroyed with --stack-name only: deploy's own default names metabase-<env> after params/<env>.json.
+  const env = target.env ?? /^metabase-([\w-]+)$/.exec(stackName)?.[1] ?? 'dev';
+  const flags: [string, string | undefined][] = [
+    ['--env', env],
+    // deploy names the stack metabase-<env> unless told otherwise.
+    ['--stack-name', stackName === `metabase-${env}` ? undefined : stackName],
+    ['--region', target.region],
+    ['--profile', target.profile],
+    ['--endpoint-url', target.endpointUrl],
+    ['--restore-from', snapshotId],
+  ];
+  return [
+    'metabase-aws deploy',
+    ...flags
+      .filter(([, value]) => value !== undefined)
+      .map(([flag, value]) => `${flag} ${shellWord(value ?? '')}`),
+  ].join(' ');
 }
 
 export function renderPlan(
@@ -67,7 +98,12 @@ export function renderPlan(
   return `${lines.join('\n')}\n`;
 }
 
-export function renderSummary(stackName: string, result: DestroyResult, style: Style): string {
+export function renderSummary(
+  stackName: string,
+  result: DestroyResult,
+  style: Style,
+  target: Parameters<typeof restoreCommandLine>[2] = {},
+): string {
   const lines: string[] = [];
   lines.push(
     result.outcome === 'deleted'
@@ -78,7 +114,9 @@ export function renderSummary(stackName: string, result: DestroyResult, style: S
   const done = result.outcome === 'deleted';
   if (result.snapshotId)
     lines.push(
-      `  ${done ? 'kept' : 'taken'}: DB final snapshot ${style.bold(result.snapshotId)} (restore with \`aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${result.snapshotId} ...\`)`,
+      done
+        ? `  kept: DB final snapshot ${style.bold(result.snapshotId)}; bring this Metabase back with:\n    ${restoreCommandLine(stackName, result.snapshotId, target)}`
+        : `  taken: DB final snapshot ${style.bold(result.snapshotId)}`,
     );
   else if (result.outcome === 'deleted' && result.kept.some((k) => k.policy === 'Snapshot'))
     lines.push(

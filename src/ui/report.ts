@@ -38,7 +38,7 @@ export function renderFailure(
   return `${head}Fix the cause above and run deploy again; look at the stack in the CloudFormation console for what was left as it was.\n`;
 }
 
-const shellWord = (value: string): string =>
+export const shellWord = (value: string): string =>
   /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 
 /** The command that resumes following a stack, with the region, profile and endpoint the user gave (none added). */

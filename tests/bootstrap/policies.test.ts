@@ -671,3 +671,119 @@ t.test(
     );
   },
 );
+
+t.test(
+  'restore and snapshots: what deploy, snapshots --prune and the execution role need, and no more',
+  async (t) => {
+    const rdsArn = (resource: string) => `arn:aws:rds:${REGION}:${ACCOUNT}:${resource}`;
+    const secretArn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:DbMasterSecret-AbCdEf`;
+    /** The tags deploy gives a pre-upgrade snapshot (src/deploy/pre-upgrade-snapshot.ts). */
+    const preUpgradeTags = (stack: string) => ({
+      'rds:snapshot-tag/managed-by': 'metabase-aws',
+      'rds:snapshot-tag/metabase-aws:made-by': 'pre-upgrade',
+      'rds:snapshot-tag/metabase-aws:stack': stack,
+    });
+    for (const env of ENVS) {
+      const deployRole = role(`${env.id}DeployRole`);
+      const execution = role(`${env.id}ExecutionRole`);
+      const preUpgrade = rdsArn(`snapshot:${env.stack}-pre-metabase-v0-65-1-20261202T101500Z`);
+      // deploy --restore-from reads, with the caller's credentials (src/deploy/restore.ts).
+      for (const [name, resource, context] of [
+        ['rds:DescribeDBSnapshots', '*', {}],
+        ['secretsmanager:ListSecrets', '*', {}],
+        // KMS asks the key's own policy as well (aws/rds's and the default one leave Describe to IAM); the
+        // simulator has none, so this asks what the identity policy grants on any key.
+        ['kms:DescribeKey', '*', {}],
+        // A retained secret of the destroyed stack still carries CloudFormation's stack-name tag.
+        ['secretsmanager:DescribeSecret', secretArn, ownedBy(env.stack)],
+      ] as const)
+        t.equal(
+          await decide(deployRole, { action: name, resource, context }),
+          'Allowed',
+          `${env.id}DeployRole: ${name} for a restore`,
+        );
+      // The pre-upgrade snapshot: of its own database, under its own name, with tags.
+      t.equal(
+        await decide(deployRole, {
+          action: 'rds:CreateDBSnapshot',
+          resource: rdsArn(`db:${env.stack}-datastack-1a2b-database-3c4d`),
+          context: ownedBy(env.stack),
+        }),
+        'Allowed',
+        `${env.id}DeployRole snapshots its own database`,
+      );
+      for (const name of ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'])
+        t.equal(
+          await decide(deployRole, { action: name, resource: preUpgrade }),
+          'Allowed',
+          `${env.id}DeployRole: ${name} on its pre-upgrade snapshot`,
+        );
+      // snapshots --prune: only what deploy took.
+      t.equal(
+        await decide(deployRole, {
+          action: 'rds:DeleteDBSnapshot',
+          resource: preUpgrade,
+          context: preUpgradeTags(env.stack),
+        }),
+        'Allowed',
+        `${env.id}DeployRole prunes its own pre-upgrade snapshot`,
+      );
+      const { 'rds:snapshot-tag/managed-by': _managed, ...untagged } = preUpgradeTags(env.stack);
+      t.not(
+        await decide(deployRole, { action: 'rds:DeleteDBSnapshot', resource: preUpgrade, context: untagged }),
+        'Allowed',
+        `${env.id}DeployRole: not a snapshot named like one but without this tool's tag`,
+      );
+      t.not(
+        await decide(deployRole, {
+          action: 'rds:DeleteDBSnapshot',
+          resource: rdsArn(`snapshot:${env.stack}-datastack-1a2b-database-3c4d-final`),
+          context: { 'rds:snapshot-tag/metabase-aws:stack': env.stack, ...ownedBy(env.stack) },
+        }),
+        'Allowed',
+        `${env.id}DeployRole never deletes a final snapshot`,
+      );
+      // Restoring is CloudFormation's, through the execution role, from this environment's snapshots only.
+      t.not(
+        await decide(deployRole, {
+          action: 'rds:RestoreDBInstanceFromDBSnapshot',
+          resource: rdsArn(`snapshot:${env.stack}-final`),
+          context: ownedBy(env.stack),
+        }),
+        'Allowed',
+        `${env.id}DeployRole restores nothing itself`,
+      );
+      for (const other of ENVS) {
+        const mine = other.name === env.name;
+        const theirs = rdsArn(`snapshot:${other.stack}-pre-metabase-v0-65-1-20261202T101500Z`);
+        const asks = [
+          [deployRole, 'rds:DeleteDBSnapshot', theirs, preUpgradeTags(other.stack)],
+          [deployRole, 'rds:CreateDBSnapshot', rdsArn(`db:${other.stack}-db`), ownedBy(other.stack)],
+          [
+            execution,
+            'rds:RestoreDBInstanceFromDBSnapshot',
+            rdsArn(`snapshot:${other.stack}-datastack-1a2b-database-3c4d-final`),
+            ownedBy(other.stack),
+          ],
+          // The restored stack's data tier resolves the retained DB master secret.
+          [execution, 'secretsmanager:GetSecretValue', secretArn, ownedBy(other.stack)],
+        ] as const;
+        for (const [r, name, resource, context] of asks) {
+          const decision = await decide(r, { action: name, resource, context });
+          if (mine) t.equal(decision, 'Allowed', `${r.id}: ${name} on its own`);
+          else t.not(decision, 'Allowed', `${r.id}: no ${name} on ${other.name}'s`);
+        }
+        if (!mine)
+          t.not(
+            await decide(deployRole, {
+              action: 'rds:DeleteDBSnapshot',
+              resource: preUpgrade,
+              context: preUpgradeTags(other.stack),
+            }),
+            'Allowed',
+            `${env.id}DeployRole: not a snapshot of its own name tagged as ${other.name}'s`,
+          );
+      }
+    }
+  },
+);

@@ -83,3 +83,30 @@ t.test('through the CLI: deploy without templates names synth as the user runs t
     );
   }
 });
+
+t.test("destroy's restore line is a deploy command the way the user runs the tool", async (t) => {
+  const { restoreCommandLine } = await import('../../src/ui/destroy-view.js');
+  const argv = ['destroy', '--env', 'dev', '--region', 'eu-west-1', '--profile', 'ops'];
+  const line = restoreCommandLine('metabase-dev', 'metabase-dev-database-1a2b3c', {
+    env: 'dev',
+    region: 'eu-west-1',
+    profile: 'ops',
+  });
+  const expected = [
+    'npm run deploy -- --env dev --region eu-west-1 --profile ops --restore-from metabase-dev-database-1a2b3c',
+    'node dist/cli/bin.js deploy --env dev --region eu-west-1 --profile ops --restore-from metabase-dev-database-1a2b3c',
+    'metabase-aws deploy --env dev --region eu-west-1 --profile ops --restore-from metabase-dev-database-1a2b3c',
+  ];
+  WAYS.forEach((way, i) => {
+    t.equal(rewriteHints(`    ${line}\n`, invocation(way.io, argv)), `    ${expected[i] ?? ''}\n`, way.name);
+  });
+  // Destroyed with --stack-name only: the environment is read from deploy's own default stack name.
+  t.equal(
+    restoreCommandLine('metabase-prod', 'snap', { region: 'eu-west-1' }),
+    'metabase-aws deploy --env prod --region eu-west-1 --restore-from snap',
+  );
+  t.equal(
+    restoreCommandLine('team-bi', 'snap', { region: 'eu-west-1' }),
+    'metabase-aws deploy --env dev --stack-name team-bi --region eu-west-1 --restore-from snap',
+  );
+});

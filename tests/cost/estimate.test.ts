@@ -56,7 +56,7 @@ t.test('dev: one NAT gateway, 1 vCPU / 2 GB on Fargate, db.t4g.micro single-AZ',
     'fargate-memory': [6.4897, 0], // 1 × 2 × 730 × 0.004445
     'rds-instance': [11.68, 11.68], // 730 × 0.016, free-tier class
     'rds-storage': [2.3, 2.3], // 20 × 0.115, 20 GB free
-    'rds-backup': [0, 0], // 2 + 0.2 × 7 = 3.4 GB < 20 GB provisioned
+    'rds-backup': [0, 0], // 2 + 0.2 × 7 + 2 kept pre-upgrade snapshots × 2 = 7.4 GB < 20 GB provisioned
     'public-ipv4': [10.95, 0], // (2 ALB + 1 NAT) × 730 × 0.005
     'logs-ingestion': [0.5, 0.5], // 1 GB × 0.5, within 5 free GB
     'logs-storage': [0.013808219, 0.013808219], // 1 × 14 × 24 / 730 = 0.460274 GB × 0.03
@@ -163,4 +163,22 @@ t.test('the stack shape the estimate assumes matches templates/network.yaml and 
   );
   const subnets = network.Resources['PublicSubnetA'] && network.Resources['PublicSubnetB'];
   t.ok(subnets, 'the ALB spans two public subnets: two public IPv4 addresses');
+});
+
+t.test('kept pre-upgrade snapshots count as backup storage beyond the free allowance', async (t) => {
+  const prices = regionPrices(PRICE_LIST, 'us-east-1')!;
+  const params = await loadParams('params/dev.json');
+  const lineFor = (kept: number) =>
+    estimateCost(
+      params,
+      PRICE_LIST,
+      'us-east-1',
+      prices,
+      { ...DEFAULT_ASSUMPTIONS, dbDataGb: 8, keptPreUpgradeSnapshots: kept },
+      'legacy',
+    ).lines.find((l) => l.id === 'rds-backup')!;
+  // 8 + 0.2 × 7 = 9.4 GB: inside the free 20 GB. With 3 snapshots of 8 GB: 33.4 GB, 13.4 GB billed at $0.095.
+  t.equal(lineFor(0).monthly, 0);
+  t.ok(Math.abs(lineFor(3).monthly - 13.4 * 0.095) < 1e-6, `${lineFor(3).monthly}`);
+  t.match(lineFor(3).quantity, /13\.4 GB beyond the free 20 GB .*3 pre-upgrade snapshots included/);
 });

@@ -10,9 +10,10 @@ import type {
   StackResource,
   StackSummary,
 } from '../../src/aws/cloudformation.js';
+import type { KeyAccess, KmsApi } from '../../src/aws/kms.js';
 import type { DbInstanceInfo, DbSnapshotInfo, RdsApi } from '../../src/aws/rds.js';
+import type { SecretInfo, SecretsApi } from '../../src/aws/secrets.js';
 import type { BucketState, ObjectVersionRef, S3Api, VersionPage } from '../../src/aws/s3.js';
-import type { SecretsApi } from '../../src/aws/secrets.js';
 import { ApiCallCounter, type AwsSession } from '../../src/aws/session.js';
 import type { StsApi } from '../../src/aws/sts.js';
 import { fakeClock } from '../../src/deploy/clock.js';
@@ -362,15 +363,102 @@ export class FakeRds implements RdsApi {
     this.counter.record('rds', 'DescribeDBSnapshots');
     return this.snapshots.get(instanceId) ?? [];
   }
+
+  /** Manual snapshots of the account (what DescribeDBSnapshots lists without an instance). */
+  manual: DbSnapshotInfo[] = [];
+  /** How long a snapshot the tool creates stays 'creating'; then 'available', or createFailsWith's status. */
+  createTakesMs = 90_000;
+  createEndsAs = 'available';
+  /** CreateDBSnapshot itself refused (e.g. the instance is not available). */
+  createRefusal: Error | undefined;
+  private createdAt = new Map<string, number>();
+
+  private aged(snapshot: DbSnapshotInfo): DbSnapshotInfo {
+    const started = this.createdAt.get(snapshot.id);
+    if (started === undefined || !this.clock) return snapshot;
+    return this.clock.now() - started >= this.createTakesMs
+      ? { ...snapshot, status: this.createEndsAs }
+      : snapshot;
+  }
+
+  async describeSnapshot(idOrArn: string): Promise<DbSnapshotInfo | undefined> {
+    this.calls.push({ name: 'describeSnapshot', arg: idOrArn });
+    this.counter.record('rds', 'DescribeDBSnapshots');
+    const found = this.manual.find((s) => s.id === idOrArn || s.arn === idOrArn);
+    return found ? this.aged(found) : undefined;
+  }
+
+  async manualSnapshots(): Promise<DbSnapshotInfo[]> {
+    this.calls.push({ name: 'manualSnapshots' });
+    this.counter.record('rds', 'DescribeDBSnapshots');
+    return this.manual.map((s) => this.aged(s));
+  }
+
+  async createSnapshot(
+    id: string,
+    instanceId: string,
+    tags: Record<string, string>,
+  ): Promise<DbSnapshotInfo> {
+    this.calls.push({ name: 'createSnapshot', arg: { id, instanceId, tags }, at: this.clock?.now() });
+    this.counter.record('rds', 'CreateDBSnapshot');
+    if (this.createRefusal) throw this.createRefusal;
+    const snapshot: DbSnapshotInfo = {
+      id,
+      instanceId,
+      status: 'creating',
+      created: new Date(this.clock?.now() ?? 0),
+      type: 'manual',
+      engine: 'postgres',
+      engineVersion: '17.9',
+      allocatedStorage: 20,
+      encrypted: true,
+      tags,
+    };
+    this.manual.push(snapshot);
+    this.createdAt.set(id, this.clock?.now() ?? 0);
+    return snapshot;
+  }
+
+  async deleteSnapshot(id: string): Promise<void> {
+    this.calls.push({ name: 'deleteSnapshot', arg: id });
+    this.counter.record('rds', 'DeleteDBSnapshot');
+    this.manual = this.manual.filter((s) => s.id !== id);
+  }
+
+  clock: { now(): number } | undefined;
 }
 
-/** Records what was written, so tests can check where the password went (and that nothing printed it). */
 export class FakeSecrets implements SecretsApi {
-  written: { secretArn: string; value: string }[] = [];
+  calls: Call[] = [];
+  secrets: SecretInfo[] = [];
   constructor(readonly counter = new ApiCallCounter()) {}
+  async describe(arn: string): Promise<SecretInfo | undefined> {
+    this.calls.push({ name: 'describe', arg: arn });
+    this.counter.record('secretsmanager', 'DescribeSecret');
+    return this.secrets.find((s) => s.arn === arn);
+  }
+  async withTagPrefix(key: string, valuePrefix: string): Promise<SecretInfo[]> {
+    this.calls.push({ name: 'withTagPrefix', arg: { key, valuePrefix } });
+    this.counter.record('secretsmanager', 'ListSecrets');
+    return this.secrets.filter((s) => s.tags[key]?.startsWith(valuePrefix));
+  }
+  /** What was written, so tests can check where the password went (and that nothing printed it). */
+  written: { secretArn: string; value: string }[] = [];
   async putSecretValue(secretArn: string, value: string): Promise<void> {
+    this.calls.push({ name: 'putSecretValue', arg: secretArn });
     this.counter.record('secretsmanager', 'PutSecretValue');
     this.written.push({ secretArn, value });
+  }
+}
+
+export class FakeKms implements KmsApi {
+  calls: Call[] = [];
+  keys = new Map<string, KeyAccess>();
+  constructor(readonly counter = new ApiCallCounter()) {}
+  async keyAccess(keyId: string): Promise<KeyAccess> {
+    this.calls.push({ name: 'keyAccess', arg: keyId });
+    this.counter.record('kms', 'DescribeKey');
+    return this.keys.get(keyId) ?? { usable: false, reason: 'the key does not exist' };
   }
 }
 
@@ -386,8 +474,9 @@ export interface FakeWorld {
   cf: FakeCloudFormation;
   s3: FakeS3;
   rds: FakeRds;
-  sts: StsApi;
   secrets: FakeSecrets;
+  kms: FakeKms;
+  sts: StsApi;
   iam: FakeIam;
   /** ECS for release-locks' one-off task (tests/ops has its own read-only ECS fake as `ecs`) */
   ecsTasks: FakeEcsTasks;
@@ -401,8 +490,10 @@ export function fakeWorld(): FakeWorld {
   const cf = new FakeCloudFormation(clock, calls);
   const s3 = new FakeS3(calls);
   const rds = new FakeRds(calls);
-  const sts = fakeSts(calls);
+  rds.clock = clock;
   const secrets = new FakeSecrets(calls);
+  const kms = new FakeKms(calls);
+  const sts = fakeSts(calls);
   const iam = new FakeIam(calls);
   const ecsTasks = new FakeEcsTasks(calls);
   const acm = new FakeAcm(calls);
@@ -411,8 +502,9 @@ export function fakeWorld(): FakeWorld {
     cf,
     s3,
     rds,
-    sts,
     secrets,
+    kms,
+    sts,
     iam,
     ecsTasks,
     acm,
@@ -422,6 +514,7 @@ export function fakeWorld(): FakeWorld {
       sts,
       rds,
       secrets,
+      kms,
       iam,
       ecs: ecsTasks,
       acm,

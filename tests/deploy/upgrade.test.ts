@@ -129,7 +129,16 @@ function updateTimeline(): ScheduledEvent[] {
 
 function scripted(deployed: Record<string, string>): FakeWorld {
   const world = fakeWorld();
-  existingStack(world, 'UPDATE_COMPLETE', { parameters: deployed });
+  existingStack(world, 'UPDATE_COMPLETE', {
+    parameters: deployed,
+    outputs: { DbInstanceId: 'metabase-dev-db' },
+  });
+  // The instance the pre-upgrade snapshot is taken of (tests/deploy/pre-upgrade-snapshot.test.ts).
+  world.rds.instances.set('metabase-dev-db', {
+    id: 'metabase-dev-db',
+    deletionProtection: false,
+    status: 'available',
+  });
   world.cf.changeSetSequence = [
     {
       status: 'CREATE_COMPLETE',
@@ -167,6 +176,7 @@ async function runUpgrade(
       endpoint: undefined,
       clock: world.clock,
       fetch,
+      rds: world.rds,
     },
     {
       stackName: 'metabase-dev',
@@ -191,6 +201,20 @@ async function runUpgrade(
   return { result, said, changeSets };
 }
 
+/** The order of the snapshot and the change-set executions, from both fakes' clocks. */
+function snapshotOrder(world: FakeWorld): string[] {
+  return [
+    ...world.rds.calls
+      .filter((c) => c.name === 'createSnapshot')
+      .map((c) => ({ at: c.at ?? 0, what: 'snapshot' })),
+    ...world.cf.calls
+      .filter((c) => c.name === 'executeChangeSet')
+      .map((c) => ({ at: c.at ?? 0, what: 'execute' })),
+  ]
+    .sort((a, b) => a.at - b.at)
+    .map((e) => e.what);
+}
+
 // A Metabase being upgraded was set up long ago: deploy's first-admin check finds its user and leaves it alone.
 const healthy: FetchLike = async (url) => ({
   status: 200,
@@ -212,6 +236,8 @@ t.test('run, fixed count: two change sets, health between them, then done', asyn
     'waits for health after the one-task step even without --wait-healthy',
   );
   t.equal(world.cf.callNames().filter((n) => n === 'executeChangeSet').length, 2);
+  t.same(snapshotOrder(world), ['snapshot', 'execute', 'execute'], 'one snapshot, before the first step');
+  t.match(result.preUpgradeSnapshot, /^metabase-dev-pre-metabase-v0-65-1-\d{8}T\d{6}Z$/);
 });
 
 t.test(
@@ -241,6 +267,22 @@ t.test('run, autoscaling: three change sets, the scaler pinned before the versio
     changeSets.map((p) => `${p.MetabaseVersion} ${p.DesiredCount}/${p.MinTasks}/${p.MaxTasks}`),
     [`${OLD} 1/1/1`, `${NEW} 1/1/1`, `${NEW} 2/2/4`],
   );
+  // The first step still runs the old version, but it starts the upgrade: the snapshot comes before it.
+  t.same(snapshotOrder(world), ['snapshot', 'execute', 'execute', 'execute']);
+  t.match(result.preUpgradeSnapshot, /-pre-metabase-v0-65-1-/);
+});
+
+t.test('run: --no-snapshot warns once, for the whole run', async (t) => {
+  const world = scripted(base({ AutoScaling: 'true', MinTasks: '2', MaxTasks: '4' }));
+  const { result, said } = await runUpgrade(
+    world,
+    base({ AutoScaling: 'true', MinTasks: '2', MaxTasks: '4', MetabaseVersion: NEW }),
+    healthy,
+    { preUpgradeSnapshot: false },
+  );
+  t.equal(result.upgrade?.completed, 3);
+  t.same(snapshotOrder(world), ['execute', 'execute', 'execute']);
+  t.equal(said.filter((s) => s === 'snapshot-skipped').length, 1);
 });
 
 t.test('run: not healthy after the one-task step → stops there, counts not restored', async (t) => {

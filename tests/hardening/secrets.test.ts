@@ -20,13 +20,20 @@ t.test('no code path reads a secret value', async (t) => {
       /GetSecretValue(Command)?\(|GetSecretValueCommand|client-ssm/,
       `${file} does not fetch secrets`,
     );
-    // The one Secrets Manager client (built in clients.ts) writes the admin password deploy generated.
+    // The one Secrets Manager client (built in clients.ts): a restore looks secrets up by metadata, and
+    // the first-admin setup writes the password deploy generated.
     if (![join('src', 'aws', 'secrets.ts'), join('src', 'aws', 'clients.ts')].includes(file))
       t.notMatch(text, /client-secrets-manager/, `${file} does not use Secrets Manager`);
   }
-  const writer = await readFile(join('src', 'aws', 'secrets.ts'), 'utf8');
-  const commands = [...writer.matchAll(/\b(\w+)Command\b/g)].map((match) => match[1]);
-  t.same([...new Set(commands)], ['PutSecretValue'], 'src/aws/secrets.ts only writes');
+  // DescribeSecret and ListSecrets return metadata (name, ARN, tags, dates), never a SecretString;
+  // PutSecretValue only writes.
+  const secretsApi = await readFile(join('src', 'aws', 'secrets.ts'), 'utf8');
+  const commands = [...secretsApi.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]);
+  t.same(
+    [...new Set(commands)].sort(),
+    ['DescribeSecret', 'ListSecrets', 'PutSecretValue'],
+    'metadata calls and the one write',
+  );
 });
 
 t.test(

@@ -7,13 +7,17 @@
 // interface, a fixed address): CloudFormation creates the new copy while the old one still exists.
 //
 // Every root parameter is picked up from ROOT_PARAMETERS, so parameters added later are covered too: a
-// free-form one gets its samples from SAMPLE_POOL (the candidates that pass validation for it).
+// free-form one gets its samples from SAMPLE_POOL (the candidates that pass validation for it). The
+// restore parameters are create-only for the instance and the secrets; deploy pins them
+// (src/deploy/pinned-parameters.ts), so every update here goes through that pinning, and a stack
+// restored by deploy --restore-from is updated like any other, its later deploys changing nothing on it.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES, type RootParameter } from '../../src/synth/parameters.js';
 import { templateFileName } from '../../src/synth/tiers/root.js';
 import { TIER_NAMES } from '../../src/synth/template.js';
 import { validateParams } from '../../src/params/validate.js';
+import { PINNED_PARAMETERS, withPinnedParameters } from '../../src/deploy/pinned-parameters.js';
 import { plainTemplates, type PlainTemplate } from '../support/cli.js';
 import { PROD_FILLED_IN } from '../support/prod-params.js';
 import {
@@ -45,7 +49,19 @@ const PROTECTED_TYPES = ['AWS::RDS::DBInstance', 'AWS::SecretsManager::Secret', 
  */
 const REFUSED_BY_DEPLOY: Record<string, string> = {
   VpcCidr: 'deploy refuses a VpcCidr change on an existing stack (it replaces the VPC and fails halfway)',
+  // Pinned (src/deploy/pinned-parameters.ts): left empty, deploy passes the deployed value (deployedAs
+  // below), so only a different non-empty value is a change, and deploy refuses that.
+  ...Object.fromEntries(
+    PINNED_PARAMETERS.map((name) => [
+      name,
+      'deploy keeps the restore parameters of a deployed stack and refuses a different value',
+    ]),
+  ),
 };
+
+/** The parameters deploy sends for a params file's values on a stack deployed with `before`. */
+const deployedAs = (before: Record<string, string>, after: Record<string, string>): Record<string, string> =>
+  withPinnedParameters(after, before).parameters;
 
 /**
  * Conditional create-only properties that, for the resource as this tool configures it, update in place.
@@ -175,13 +191,19 @@ function update(
   const afterSet = options.afterSet ?? shipped;
   return compareDeployments(
     { set: beforeSet, parameters: rootParameters(beforeSet.root, before, options.ssmBefore) },
-    { set: afterSet, parameters: rootParameters(afterSet.root, after, options.ssmAfter) },
+    {
+      set: afterSet,
+      parameters: rootParameters(afterSet.root, deployedAs(before, after), options.ssmAfter),
+    },
     schemas,
   );
 }
 
-const changedKeys = (a: Record<string, string>, b: Record<string, string>): string[] =>
-  ROOT_PARAMETER_NAMES.filter((key) => a[key] !== b[key]);
+/** The root parameters the update changes, as deploy sends them (pinned ones carried forward). */
+const changedKeys = (a: Record<string, string>, b: Record<string, string>): string[] => {
+  const sent = deployedAs(a, b);
+  return ROOT_PARAMETER_NAMES.filter((key) => a[key] !== sent[key]);
+};
 
 t.test('every shipped params file to every other, both ways', async (t) => {
   for (const from of paramsFiles) {
@@ -446,6 +468,61 @@ t.test('the check also catches a fixed name and a database replacement', async (
   );
   t.match(db.violations, [/DataStack\/Database AWS::RDS::DBInstance would be replaced \(DBName\)/]);
 });
+
+// deploy --restore-from creates the stack with the restore parameters; the params file never mentions them.
+const RESTORE = {
+  DbSnapshotIdentifier: 'metabase-dev-database-final-1a2b3c',
+  ExistingDbMasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:metabase-db-master-AbC123',
+  ExistingEncryptionKeySecretArn:
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:metabase-mb-key-DeF456',
+};
+
+t.test("a restored stack's later deploy changes nothing on the instance", async (t) => {
+  for (const { env, raw } of paramsFiles) {
+    const file = valuesOf(raw)!;
+    const restored = { ...file, ...RESTORE };
+    t.same(update(restored, file), [], `${env}: the same params file again changes nothing at all`);
+    // Without deploy's pinning the empty values would reach CloudFormation: a new, empty database.
+    const unpinned = compareDeployments(
+      { set: shipped, parameters: rootParameters(shipped.root, restored) },
+      { set: shipped, parameters: rootParameters(shipped.root, file) },
+      schemas,
+    );
+    t.match(
+      judge(unpinned, []).violations,
+      [/DataStack\/Database AWS::RDS::DBInstance would be replaced \(.*DBSnapshotIdentifier/],
+      `${env}: the pinning is what keeps the database`,
+    );
+  }
+});
+
+t.test(
+  'a restored stack: each params file to every other, and single changes, keep the database',
+  async (t) => {
+    for (const from of paramsFiles) {
+      for (const to of paramsFiles) {
+        const before = { ...valuesOf(from.raw)!, ...RESTORE };
+        const after = valuesOf(to.raw)!;
+        const verdict = judge(update(before, after), changedKeys(before, after));
+        t.same(verdict.violations, [], `restored ${from.env} → ${to.env}`);
+      }
+    }
+    const dev = paramsFiles.find((p) => p.env === 'dev')!;
+    const before: Record<string, string> = { ...valuesOf(dev.raw)!, ...RESTORE };
+    let scenarios = 0;
+    for (const name of ROOT_PARAMETER_NAMES) {
+      for (const candidate of candidates(name)) {
+        const after = valuesOf({ ...dev.raw, [name]: candidate });
+        if (!after || deployedAs(before, after)[name] === before[name]) continue;
+        scenarios++;
+        const verdict = judge(update(before, after), changedKeys(before, after));
+        if (verdict.violations.length > 0)
+          t.same(verdict.violations, [], `restored dev: ${name} ${before[name]} → ${after[name]}`);
+      }
+    }
+    t.ok(scenarios > 50, `${scenarios} single-parameter updates of a restored stack checked`);
+  },
+);
 
 t.test('the allowlists name real parameters and real schema properties', async (t) => {
   for (const key of Object.keys(REFUSED_BY_DEPLOY))

@@ -5,6 +5,7 @@ import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
 import type { DeployResult, DeployStep } from '../../deploy/deploy.js';
+import type { RestorePlan } from '../../deploy/restore.js';
 import { messageOf } from '../../deploy/errors.js';
 import type { PendingCertificate } from '../../deploy/certificate-wait.js';
 import type { FetchLike } from '../../deploy/health.js';
@@ -47,6 +48,11 @@ export interface DeployOptions {
   /** the ownership override: update a stack without this tool's managed-by tag */
   allowUnmanaged?: boolean | undefined;
   json: boolean;
+  /** --restore-from <snapshot id | ARN | latest> */
+  restoreFrom?: string | undefined;
+  newSecrets?: boolean | undefined;
+  /** false: --no-snapshot */
+  snapshot?: boolean | undefined;
 }
 
 /** What tests replace: AWS, time, the prompt, HTTP and Ctrl-C. */
@@ -78,6 +84,18 @@ function stepText(step: DeployStep, stackName: string): string | undefined {
     }
     case 'change-set':
       return `Creating change set ${step.name} (${step.type === 'CREATE' ? `new stack ${stackName}` : `update of ${stackName}`})...`;
+    case 'restore':
+      return restoreText(step.plan);
+    case 'pinned':
+      return `Keeping ${step.kept.map((k) => `${k.name}=${k.value}`).join(', ')} from the deployed stack (it was restored from a snapshot; dropping them would replace the database)`;
+    case 'snapshot': {
+      const why = step.changes.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(', ');
+      return step.available
+        ? `Pre-upgrade snapshot ${step.id} is available.`
+        : `Taking pre-upgrade snapshot ${step.id} (${why}); waiting until it is available...`;
+    }
+    case 'snapshot-skipped':
+      return `warning: --no-snapshot: upgrading (${step.changes.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(', ')}) without a snapshot first; the way back is then only a point-in-time restore of the automated backups.`;
     case 'executing':
       return `Executing; following ${stackName} and its nested stacks (Ctrl-C stops watching, not the deploy).`;
     case 'health':
@@ -85,6 +103,26 @@ function stepText(step: DeployStep, stackName: string): string | undefined {
     case 'setup':
       return `Checking Metabase's first-admin setup (${step.url}/setup)...`;
   }
+}
+
+function secretLine(label: string, choice: RestorePlan['dbMaster'], consequence: string): string {
+  if (choice.source === 'new')
+    return `  ${label}: NEW (--new-secrets; ${choice.missing ?? 'not found'}): ${consequence}`;
+  return `  ${label}: ${choice.arn} (found by the ${choice.source === 'snapshot tags' ? "snapshot's tags" : 'stack name'})`;
+}
+
+function restoreText(plan: RestorePlan): string {
+  const s = plan.snapshot;
+  const taken = s.created ? `taken ${s.created.toISOString().replace(/\.\d+Z$/, 'Z')}, ` : '';
+  return [
+    `Restoring the database from snapshot ${s.id} (${plan.chosenBy === 'latest' ? 'the latest final snapshot, ' : ''}${taken}PostgreSQL ${s.engineVersion ?? '?'}, ${s.allocatedStorage ?? '?'} GiB)`,
+    secretLine('DB master credentials', plan.dbMaster, 'a new password is set on the restored database'),
+    secretLine(
+      'MB_ENCRYPTION_SECRET_KEY',
+      plan.encryptionKey,
+      'saved data-source connections cannot be decrypted and must be re-entered',
+    ),
+  ].join('\n');
 }
 
 function changeCounts(preview: ChangePreview | undefined): Record<string, number> {
@@ -184,7 +222,9 @@ export async function deployCommand(
         endpoint: session.endpoint,
         clock,
         fetch: deps.fetch ?? nodeHttpClient(),
+        rds: session.rds,
         secrets: session.secrets,
+        kms: session.kms,
         preflight: deployPreflight({
           iam: session.iam,
           rds: session.rds,
@@ -208,6 +248,10 @@ export async function deployCommand(
         healthTimeoutMs: deps.healthTimeoutMs,
         certificatePendingLimitMs: deps.certificatePendingLimitMs,
         signal,
+        restore: options.restoreFrom
+          ? { from: options.restoreFrom, newSecrets: options.newSecrets === true }
+          : undefined,
+        preUpgradeSnapshot: options.snapshot !== false,
         allowUnmanaged: options.allowUnmanaged,
       },
       {
@@ -318,6 +362,10 @@ function report(
         io.stderr(
           `deploy ${name}: interrupted before executing; nothing was changed${recreated} (the change set was discarded).\n`,
         );
+        if (result.preUpgradeSnapshot)
+          io.stderr(
+            `The pre-upgrade snapshot ${result.preUpgradeSnapshot} stays in RDS, which finishes it if it was still being made (\`metabase-aws snapshots --stack-name ${name}\` lists it); deploy again to upgrade, with a fresh snapshot.\n`,
+          );
         return EXIT_INTERRUPTED;
       }
       io.stderr(`deploy ${name}: cancelled; nothing changed.\n`);

@@ -233,7 +233,7 @@ export async function destroyCommand(
     io.stderr(`destroy ${stackName}: stopped watching. ${follow}`);
     return finish({ ...rest }, EXIT_INTERRUPTED);
   }
-  info(renderSummary(stackName, result, style));
+  info(renderSummary(stackName, result, style, { ...options, region }));
   if (result.outcome === 'failed' && questions.interrupted) {
     io.stderr(
       `destroy ${stackName}: interrupted at the prompt; the stack is ${result.status}. Run destroy again (with --retain-failed to keep what failed).\n`,

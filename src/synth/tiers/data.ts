@@ -5,7 +5,7 @@ import { RDS } from 'cloudform-types/types/rds/index.namespace.js';
 import { SecretsManager } from 'cloudform-types/types/secretsManager/index.namespace.js';
 import { DeletionPolicy } from 'cloudform-types/types/resource.js';
 import { ADMIN_SECRET_LOGICAL_ID, DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
-import { equals, getAtt, not, ref, select, split, sub, subWith } from '../intrinsics.js';
+import { and, equals, fnIf, getAtt, noValue, not, ref, select, split, sub, subWith } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
 import {
@@ -15,6 +15,7 @@ import {
   FREEABLE_MEMORY_MAP,
   freeableMemoryThresholds,
 } from './alarms.js';
+import { SNAPSHOT_TAGS } from '../snapshot-tags.js';
 
 /** cloudform-types has no UpdateReplacePolicy setter; the attribute is plain template data. */
 function withUpdateReplacePolicy<T extends object>(
@@ -27,6 +28,14 @@ function withUpdateReplacePolicy<T extends object>(
 function retained<T extends { deletionPolicy(policy: DeletionPolicy): T }>(resource: T): T {
   return withUpdateReplacePolicy(resource.deletionPolicy(DeletionPolicy.Retain), DeletionPolicy.Retain);
 }
+
+/** The secret in use: the one of a restored stack when given, else the one generated here. */
+const masterSecretArn = fnIf('CreateDbMasterSecret', ref('DbMasterSecret'), ref('ExistingDbMasterSecretArn'));
+const encryptionKeyArn = fnIf(
+  'CreateEncryptionKeySecret',
+  ref('EncryptionKeySecret'),
+  ref('ExistingEncryptionKeySecretArn'),
+);
 
 export function dataTemplate(): CfnTemplate {
   return {
@@ -44,11 +53,24 @@ export function dataTemplate(): CfnTemplate {
         'Comma-separated isolated subnets for the database (network tier output)',
       ),
       DbSecurityGroupId: stringInput('Database security group (network tier output)'),
+      DbSnapshotIdentifier: passedParameter('DbSnapshotIdentifier'),
+      ExistingDbMasterSecretArn: passedParameter('ExistingDbMasterSecretArn'),
+      ExistingEncryptionKeySecretArn: passedParameter('ExistingEncryptionKeySecretArn'),
+      // RootStackName (from alarmInputs) also tags the database, and so its snapshots, with the root
+      // stack's name, so they can be found once the stack is gone.
       ...alarmInputs(),
     },
     Mappings: { [FREEABLE_MEMORY_MAP]: freeableMemoryThresholds() },
     Conditions: {
       ...alarmConditions(),
+      RestoreFromSnapshot: not(equals(ref('DbSnapshotIdentifier'), '')),
+      CreateDbMasterSecret: equals(ref('ExistingDbMasterSecretArn'), ''),
+      CreateEncryptionKeySecret: equals(ref('ExistingEncryptionKeySecretArn'), ''),
+      // A restored instance keeps the snapshot's password; it is set only on a new database, or on a
+      // restore whose old credentials are lost (--new-secrets), where it resets the master password.
+      SetMasterPassword: not(
+        and([{ Condition: 'RestoreFromSnapshot' }, not({ Condition: 'CreateDbMasterSecret' })]),
+      ),
       HasAdminEmail: not(equals(ref('AdminEmail'), '')),
     },
     Resources: {
@@ -65,7 +87,7 @@ export function dataTemplate(): CfnTemplate {
             ExcludeCharacters: '"@/\\\'` :?#[]%&+=',
           },
           Tags: [nameTag('db-master')],
-        }),
+        }).condition('CreateDbMasterSecret'),
       ),
       EncryptionKeySecret: retained(
         new SecretsManager.Secret({
@@ -74,7 +96,7 @@ export function dataTemplate(): CfnTemplate {
           ),
           GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
           Tags: [nameTag('mb-encryption-key')],
-        }),
+        }).condition('CreateEncryptionKeySecret'),
       ),
       // The first Metabase admin's login. deploy generates the password, writes it here and only then
       // sends it to Metabase's /api/setup; nothing reads it back. Until then the value is a random
@@ -113,11 +135,29 @@ export function dataTemplate(): CfnTemplate {
           DBInstanceClass: ref('DbInstanceClass'),
           AllocatedStorage: sub('${DbAllocatedStorage}'),
           StorageType: 'gp3',
-          StorageEncrypted: true,
-          DBName: DATABASE_NAME,
+          // A restore takes these from the snapshot, and CloudFormation's DBInstance reference says not to
+          // set MasterUsername or DBName with DBSnapshotIdentifier (the encryption is the snapshot's too).
+          StorageEncrypted: fnIf('RestoreFromSnapshot', noValue(), true),
+          DBName: fnIf('RestoreFromSnapshot', noValue(), DATABASE_NAME),
+          // Create-only on the instance (like its identity): deploy keeps passing the value a restored stack
+          // was created with, since an empty one would make CloudFormation replace the database with an
+          // empty one (AWS::RDS::DBInstance reference, DBSnapshotIdentifier).
+          DBSnapshotIdentifier: fnIf('RestoreFromSnapshot', ref('DbSnapshotIdentifier'), noValue()),
           Port: String(POSTGRES_PORT),
-          MasterUsername: sub('{{resolve:secretsmanager:${DbMasterSecret}:SecretString:username}}'),
-          MasterUserPassword: sub('{{resolve:secretsmanager:${DbMasterSecret}:SecretString:password}}'),
+          MasterUsername: fnIf(
+            'RestoreFromSnapshot',
+            noValue(),
+            subWith('{{resolve:secretsmanager:${SecretArn}:SecretString:username}}', {
+              SecretArn: masterSecretArn,
+            }),
+          ),
+          MasterUserPassword: fnIf(
+            'SetMasterPassword',
+            subWith('{{resolve:secretsmanager:${SecretArn}:SecretString:password}}', {
+              SecretArn: masterSecretArn,
+            }),
+            noValue(),
+          ),
           DBSubnetGroupName: ref('DbSubnetGroup'),
           DBParameterGroupName: ref('DbParameterGroup'),
           VPCSecurityGroups: [ref('DbSecurityGroupId')],
@@ -128,7 +168,14 @@ export function dataTemplate(): CfnTemplate {
           CopyTagsToSnapshot: true,
           EnableIAMDatabaseAuthentication: false,
           MonitoringInterval: 0,
-          Tags: [nameTag('db')],
+          // CopyTagsToSnapshot carries these to every snapshot, the final one included: a restore finds the
+          // stack's snapshots and the two secrets that make one usable from them.
+          Tags: [
+            nameTag('db'),
+            { Key: SNAPSHOT_TAGS.stack, Value: ref('RootStackName') },
+            { Key: SNAPSHOT_TAGS.dbMasterSecret, Value: masterSecretArn },
+            { Key: SNAPSHOT_TAGS.encryptionKeySecret, Value: encryptionKeyArn },
+          ],
         }).deletionPolicy(DeletionPolicy.Snapshot),
         DeletionPolicy.Snapshot,
       ),
@@ -138,8 +185,8 @@ export function dataTemplate(): CfnTemplate {
       DbEndpointAddress: output('Database host name', getAtt('Database', 'Endpoint.Address')),
       DbEndpointPort: output('Database port', getAtt('Database', 'Endpoint.Port')),
       DbInstanceId: output('RDS instance identifier (the final snapshot is taken from it)', ref('Database')),
-      DbMasterSecretArn: output('Secret with the database user name and password', ref('DbMasterSecret')),
-      EncryptionKeySecretArn: output('Secret with MB_ENCRYPTION_SECRET_KEY', ref('EncryptionKeySecret')),
+      DbMasterSecretArn: output('Secret with the database user name and password', masterSecretArn),
+      EncryptionKeySecretArn: output('Secret with MB_ENCRYPTION_SECRET_KEY', encryptionKeyArn),
       AdminSecretArn: {
         ...output('Secret of the first Metabase admin (written by deploy)', ref(ADMIN_SECRET_LOGICAL_ID)),
         Condition: 'HasAdminEmail',

@@ -58,6 +58,8 @@ function sourceOf(parameter: string, tiers: Record<TierName, CfnTemplate>): Intr
   }
   const slot = slotSource(parameter);
   if (slot) return slot;
+  // The alarms' names start with it, and the database is tagged with it, so its snapshots can be found
+  // once the stack is gone.
   if (parameter === ROOT_STACK_NAME_PARAMETER) return ref('AWS::StackName');
   if (SETTING_SLOT_PARAMETER_NAMES.includes(parameter)) return ref(parameter);
   const sourceTier = OUTPUT_SOURCES[parameter];
@@ -203,6 +205,14 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
           {
             Label: { default: 'Monitoring' },
             Parameters: ['AlarmEmail', 'AccessLogs', 'FlowLogs'],
+          },
+          {
+            Label: { default: 'Restore (set by deploy --restore-from)' },
+            Parameters: [
+              'DbSnapshotIdentifier',
+              'ExistingDbMasterSecretArn',
+              'ExistingEncryptionKeySecretArn',
+            ],
           },
         ],
       },

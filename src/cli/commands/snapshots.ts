@@ -1,0 +1,136 @@
+// `snapshots`: lists this stack's manual and final DB snapshots with what keeping them costs;
+// `--prune --keep N` deletes the older pre-upgrade snapshots after the stack name is typed.
+import type { AwsSession } from '../../aws/session.js';
+import { PRICE_LIST, regionPrices } from '../../cost/prices.js';
+import { money } from '../../cost/format.js';
+import { OperationError } from '../../deploy/errors.js';
+import { assertManagedStack } from '../../deploy/ownership.js';
+import { keptStorageCost, planPrune, prune, stackSnapshots } from '../../deploy/snapshots.js';
+import { renderSnapshots } from '../../ui/snapshots-view.js';
+import { makeStyle } from '../../ui/style.js';
+import { EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { interruptiblePrompt, terminalPrompt, type Prompt } from '../prompt.js';
+
+export interface SnapshotsOptions {
+  stackName: string;
+  region?: string | undefined;
+  profile?: string | undefined;
+  endpointUrl?: string | undefined;
+  json: boolean;
+  prune: boolean;
+  keep?: number | undefined;
+  yes: boolean;
+  /** the ownership override: prune the snapshots of a stack without this tool's managed-by tag */
+  allowUnmanaged?: boolean | undefined;
+}
+
+export interface SnapshotsCommandDeps {
+  session?: AwsSession;
+  prompt?: Prompt;
+}
+
+export async function snapshotsCommand(
+  options: SnapshotsOptions,
+  io: CliIo,
+  deps: SnapshotsCommandDeps = {},
+): Promise<number> {
+  const { stackName } = options;
+  if (options.prune) {
+    if (options.keep === undefined || !Number.isInteger(options.keep) || options.keep < 0) {
+      throw new UserError(
+        `snapshots ${stackName} --prune: say how many pre-upgrade snapshots to keep`,
+        'Pass --keep N (0 or more): the newest N are kept, older pre-upgrade snapshots are deleted.',
+      );
+    }
+    if (!options.yes && !io.isTty) {
+      throw new UserError(
+        `snapshots ${stackName} --prune: confirmation needed, but this is not an interactive terminal`,
+        'Pass --yes to delete without a prompt (CI).',
+      );
+    }
+  }
+  const session =
+    deps.session ??
+    (await import('../../aws/session.js')).openSession({
+      region: options.region,
+      profile: options.profile,
+      endpointUrl: options.endpointUrl,
+    });
+  const region = await session.region();
+  const style = makeStyle(io.isTty && !options.json, io.env);
+  const info = options.json ? io.stderr : io.stdout;
+  const rows = await stackSnapshots(session.rds, stackName);
+
+  // The free allowance is the provisioned storage of running instances; a deleted stack has none left.
+  const stack = await session.cloudFormation.describeStack(stackName);
+  const freeGiB = stack ? Number(stack.parameters.DbAllocatedStorage ?? 0) : 0;
+  const prices = regionPrices(PRICE_LIST, region);
+  const cost = prices ? keptStorageCost(rows, freeGiB, prices.rds.backupGbMonth) : undefined;
+
+  if (!options.prune) {
+    info(renderSnapshots(stackName, region, rows, style));
+    if (rows.length > 0) {
+      const allowance = stack
+        ? `the free ${freeGiB} GiB (the stack's provisioned storage, shared with its automated backups)`
+        : `no free allowance (${stackName} is gone: RDS bills every GiB of its snapshots)`;
+      info(
+        cost && prices
+          ? `storage: up to ${cost.totalGiB} GiB in ${rows.length} snapshots; beyond ${allowance}: ${cost.billableGiB} GiB ≈ ${money(cost.monthly)} a month at $${prices.rds.backupGbMonth}/GB-month\n`
+          : `storage: up to ${rows.reduce((n, r) => n + r.sizeGiB, 0)} GiB in ${rows.length} snapshots (no prices for ${region} in src/cost/prices.json)\n`,
+      );
+    }
+    if (options.json)
+      io.stdout(
+        `${JSON.stringify({ command: 'snapshots', stackName, region, snapshots: rows, storage: cost, apiCalls: session.calls.summary() }, null, 2)}\n`,
+      );
+    return 0;
+  }
+
+  // Deleting snapshots changes what a stack can be brought back to: a stack that exists must be this
+  // tool's (its pre-upgrade snapshots carry this tool's tags whatever the stack, see planPrune).
+  if (stack) {
+    try {
+      assertManagedStack('snapshots', stack, 'prune the snapshots of', options.allowUnmanaged === true);
+    } catch (error) {
+      throw error instanceof OperationError ? new UserError(error.message, error.hint) : error;
+    }
+  }
+  const keep = options.keep ?? 0;
+  const doomed = await planPrune(session.rds, stackName, keep);
+  if (doomed.length === 0) {
+    info(
+      `snapshots ${stackName}: nothing to prune (at most ${keep} pre-upgrade snapshots; final ones are never pruned)\n`,
+    );
+    if (options.json)
+      io.stdout(`${JSON.stringify({ command: 'snapshots', stackName, region, deleted: [] }, null, 2)}\n`);
+    return 0;
+  }
+  info(
+    `${style.bold(`Will delete ${doomed.length} pre-upgrade snapshot${doomed.length > 1 ? 's' : ''} of ${stackName} (keeping the newest ${keep}):`)}\n` +
+      renderSnapshots(stackName, region, doomed, style),
+  );
+  if (!options.yes) {
+    const questions = interruptiblePrompt(deps.prompt ?? terminalPrompt, io.stderr);
+    const typed = await questions.ask(`Type the stack name (${stackName}) to delete them: `);
+    if (typed === undefined) {
+      io.stderr(`snapshots ${stackName}: interrupted at the prompt; nothing deleted.\n`);
+      return EXIT_INTERRUPTED;
+    }
+    if (typed !== stackName) {
+      io.stderr(`snapshots ${stackName}: cancelled (the name did not match); nothing deleted.\n`);
+      return EXIT_ERROR;
+    }
+  }
+  const deleted = await prune(session.rds, doomed, (id) => {
+    info(`  deleted: ${id}\n`);
+  });
+  info(
+    `snapshots ${stackName}: deleted ${deleted.length}, kept the newest ${keep} pre-upgrade and every final snapshot\n`,
+  );
+  if (options.json)
+    io.stdout(
+      `${JSON.stringify({ command: 'snapshots', stackName, region, deleted, apiCalls: session.calls.summary() }, null, 2)}\n`,
+    );
+  return 0;
+}

@@ -1,0 +1,248 @@
+// `deploy --restore-from`: which snapshot, whether it can be restored here, and which retained secrets go
+// with it. Returns the restore parameters for the change set, or refuses with what to do.
+import type { KmsApi } from '../aws/kms.js';
+import type { DbSnapshotInfo, RdsApi } from '../aws/rds.js';
+import type { SecretInfo, SecretsApi } from '../aws/secrets.js';
+import { DATABASE_USER } from '../synth/config.js';
+import { SNAPSHOT_TAGS } from '../synth/snapshot-tags.js';
+import { OperationError } from './errors.js';
+
+export interface RestoreDeps {
+  rds: RdsApi;
+  secrets: SecretsApi;
+  kms: KmsApi;
+  region: string;
+  account: string;
+}
+
+export interface RestoreRequest {
+  stackName: string;
+  /** A snapshot identifier or ARN, or 'latest' (the newest final snapshot of stackName). */
+  from: string;
+  /** Parameter values of the params file: DbEngineVersion and DbAllocatedStorage are checked against it. */
+  parameters: Record<string, string>;
+  /** Generate the secrets that cannot be found instead of refusing. */
+  newSecrets: boolean;
+}
+
+export type SecretSource = 'snapshot tags' | 'stack name' | 'new';
+
+export interface SecretChoice {
+  /** empty when a new secret is generated */
+  arn: string;
+  source: SecretSource;
+  /** Why the retained one was not used, when source is 'new'. */
+  missing?: string | undefined;
+}
+
+export interface RestorePlan {
+  snapshot: DbSnapshotInfo;
+  chosenBy: 'named' | 'latest';
+  dbMaster: SecretChoice;
+  encryptionKey: SecretChoice;
+  parameters: {
+    DbSnapshotIdentifier: string;
+    ExistingDbMasterSecretArn: string;
+    ExistingEncryptionKeySecretArn: string;
+  };
+}
+
+/** The logical ids of the two secrets in the data tier (src/synth/tiers/data.ts). */
+const SECRET_LOGICAL_IDS = { dbMaster: 'DbMasterSecret', encryptionKey: 'EncryptionKeySecret' } as const;
+
+/** Snapshot ARNs: arn:aws:rds:<region>:<account>:snapshot:<id>. */
+const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
+
+/**
+ * Whether a snapshot belongs to stackName: tagged by the data tier, or (snapshots from before the tag)
+ * taken from an instance whose generated identifier starts with the stack's data tier name.
+ */
+export function belongsTo(snapshot: DbSnapshotInfo, stackName: string): boolean {
+  const tagged = snapshot.tags?.[SNAPSHOT_TAGS.stack];
+  if (tagged !== undefined) return tagged === stackName;
+  return (snapshot.instanceId ?? '').startsWith(`${stackName.toLowerCase()}-datastack-`);
+}
+
+/** Taken by this tool before an upgrade (tagged so), as opposed to CloudFormation's final snapshot. */
+export const isPreUpgrade = (snapshot: DbSnapshotInfo): boolean =>
+  snapshot.tags?.[SNAPSHOT_TAGS.madeBy] === 'pre-upgrade';
+
+function versionParts(version: string): number[] {
+  return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+}
+
+/** Negative when a < b, as PostgreSQL versions (17.10 is after 17.9). */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export async function planRestore(deps: RestoreDeps, request: RestoreRequest): Promise<RestorePlan> {
+  const subject = `deploy ${request.stackName} --restore-from ${request.from}`;
+  const { snapshot, chosenBy } = await findSnapshot(deps, request, subject);
+  checkRestorable(request, snapshot, subject);
+  await checkKey(deps, snapshot, subject);
+
+  const dbMaster = await findSecret(deps, request.stackName, snapshot, 'dbMaster');
+  const encryptionKey = await findSecret(deps, request.stackName, snapshot, 'encryptionKey');
+  const missing = [
+    dbMaster.source === 'new' ? `the DB master credentials (${dbMaster.missing})` : '',
+    encryptionKey.source === 'new' ? `MB_ENCRYPTION_SECRET_KEY (${encryptionKey.missing})` : '',
+  ].filter(Boolean);
+  if (missing.length > 0 && !request.newSecrets) {
+    throw new OperationError(
+      `${subject}: cannot find the retained secret${missing.length > 1 ? 's' : ''} for ${snapshot.id}: ${missing.join('; ')}`,
+      'Restore a secret scheduled for deletion with `aws secretsmanager restore-secret`, or pass --new-secrets to generate new ones (saved data-source connections must then be re-entered).',
+    );
+  }
+  if (dbMaster.source === 'new' && snapshot.masterUsername && snapshot.masterUsername !== DATABASE_USER) {
+    throw new OperationError(
+      `${subject}: the snapshot's master user is "${snapshot.masterUsername}", not "${DATABASE_USER}", so new credentials cannot be set on it`,
+      'Restore a snapshot this tool made, or find the secret of the stack that made this one.',
+    );
+  }
+  return {
+    snapshot,
+    chosenBy,
+    dbMaster,
+    encryptionKey,
+    parameters: {
+      // A shared snapshot must be named by its ARN; an own one by its identifier.
+      DbSnapshotIdentifier:
+        snapshot.arn && !snapshot.arn.includes(`:${deps.account}:`) ? snapshot.arn : snapshot.id,
+      ExistingDbMasterSecretArn: dbMaster.arn,
+      ExistingEncryptionKeySecretArn: encryptionKey.arn,
+    },
+  };
+}
+
+async function findSnapshot(
+  deps: RestoreDeps,
+  request: RestoreRequest,
+  subject: string,
+): Promise<{ snapshot: DbSnapshotInfo; chosenBy: 'named' | 'latest' }> {
+  if (request.from === 'latest') {
+    const finals = (await deps.rds.manualSnapshots())
+      .filter((s) => belongsTo(s, request.stackName) && !isPreUpgrade(s) && s.status === 'available')
+      .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+    const newest = finals[0];
+    if (!newest) {
+      throw new OperationError(
+        `${subject}: no final snapshot of ${request.stackName} in ${deps.region}`,
+        `List what there is with \`metabase-aws snapshots --stack-name ${request.stackName}\` (and --region if it was elsewhere), then pass a snapshot identifier.`,
+      );
+    }
+    return { snapshot: newest, chosenBy: 'latest' };
+  }
+  const arn = SNAPSHOT_ARN.exec(request.from);
+  if (arn && arn[1] !== deps.region) {
+    throw new OperationError(
+      `${subject}: the snapshot is in ${arn[1]}, but the stack deploys to ${deps.region}`,
+      `RDS restores only in the snapshot's region: deploy with --region ${arn[1]}, or copy it here first (\`aws rds copy-db-snapshot --source-region ${arn[1]} ...\`).`,
+    );
+  }
+  const snapshot = await deps.rds.describeSnapshot(request.from);
+  if (!snapshot) {
+    throw new OperationError(
+      `${subject}: no DB snapshot "${request.from}" in ${deps.region}`,
+      'Check the name with `metabase-aws snapshots`; a snapshot of another region must be copied here first (`aws rds copy-db-snapshot`), or deploy with that --region.',
+    );
+  }
+  return { snapshot, chosenBy: 'named' };
+}
+
+function checkRestorable(request: RestoreRequest, snapshot: DbSnapshotInfo, subject: string): void {
+  if (snapshot.status !== 'available') {
+    throw new OperationError(
+      `${subject}: the snapshot ${snapshot.id} is ${snapshot.status}, not available`,
+      'Wait until RDS lists it as available, then deploy again.',
+    );
+  }
+  if (snapshot.engine && snapshot.engine !== 'postgres') {
+    throw new OperationError(
+      `${subject}: the snapshot ${snapshot.id} is of a ${snapshot.engine} database, not PostgreSQL`,
+      'Restore a snapshot of a Metabase database made by this tool.',
+    );
+  }
+  const wanted = request.parameters.DbEngineVersion ?? '';
+  const taken = snapshot.engineVersion ?? '';
+  if (taken && wanted && compareVersions(taken, wanted) > 0) {
+    const major = versionParts(taken)[0] !== versionParts(wanted)[0];
+    throw new OperationError(
+      `${subject}: the snapshot is PostgreSQL ${taken}, newer than DbEngineVersion ${wanted}${major ? ' (a newer major version)' : ''}; RDS cannot restore it to an older version`,
+      `Set "DbEngineVersion": "${taken}" (or later) in the params file, then deploy again.`,
+    );
+  }
+  const storage = Number(request.parameters.DbAllocatedStorage ?? '0');
+  if (snapshot.allocatedStorage !== undefined && storage > 0 && storage < snapshot.allocatedStorage) {
+    throw new OperationError(
+      `${subject}: the snapshot holds ${snapshot.allocatedStorage} GiB, more than DbAllocatedStorage ${storage}`,
+      `Set "DbAllocatedStorage": ${snapshot.allocatedStorage} (or more) in the params file, then deploy again.`,
+    );
+  }
+  if (snapshot.encrypted === false) {
+    throw new OperationError(
+      `${subject}: the snapshot ${snapshot.id} is not encrypted, and this tool keeps the database encrypted`,
+      'Make an encrypted copy (`aws rds copy-db-snapshot --kms-key-id alias/aws/rds ...`) and restore that.',
+    );
+  }
+}
+
+async function checkKey(deps: RestoreDeps, snapshot: DbSnapshotInfo, subject: string): Promise<void> {
+  if (!snapshot.kmsKeyId) return;
+  const access = await deps.kms.keyAccess(snapshot.kmsKeyId);
+  const keyAccount = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):/.exec(snapshot.kmsKeyId)?.[1];
+  // An AWS managed key (aws/rds) never leaves its account: a snapshot shared under one cannot be restored
+  // elsewhere (RDS User Guide, "Sharing encrypted snapshots").
+  const foreignManaged =
+    access.usable && access.managedBy === 'AWS' && keyAccount !== undefined && keyAccount !== deps.account;
+  if (!access.usable || foreignManaged) {
+    throw new OperationError(
+      `${subject}: the snapshot is encrypted with a KMS key this account cannot use (${snapshot.kmsKeyId}: ${access.usable ? "another account's AWS managed key" : access.reason})`,
+      "Have the key's owner grant this account use of a customer managed key and re-encrypt the snapshot copy with it (`aws rds copy-db-snapshot --kms-key-id ...`).",
+    );
+  }
+}
+
+const usable = (secret: SecretInfo | undefined): secret is SecretInfo =>
+  secret !== undefined && secret.deletedAt === undefined;
+
+async function findSecret(
+  deps: RestoreDeps,
+  stackName: string,
+  snapshot: DbSnapshotInfo,
+  which: keyof typeof SECRET_LOGICAL_IDS,
+): Promise<SecretChoice> {
+  const tagKey = which === 'dbMaster' ? SNAPSHOT_TAGS.dbMasterSecret : SNAPSHOT_TAGS.encryptionKeySecret;
+  const tagged = snapshot.tags?.[tagKey];
+  if (tagged) {
+    const secret = await deps.secrets.describe(tagged);
+    if (secret && secret.deletedAt === undefined) return { arn: secret.arn, source: 'snapshot tags' };
+    if (secret) return { arn: '', source: 'new', missing: `${tagged} is scheduled for deletion` };
+  }
+  // Snapshots from before the tags: CloudFormation tags what it creates with the (nested) stack's name, and
+  // the data tier's nested stack is named <root>-DataStack-<suffix>. Of several generations, the one made
+  // last before the snapshot's instance is the one whose password the snapshot has.
+  const candidates = (
+    await deps.secrets.withTagPrefix('aws:cloudformation:stack-name', `${stackName}-DataStack-`)
+  ).filter((s) => s.tags['aws:cloudformation:logical-id'] === SECRET_LOGICAL_IDS[which]);
+  const before = (snapshot.instanceCreated ?? snapshot.created)?.getTime() ?? Infinity;
+  const chosen = candidates
+    .filter((s) => usable(s) && (s.created?.getTime() ?? 0) <= before)
+    .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0))[0];
+  if (chosen) return { arn: chosen.arn, source: 'stack name' };
+  const scheduled = candidates.find((s) => s.deletedAt !== undefined);
+  return {
+    arn: '',
+    source: 'new',
+    missing: tagged
+      ? `${tagged} does not exist`
+      : scheduled
+        ? `${scheduled.name} is scheduled for deletion`
+        : `none tagged on the snapshot or left by ${stackName}`,
+  };
+}

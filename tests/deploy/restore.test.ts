@@ -1,0 +1,402 @@
+// deploy --restore-from over in-memory AWS, through the deploy command: the snapshot and secrets it picks,
+// what it tells the user, every refusal, and destroy followed by a restore of the latest final snapshot.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { captureIo } from '../support/cli.js';
+import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
+import { destroyCommand } from '../../src/cli/commands/destroy.js';
+import type { DbSnapshotInfo } from '../../src/aws/rds.js';
+import {
+  ACCOUNT,
+  createTimeline,
+  existingStack,
+  fakeWorld,
+  nestedId,
+  ROOT_ID,
+  type FakeWorld,
+} from './fakes.js';
+
+const MASTER = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:metabase-dev-db-master-AbCdEf`;
+const KEY = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:metabase-dev-mb-encryption-key-GhIjKl`;
+const KMS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const FINAL = 'metabase-dev-database-final-1a2b3c';
+
+const options = (o: Partial<DeployOptions> = {}): DeployOptions => ({
+  yes: true,
+  execute: true,
+  waitHealthy: false,
+  allowReplacement: false,
+  json: false,
+  restoreFrom: 'latest',
+  ...o,
+});
+
+function finalSnapshot(world: FakeWorld, extra: Partial<DbSnapshotInfo> = {}): DbSnapshotInfo {
+  return {
+    id: FINAL,
+    arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:snapshot:${FINAL}`,
+    created: new Date(world.clock.now() - 3_600_000),
+    instanceCreated: new Date(world.clock.now() - 30 * 86_400_000),
+    status: 'available',
+    instanceId: 'metabase-dev-datastack-1a2b-database-3c4d',
+    engine: 'postgres',
+    engineVersion: '17.9',
+    allocatedStorage: 20,
+    encrypted: true,
+    kmsKeyId: KMS_KEY,
+    masterUsername: 'metabase',
+    type: 'manual',
+    // What CopyTagsToSnapshot carries over from the instance the data tier tagged.
+    tags: {
+      'metabase-aws:stack': 'metabase-dev',
+      'metabase-aws:db-master-secret': MASTER,
+      'metabase-aws:encryption-key-secret': KEY,
+    },
+    ...extra,
+  };
+}
+
+/** The account after a destroy: a final snapshot, the two retained secrets, the aws/rds key. */
+function afterDestroy(world: FakeWorld, snapshot: Partial<DbSnapshotInfo> = {}): void {
+  world.rds.manual = [finalSnapshot(world, snapshot)];
+  world.secrets.secrets = [
+    { arn: MASTER, name: 'DbMasterSecret-x', tags: {} },
+    { arn: KEY, name: 'EncryptionKeySecret-y', tags: {} },
+  ];
+  world.kms.keys.set(KMS_KEY, { usable: true, keyArn: KMS_KEY, managedBy: 'AWS' });
+  world.cf.timeline = createTimeline();
+  world.cf.finalOutputs = { MetabaseUrl: 'http://mb.example' };
+}
+
+function createParameters(world: FakeWorld): Record<string, string> {
+  const call = world.cf.calls.find((c) => c.name === 'createChangeSet');
+  return (call?.arg as { parameters: Record<string, string> } | undefined)?.parameters ?? {};
+}
+
+async function deployRun(world: FakeWorld, o: Partial<DeployOptions> = {}) {
+  const { io, out } = captureIo();
+  const code = await deployCommand(options(o), io, { session: world.session, clock: world.clock });
+  return { code, ...out };
+}
+
+t.test(
+  'latest final snapshot, secrets from its tags: the stack is created restored, and says so',
+  async (t) => {
+    const world = fakeWorld();
+    afterDestroy(world);
+    // An older final snapshot and a newer pre-upgrade one: latest means the newest final one.
+    world.rds.manual.push(
+      finalSnapshot(world, { id: 'metabase-dev-older-final', created: new Date(world.clock.now() - 9e8) }),
+      finalSnapshot(world, {
+        id: 'metabase-dev-pre-metabase-v0-65-1-20260101T000000Z',
+        created: new Date(world.clock.now() - 1000),
+        tags: { 'metabase-aws:stack': 'metabase-dev', 'metabase-aws:made-by': 'pre-upgrade' },
+      }),
+      finalSnapshot(world, { id: 'metabase-prod-final', tags: { 'metabase-aws:stack': 'metabase-prod' } }),
+    );
+    const { code, stdout } = await deployRun(world);
+    t.equal(code, 0);
+    t.match(createParameters(world), {
+      DbSnapshotIdentifier: FINAL,
+      ExistingDbMasterSecretArn: MASTER,
+      ExistingEncryptionKeySecretArn: KEY,
+      DbEngineVersion: '17.9',
+    });
+    t.match(stdout, `Restoring the database from snapshot ${FINAL} (the latest final snapshot, taken`);
+    t.match(stdout, `DB master credentials: ${MASTER} (found by the snapshot's tags)`);
+    t.match(stdout, `MB_ENCRYPTION_SECRET_KEY: ${KEY} (found by the snapshot's tags)`);
+    t.match(stdout, /deploy metabase-dev: CREATE_COMPLETE/);
+  },
+);
+
+t.test(
+  'a snapshot from before the tags: secrets found by the stack name, the generation before it',
+  async (t) => {
+    const world = fakeWorld();
+    afterDestroy(world, { tags: {} });
+    const made = (days: number): Date => new Date(world.clock.now() - days * 86_400_000);
+    const cfnTags = (logicalId: string, suffix: string) => ({
+      'aws:cloudformation:stack-name': `metabase-dev-DataStack-${suffix}`,
+      'aws:cloudformation:logical-id': logicalId,
+    });
+    world.secrets.secrets = [
+      { arn: 'arn:old-master', name: 'o1', created: made(60), tags: cfnTags('DbMasterSecret', 'OLD') },
+      { arn: 'arn:old-key', name: 'o2', created: made(60), tags: cfnTags('EncryptionKeySecret', 'OLD') },
+      { arn: MASTER, name: 'm', created: made(31), tags: cfnTags('DbMasterSecret', 'CUR') },
+      { arn: KEY, name: 'k', created: made(31), tags: cfnTags('EncryptionKeySecret', 'CUR') },
+      // Made after the snapshot's instance: a later stack's, not this snapshot's password.
+      { arn: 'arn:later-master', name: 'l', created: made(1), tags: cfnTags('DbMasterSecret', 'NEW') },
+      {
+        arn: 'arn:other',
+        name: 'p',
+        created: made(31),
+        tags: {
+          ...cfnTags('DbMasterSecret', 'X'),
+          'aws:cloudformation:stack-name': 'metabase-dev2-DataStack-X',
+        },
+      },
+    ];
+    const { code, stdout } = await deployRun(world, { restoreFrom: FINAL });
+    t.equal(code, 0);
+    t.match(createParameters(world), {
+      ExistingDbMasterSecretArn: MASTER,
+      ExistingEncryptionKeySecretArn: KEY,
+    });
+    t.match(stdout, `DB master credentials: ${MASTER} (found by the stack name)`);
+  },
+);
+
+t.test('secrets gone: refused; with --new-secrets generated, with a warning', async (t) => {
+  const world = fakeWorld();
+  afterDestroy(world);
+  world.secrets.secrets = [{ arn: KEY, name: 'k', tags: {}, deletedAt: new Date() }];
+  await t.rejects(deployRun(world), {
+    message:
+      /cannot find the retained secrets for metabase-dev-database-final-1a2b3c: the DB master credentials \(.*does not exist\); MB_ENCRYPTION_SECRET_KEY \(.*scheduled for deletion\)/,
+    hint: /--new-secrets/,
+  });
+  t.notOk(world.cf.callNames().includes('createChangeSet'), 'nothing created');
+
+  const again = fakeWorld();
+  afterDestroy(again);
+  again.secrets.secrets = [{ arn: MASTER, name: 'm', tags: {} }];
+  const { code, stdout } = await deployRun(again, { newSecrets: true });
+  t.equal(code, 0);
+  t.match(createParameters(again), {
+    DbSnapshotIdentifier: FINAL,
+    ExistingDbMasterSecretArn: MASTER,
+    ExistingEncryptionKeySecretArn: '',
+  });
+  t.match(
+    stdout,
+    /MB_ENCRYPTION_SECRET_KEY: NEW \(--new-secrets; .* does not exist\): saved data-source connections cannot be decrypted and must be re-entered/,
+  );
+});
+
+t.test('refusals, each before anything is created', async (t) => {
+  const cases: [string, (w: FakeWorld) => void, Partial<DeployOptions>, RegExp][] = [
+    [
+      'the stack exists',
+      (w) => existingStack(w, 'UPDATE_COMPLETE'),
+      {},
+      /the stack exists \(UPDATE_COMPLETE\); a restore creates a new stack/,
+    ],
+    ['no final snapshot', (w) => (w.rds.manual = []), {}, /no final snapshot of metabase-dev in eu-west-1/],
+    ['unknown snapshot', () => undefined, { restoreFrom: 'nope' }, /no DB snapshot "nope" in eu-west-1/],
+    [
+      'another region',
+      () => undefined,
+      { restoreFrom: `arn:aws:rds:us-east-1:${ACCOUNT}:snapshot:${FINAL}` },
+      /the snapshot is in us-east-1, but the stack deploys to eu-west-1/,
+    ],
+    [
+      'newer major engine',
+      (w) => (w.rds.manual[0]!.engineVersion = '18.1'),
+      {},
+      /PostgreSQL 18\.1, newer than DbEngineVersion 17\.9 \(a newer major version\)/,
+    ],
+    [
+      'newer minor engine',
+      (w) => (w.rds.manual[0]!.engineVersion = '17.10'),
+      {},
+      /PostgreSQL 17\.10, newer than DbEngineVersion 17\.9; RDS cannot/,
+    ],
+    [
+      'bigger than the storage',
+      (w) => (w.rds.manual[0]!.allocatedStorage = 50),
+      {},
+      /holds 50 GiB, more than DbAllocatedStorage 20/,
+    ],
+    ['not encrypted', (w) => (w.rds.manual[0]!.encrypted = false), {}, /is not encrypted/],
+    [
+      'key not usable',
+      (w) =>
+        w.kms.keys.set(KMS_KEY, {
+          usable: false,
+          reason: 'this account may not use the key (kms:DescribeKey denied)',
+        }),
+      {},
+      /encrypted with a KMS key this account cannot use .*DescribeKey denied/,
+    ],
+    [
+      "another account's AWS managed key",
+      (w) => {
+        const foreign = 'arn:aws:kms:eu-west-1:999988887777:key/aaaa';
+        w.rds.manual[0]!.kmsKeyId = foreign;
+        w.kms.keys.set(foreign, { usable: true, keyArn: foreign, managedBy: 'AWS' });
+      },
+      {},
+      /another account's AWS managed key/,
+    ],
+    [
+      'still being created',
+      (w) => (w.rds.manual[0]!.status = 'creating'),
+      { restoreFrom: FINAL },
+      /is creating, not available/,
+    ],
+  ];
+  for (const [name, setUp, o, message] of cases) {
+    const world = fakeWorld();
+    afterDestroy(world);
+    setUp(world);
+    await t.rejects(deployRun(world, o), { message }, name);
+    t.notOk(world.cf.callNames().includes('createChangeSet'), `${name}: no change set`);
+  }
+});
+
+t.test(
+  'a later deploy of the restored stack keeps the restore parameters the params file leaves out',
+  async (t) => {
+    const world = fakeWorld();
+    const restored = {
+      DbSnapshotIdentifier: FINAL,
+      ExistingDbMasterSecretArn: MASTER,
+      ExistingEncryptionKeySecretArn: KEY,
+    };
+    existingStack(world, 'CREATE_COMPLETE', {
+      parameters: {
+        MetabaseVersion: 'v0.64.2.2',
+        DbEngineVersion: '17.9',
+        DbInstanceClass: 'db.t4g.micro',
+        ...restored,
+      },
+    });
+    world.cf.changeSetSequence = [
+      { status: 'FAILED', statusReason: "The submitted information didn't contain changes." },
+    ];
+    const { code, stdout } = await deployRun(world, { restoreFrom: undefined });
+    t.equal(code, 0);
+    t.match(createParameters(world), restored);
+    t.match(
+      stdout,
+      /Keeping DbSnapshotIdentifier=metabase-dev-database-final-1a2b3c, ExistingDbMasterSecretArn=.*from the deployed stack/,
+    );
+    t.match(stdout, /no changes/);
+  },
+);
+
+t.test('a params file that changes a restore parameter of a deployed stack is refused', async (t) => {
+  const dev = JSON.parse(readFileSync('params/dev.json', 'utf8')) as Record<string, unknown>;
+  const file = join(mkdtempSync(join(tmpdir(), 'pinned-')), 'p.json');
+  writeFileSync(file, JSON.stringify({ ...dev, DbSnapshotIdentifier: 'metabase-dev-other-snapshot' }));
+  for (const deployed of [FINAL, '']) {
+    const world = fakeWorld();
+    existingStack(world, 'UPDATE_COMPLETE', {
+      parameters: { MetabaseVersion: 'v0.64.2.2', DbEngineVersion: '17.9', DbSnapshotIdentifier: deployed },
+    });
+    await t.rejects(
+      deployRun(world, { restoreFrom: undefined, params: file, stackName: 'metabase-dev' }),
+      {
+        message: new RegExp(
+          `the restore parameters of a deployed stack cannot change \\(DbSnapshotIdentifier ${deployed === '' ? '\\(not set\\)' : deployed} → metabase-dev-other-snapshot\\)`,
+        ),
+        hint: /Leave DbSnapshotIdentifier out of the params file/,
+      },
+      deployed === '' ? 'a stack never restored' : 'a restored stack',
+    );
+    t.notOk(world.cf.callNames().includes('createChangeSet'), 'no change set');
+  }
+});
+
+t.test('--new-secrets without --restore-from is a usage error', async (t) => {
+  const { runCli } = await import('../support/cli.js');
+  const result = await runCli(['deploy', '--new-secrets', '--yes']);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /deploy --new-secrets: only means something with --restore-from/);
+});
+
+t.test(
+  'destroy, then deploy --restore-from latest: the same snapshot and the same two secrets',
+  async (t) => {
+    const world = fakeWorld();
+    const DATA = nestedId('DataStack');
+    existingStack(world, 'UPDATE_COMPLETE', {
+      parameters: { MetabaseVersion: 'v0.64.2.2', DbEngineVersion: '17.9' },
+    });
+    world.cf.resources.set(ROOT_ID, [
+      {
+        logicalId: 'DataStack',
+        physicalId: DATA,
+        resourceType: 'AWS::CloudFormation::Stack',
+        status: 'CREATE_COMPLETE',
+      },
+    ]);
+    world.cf.resources.set(DATA, [
+      {
+        logicalId: 'Database',
+        physicalId: 'metabase-dev-db',
+        resourceType: 'AWS::RDS::DBInstance',
+        status: 'CREATE_COMPLETE',
+      },
+      {
+        logicalId: 'DbMasterSecret',
+        physicalId: MASTER,
+        resourceType: 'AWS::SecretsManager::Secret',
+        status: 'CREATE_COMPLETE',
+      },
+      {
+        logicalId: 'EncryptionKeySecret',
+        physicalId: KEY,
+        resourceType: 'AWS::SecretsManager::Secret',
+        status: 'CREATE_COMPLETE',
+      },
+    ]);
+    world.cf.templates.set(
+      DATA,
+      '{"Resources": {"Database": {"DeletionPolicy": "Snapshot"}, "DbMasterSecret": {"DeletionPolicy": "Retain"}, "EncryptionKeySecret": {"DeletionPolicy": "Retain"}}}',
+    );
+    world.rds.instances.set('metabase-dev-db', {
+      id: 'metabase-dev-db',
+      deletionProtection: false,
+      status: 'available',
+    });
+    // CloudFormation's final snapshot as the deletion takes it, with the instance's tags copied.
+    const final = finalSnapshot(world, {
+      instanceId: 'metabase-dev-db',
+      created: new Date(world.clock.now() + 2000),
+    });
+    world.rds.snapshots.set('metabase-dev-db', [final]);
+    world.cf.timeline = [
+      { after: 0, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_IN_PROGRESS' },
+      { after: 4000, stackId: ROOT_ID, logicalId: 'metabase-dev', status: 'DELETE_COMPLETE' },
+    ];
+    world.cf.finalStatus = 'DELETE_COMPLETE';
+    const { io, out } = captureIo();
+    t.equal(
+      await destroyCommand(
+        {
+          env: 'dev',
+          yes: true,
+          disableProtection: false,
+          retainFailed: false,
+          keepArtifacts: true,
+          json: false,
+        },
+        io,
+        { session: world.session, clock: world.clock },
+      ),
+      0,
+    );
+    const line = `metabase-aws deploy --env dev --region eu-west-1 --restore-from ${FINAL}`;
+    t.match(out.stdout, `kept: DB final snapshot ${FINAL}; bring this Metabase back with:\n    ${line}`);
+    t.match(out.stdout, `kept: DataStack/DbMasterSecret ${MASTER}`);
+
+    // The account as destroy left it; deploy --restore-from latest (what `line` runs, with latest).
+    const later = fakeWorld();
+    afterDestroy(later, { instanceId: 'metabase-dev-db' });
+    later.rds.manual = [final];
+    const { code } = await deployRun(later);
+    t.equal(code, 0);
+    t.match(
+      createParameters(later),
+      {
+        DbSnapshotIdentifier: FINAL,
+        ExistingDbMasterSecretArn: MASTER,
+        ExistingEncryptionKeySecretArn: KEY,
+      },
+      'same data (the snapshot), same password and MB_ENCRYPTION_SECRET_KEY (saved connections readable)',
+    );
+  },
+);
