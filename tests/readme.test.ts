@@ -34,6 +34,7 @@ const COMMANDS = [
   'watch',
   'logs',
   'status',
+  'snapshots',
   'release-locks',
 ] as const;
 const helpOf = new Map<string, string>();

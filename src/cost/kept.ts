@@ -1,5 +1,5 @@
-// What the resources destroy keeps cost a month once the stack is gone: the DB's final snapshot and the
-// retained secrets. Other kept resources (S3 buckets) bill for what they hold, which destroy does not measure.
+// What the resources destroy keeps cost a month once the stack is gone: the DB's final snapshot, the
+// stack's earlier manual snapshots (pre-upgrade ones) and the retained secrets. Other kept resources (S3 buckets) bill for what they hold, which destroy does not measure.
 import type { DestroyPlan } from '../deploy/destroy.js';
 import { PRICE_LIST, regionPrices, type PriceList } from './prices.js';
 
@@ -14,7 +14,7 @@ export interface KeptCost {
 const SECRET_TYPE = 'AWS::SecretsManager::Secret';
 
 export function keptMonthlyCost(
-  plan: Pick<DestroyPlan, 'kept' | 'database'>,
+  plan: Pick<DestroyPlan, 'kept' | 'database'> & Partial<Pick<DestroyPlan, 'earlierSnapshots'>>,
   region: string,
   list: PriceList = PRICE_LIST,
 ): KeptCost | undefined {
@@ -43,6 +43,15 @@ export function keptMonthlyCost(
     } else {
       cost.unpriced.push(k.path);
     }
+  }
+  const earlier = plan.earlierSnapshots ?? [];
+  if (earlier.length > 0) {
+    // Same rate, and no free allowance either: it is the running instance's storage that makes backups free.
+    const gib = earlier.reduce((sum, snapshot) => sum + snapshot.sizeGiB, 0);
+    cost.monthly += gib * prices.rds.backupGbMonth;
+    cost.priced.push(
+      `${earlier.length === 1 ? 'the earlier snapshot' : `the ${String(earlier.length)} earlier snapshots`} (up to ${String(gib)} GB × $${String(prices.rds.backupGbMonth)}/GB-month)`,
+    );
   }
   return cost;
 }

@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
 import { assertManagedStack } from './ownership.js';
 import { OperationError } from './errors.js';
 import { deleteFailures } from './root-cause.js';
+import { stackSnapshots, type StackSnapshot } from './snapshots.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, STACK_TYPE, watchStack, type WatchEvent } from './watch.js';
 
@@ -45,6 +46,11 @@ export interface DestroyPlan {
   database?:
     { instanceId: string; deletionProtection: boolean; allocatedStorageGiB?: number | undefined } | undefined;
   bucket: BucketPlan;
+  /**
+   * This stack's manual snapshots that exist already (pre-upgrade ones, finals of an earlier life): they
+   * are not the stack's resources, so they outlive it untouched and bill in full once no instance is left.
+   */
+  earlierSnapshots: StackSnapshot[];
   /** The stack is already DELETE_IN_PROGRESS (an earlier destroy was interrupted): follow it, do not start one. */
   following: boolean;
 }
@@ -123,7 +129,8 @@ export async function planDestroy(
     if (!following) throw error;
   }
   const bucket = await planBucket(deps, identity.account, request.bucket);
-  return { stack, account: identity.account, tiers, kept, database, bucket, following };
+  const earlierSnapshots = await stackSnapshots(deps.rds, stack.stackName);
+  return { stack, account: identity.account, tiers, kept, database, bucket, earlierSnapshots, following };
 }
 
 async function planBucket(

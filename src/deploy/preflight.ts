@@ -8,6 +8,7 @@ import type { IamApi } from '../aws/iam.js';
 import type { RdsApi } from '../aws/rds.js';
 import type { PreflightContext } from './deploy.js';
 import { OperationError } from './errors.js';
+import { compareVersions } from './versions.js';
 
 /**
  * Parameter changes deploy refuses, the one list (tests/synth/update-path.test.ts reads it):
@@ -24,17 +25,6 @@ export const REFUSED_PARAMETER_CHANGES = {
 } as const satisfies Record<string, 'any' | 'lower'>;
 
 export type RefusedParameter = keyof typeof REFUSED_PARAMETER_CHANGES;
-
-/** Numeric order of dotted versions (16.10 > 16.9) and of plain numbers. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
 
 /** Whether deploy refuses to take `name` from `before` to `after`. */
 export function deployRefuses(name: string, before: string, after: string): boolean {

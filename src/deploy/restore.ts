@@ -6,6 +6,7 @@ import type { SecretInfo, SecretsApi } from '../aws/secrets.js';
 import { DATABASE_USER } from '../synth/config.js';
 import { SNAPSHOT_TAGS } from '../synth/snapshot-tags.js';
 import { OperationError } from './errors.js';
+import { compareVersions, versionParts } from './versions.js';
 
 export interface RestoreDeps {
   rds: RdsApi;
@@ -66,20 +67,6 @@ export function belongsTo(snapshot: DbSnapshotInfo, stackName: string): boolean 
 /** Taken by this tool before an upgrade (tagged so), as opposed to CloudFormation's final snapshot. */
 export const isPreUpgrade = (snapshot: DbSnapshotInfo): boolean =>
   snapshot.tags?.[SNAPSHOT_TAGS.madeBy] === 'pre-upgrade';
-
-function versionParts(version: string): number[] {
-  return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-}
-
-/** Negative when a < b, as PostgreSQL versions (17.10 is after 17.9). */
-export function compareVersions(a: string, b: string): number {
-  const [x, y] = [versionParts(a), versionParts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 export async function planRestore(deps: RestoreDeps, request: RestoreRequest): Promise<RestorePlan> {
   const subject = `deploy ${request.stackName} --restore-from ${request.from}`;

@@ -75,7 +75,18 @@ export function renderPlan(
     );
   }
   if (bucketKept !== undefined) lines.push(bucketKept);
-  if (plan.kept.length === 0 && bucketKept === undefined) lines.push('  nothing');
+  const earlier = plan.earlierSnapshots;
+  if (earlier.length > 0) {
+    const preUpgrade = earlier.filter((snapshot) => snapshot.origin === 'pre-upgrade').length;
+    const kinds = [
+      preUpgrade > 0 ? `${String(preUpgrade)} pre-upgrade` : '',
+      earlier.length > preUpgrade ? `${String(earlier.length - preUpgrade)} final or manual` : '',
+    ].filter((kind) => kind !== '');
+    lines.push(
+      `  * ${countOf(earlier.length, 'earlier snapshot')} of this stack (${kinds.join(', ')}): not part of the stack, so destroy leaves them; \`metabase-aws snapshots --stack-name ${plan.stack.stackName}\` lists them${preUpgrade > 0 ? ', `--prune --keep 0` deletes the pre-upgrade ones' : ''}`,
+    );
+  }
+  if (plan.kept.length === 0 && bucketKept === undefined && earlier.length === 0) lines.push('  nothing');
   if (!plan.bucket.exists) lines.push(`  (there is no artifacts bucket ${plan.bucket.name} to delete)`);
   if (keptCost && (keptCost.priced.length > 0 || keptCost.unpriced.length > 0)) {
     const rest =

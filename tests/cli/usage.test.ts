@@ -31,6 +31,7 @@ t.test('--help shows every flag whole, at 100 columns and at 60', async (t) => {
     'watch',
     'logs',
     'status',
+    'snapshots',
     'release-locks',
     'validate',
     'cost',

@@ -706,6 +706,49 @@ t.test(
   },
 );
 
+t.test(
+  'earlier snapshots of the stack (pre-upgrade ones) are said to stay, and their storage is in the kept cost',
+  async (t) => {
+    const world = fakeWorld();
+    deployed(world);
+    const tagged = (id: string, madeBy?: string) => ({
+      id,
+      status: 'available',
+      created: new Date(Date.UTC(2026, 10, 1)),
+      instanceId: 'metabase-dev-datastack-1-database-abc',
+      allocatedStorage: 20,
+      engineVersion: '17.9',
+      tags: {
+        'metabase-aws:stack': 'metabase-dev',
+        ...(madeBy ? { 'metabase-aws:made-by': madeBy, 'managed-by': 'metabase-aws' } : {}),
+      },
+    });
+    world.rds.manual.push(
+      tagged('metabase-dev-pre-metabase-20261101t000000z', 'pre-upgrade'),
+      tagged('metabase-dev-pre-postgres-20261115t000000z', 'pre-upgrade'),
+      // Another stack's snapshot: not this stack's to mention.
+      {
+        ...tagged('metabase-prod-pre-metabase-x', 'pre-upgrade'),
+        tags: { 'metabase-aws:stack': 'metabase-prod' },
+      },
+    );
+    const { io: cli, out } = io();
+    t.equal(
+      await destroyCommand(options(), cli, { session: world.session, clock: world.clock }),
+      0,
+      out.stderr,
+    );
+    const keep = keepSection(out.stdout);
+    t.match(
+      keep,
+      /\* 2 earlier snapshots of this stack \(2 pre-upgrade\): not part of the stack, so destroy leaves them; `\S.* snapshots --stack-name metabase-dev` lists them, `--prune --keep 0` deletes the pre-upgrade ones/,
+    );
+    t.notMatch(keep, /metabase-prod/);
+    // eu-west-1 backup storage $0.095/GB-month, no free allowance once the instance is gone: 40 GB.
+    t.match(keep, /the 2 earlier snapshots \(up to 40 GB × \$0\.095\/GB-month\)/);
+  },
+);
+
 t.test('a failed delete prints no "kept:" line: nothing is kept while the stack still exists', async (t) => {
   const world = fakeWorld();
   deployed(world);

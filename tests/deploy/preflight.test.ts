@@ -10,8 +10,8 @@ import type { StackInfo } from '../../src/aws/cloudformation.js';
 import { deployCommand, type DeployOptions } from '../../src/cli/commands/deploy.js';
 import type { PreflightContext } from '../../src/deploy/deploy.js';
 import { OperationError } from '../../src/deploy/errors.js';
+import { compareVersions } from '../../src/deploy/versions.js';
 import {
-  compareVersions,
   deployPreflight,
   deployRefuses,
   ECS_AUTOSCALING_SERVICE,

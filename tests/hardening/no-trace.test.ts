@@ -99,6 +99,7 @@ t.test(
       ['watch'],
       ['logs'],
       ['status'],
+      ['snapshots'],
       ['release-locks'],
     ];
     for (const [command = '', ...rest] of commands) {

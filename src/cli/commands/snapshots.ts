@@ -3,12 +3,11 @@
 import type { AwsSession } from '../../aws/session.js';
 import { PRICE_LIST, regionPrices } from '../../cost/prices.js';
 import { money } from '../../cost/format.js';
-import { OperationError } from '../../deploy/errors.js';
 import { assertManagedStack } from '../../deploy/ownership.js';
 import { keptStorageCost, planPrune, prune, stackSnapshots } from '../../deploy/snapshots.js';
 import { renderSnapshots } from '../../ui/snapshots-view.js';
 import { makeStyle } from '../../ui/style.js';
-import { EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
+import { asUserError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { interruptiblePrompt, terminalPrompt, type Prompt } from '../prompt.js';
 
@@ -34,6 +33,18 @@ export async function snapshotsCommand(
   options: SnapshotsOptions,
   io: CliIo,
   deps: SnapshotsCommandDeps = {},
+): Promise<number> {
+  try {
+    return await listOrPrune(options, io, deps);
+  } catch (error) {
+    throw asUserError(error, `snapshots ${options.stackName}`);
+  }
+}
+
+async function listOrPrune(
+  options: SnapshotsOptions,
+  io: CliIo,
+  deps: SnapshotsCommandDeps,
 ): Promise<number> {
   const { stackName } = options;
   if (options.prune) {
@@ -90,11 +101,7 @@ export async function snapshotsCommand(
   // Deleting snapshots changes what a stack can be brought back to: a stack that exists must be this
   // tool's (its pre-upgrade snapshots carry this tool's tags whatever the stack, see planPrune).
   if (stack) {
-    try {
-      assertManagedStack('snapshots', stack, 'prune the snapshots of', options.allowUnmanaged === true);
-    } catch (error) {
-      throw error instanceof OperationError ? new UserError(error.message, error.hint) : error;
-    }
+    assertManagedStack('snapshots', stack, 'prune the snapshots of', options.allowUnmanaged === true);
   }
   const keep = options.keep ?? 0;
   const doomed = await planPrune(session.rds, stackName, keep);
