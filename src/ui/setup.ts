@@ -15,7 +15,7 @@ export interface SetupReport {
 
 export function renderSetup(
   stackName: string,
-  result: Pick<DeployResult, 'setup' | 'outputs' | 'health'>,
+  result: Pick<DeployResult, 'setup' | 'outputs' | 'health' | 'restore'>,
   values: Record<string, string>,
   style: Style,
 ): SetupReport {
@@ -39,6 +39,10 @@ export function renderSetup(
       report.stdout += setup.passwordUnused
         ? `Metabase already had an admin when deploy tried to set it up (HTTP 403): left alone; the password written to ${setup.passwordUnused} is not in use.\n`
         : 'Metabase is already set up: left alone.\n';
+      // A restored database brings its admin along; the secret that holds that admin's password is the one
+      // the destroyed stack retained, not the new stack's (restore reuses only the DB and key secrets).
+      if (result.restore && result.outputs.AdminSecretArn)
+        report.stdout += `  Restored from ${result.restore.snapshot.id}: its admins are the snapshot's. A password deploy generated for one is in the admin secret the destroyed stack kept (Secrets Manager, tag aws:cloudformation:logical-id AdminSecret), not in ${result.outputs.AdminSecretArn}.\n`;
       break;
     case 'open':
       report.stderr += `${style.yellow(`warning: ${url}/setup is open: the first visitor to complete it becomes Metabase's admin, from anywhere in AllowedIngressCidrs (${from}).`)}\nOpen it yourself now, or set "AdminEmail" in the params file and deploy again so deploy claims it.\n`;
