@@ -1,11 +1,12 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_INSTANCE_CLASSES } from '../src/synth/config.js';
 import { runCli, plainTemplates } from './support/cli.js';
 import { existingResources, tierValues } from './support/conditions.js';
+import { prodParamsFile } from './support/prod-params.js';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../src/synth/parameters.js';
 
 const readme = await readFile('README.md', 'utf8');
@@ -79,9 +80,26 @@ t.test('the README names only params files that exist, apart from its examples o
 });
 
 t.test('the sample output of validate is what validate prints', async (t) => {
-  const sample = /\$ npm run validate -- --env prod\n(.+)\n/.exec(readme)?.[1];
-  const actual = (await runCli(['validate', '--env', 'prod'])).stdout.trim();
-  t.equal(sample, actual);
+  /** The lines under `$ npm run validate -- <args>`, up to a blank line or the end of the block. */
+  const sampleOf = (args: string): string | undefined => {
+    const escaped = args.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+    return new RegExp(String.raw`\$ npm run validate -- ${escaped}\n((?:.+\n)+?)(?:\n|` + '```)')
+      .exec(readme)?.[1]
+      ?.trimEnd();
+  };
+  const printed = (result: { stdout: string; stderr: string }): string =>
+    (result.stdout + result.stderr).trimEnd();
+  // prod as shipped (its placeholders refused), prod filled in (a checkout whose params/prod.json is), and
+  // dev (plain HTTP to the internet: the warning).
+  t.equal(sampleOf('--env prod'), printed(await runCli(['validate', '--env', 'prod'])));
+  const checkout = await mkdtemp(join(tmpdir(), 'readme-checkout-'));
+  await mkdir(join(checkout, 'params'));
+  await writeFile(join(checkout, 'params', 'prod.json'), await readFile(await prodParamsFile(), 'utf8'));
+  t.equal(
+    sampleOf('--env prod     # filled in'),
+    printed(await runCli(['validate', '--env', 'prod'], { cwd: checkout })),
+  );
+  t.equal(sampleOf('--env dev'), printed(await runCli(['validate', '--env', 'dev'])));
 
   const dir = await mkdtemp(join(tmpdir(), 'readme-'));
   const broken = join(dir, 'broken.json');

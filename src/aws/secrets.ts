@@ -1,8 +1,11 @@
-// The Secrets Manager calls a restore needs: is a retained secret still there, and which secrets did a
-// destroyed stack leave behind (found by the tags CloudFormation puts on what it creates).
+// The Secrets Manager calls this tool makes. A restore needs to know whether a retained secret is still
+// there, and which secrets a destroyed stack left behind (found by the tags CloudFormation puts on what it
+// creates). The first-admin setup writes the password it generated. No call reads a secret value back
+// (tests/hardening/secrets.test.ts), so none can reach the tool's output.
 import {
   DescribeSecretCommand,
   ListSecretsCommand,
+  PutSecretValueCommand,
   SecretsManagerClient,
   type SecretListEntry,
 } from '@aws-sdk/client-secrets-manager';
@@ -21,6 +24,8 @@ export interface SecretsApi {
   describe(arn: string): Promise<SecretInfo | undefined>;
   /** Secrets carrying tag `key` with a value starting with `valuePrefix` (all pages; no value is read). */
   withTagPrefix(key: string, valuePrefix: string): Promise<SecretInfo[]>;
+  /** Stores a new current version of the secret; the value never leaves this call. */
+  putSecretValue(secretArn: string, value: string): Promise<void>;
 }
 
 const isNotFound = (error: unknown): boolean =>
@@ -67,6 +72,9 @@ export function sdkSecrets(client: SecretsManagerClient): SecretsApi {
         token = out.NextToken;
       } while (token);
       return found;
+    },
+    async putSecretValue(secretArn, value) {
+      await client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: value }));
     },
   };
 }

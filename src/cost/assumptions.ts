@@ -16,6 +16,8 @@ export interface UsageAssumptions {
   /** Container Insights: CloudWatch metrics it publishes for one cluster and service, and GB of performance events a task sends. */
   insightsMetrics: number;
   insightsGbPerTask: number;
+  /** Millions of DNS queries a month of Metabase's name, when the stack makes its Route 53 record. */
+  dnsQueriesMillions: number;
   /** GB of load-balancer access logs a month (gzip'd, about 100 bytes a request: a million requests). */
   accessLogsGbPerMonth: number;
   /** GB of VPC flow-log records a month (all traffic, one-minute aggregation, a few tasks behind a NAT). */
@@ -31,6 +33,7 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
   keptPreUpgradeSnapshots: 2,
   insightsMetrics: 20,
   insightsGbPerTask: 0.5,
+  dnsQueriesMillions: 1,
   accessLogsGbPerMonth: 0.1,
   flowLogsGbPerMonth: 2,
 };
@@ -42,7 +45,7 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
 export const STACK_SHAPE = {
   /** An internet-facing ALB has a public IPv4 address in each of its subnets (two AZs). */
   albPublicIps: 2,
-  /** DbMasterSecret and EncryptionKeySecret (data tier). */
+  /** DbMasterSecret and EncryptionKeySecret (data tier); AdminSecret comes on top with AdminEmail. */
   secrets: 2,
   natInstanceType: 't4g.nano',
   natInstanceVolumeGb: 8,
@@ -63,6 +66,7 @@ export const NOT_INCLUDED = [
   'Secrets Manager API calls ($0.05 per 10,000) and its 30-day trial of a new secret',
   'Fargate ephemeral storage beyond the free 20 GB (none configured)',
   'your own Docker Hub credentials secret, if you set DockerHubSecretArn',
+  'your Route 53 hosted zone itself ($0.50 a month, yours whether or not this stack uses it); the ACM certificate is free',
   'taxes, support plans, Savings Plans and reserved-instance discounts',
   'SNS email notifications beyond the free 1,000 a month, and KMS requests beyond the free 20,000',
 ];

@@ -20,6 +20,8 @@ export type CostParams = Record<
   | 'DbBackupRetentionDays'
   | 'LogRetentionDays'
   | 'ContainerInsights'
+  | 'HostedZoneId'
+  | 'AdminEmail'
   | 'AlarmEmail'
   | 'AccessLogs'
   | 'FlowLogs',
@@ -114,9 +116,12 @@ export function estimateCost(
   const tasks = autoscaling
     ? Math.max(Number(params.DesiredCount), Number(params.MinTasks))
     : Number(params.DesiredCount);
+  // The admin's generated password is a third secret (data tier, with AdminEmail).
+  const secrets = STACK_SHAPE.secrets + (params.AdminEmail === '' ? 0 : 1);
   const lines: CostLine[] = [
     ...egressLines(params, hours, prices, free, usage, tasks),
     ...loadBalancerLines(hours, prices, free, usage),
+    ...dnsLines(params, prices, usage),
     ...fargateLines(params, hours, prices, tasks),
     ...databaseLines(params, hours, prices, free, usage),
     publicIpv4Line(params, hours, prices, free),
@@ -125,8 +130,8 @@ export function estimateCost(
     line(
       'secrets',
       'Secrets Manager secrets',
-      `${STACK_SHAPE.secrets} × ${usd(prices.secretsManager.secretMonth)}/month`,
-      STACK_SHAPE.secrets * prices.secretsManager.secretMonth,
+      `${secrets} × ${usd(prices.secretsManager.secretMonth)}/month`,
+      secrets * prices.secretsManager.secretMonth,
       0,
     ),
   ];
@@ -402,4 +407,19 @@ export function round(value: number, digits: number): number {
 /** Unit prices keep all their digits ($0.004445); amounts are shown to the cent by the formatter. */
 function usd(value: number): string {
   return `$${value}`;
+}
+
+/** With HostedZoneId the stack makes an alias A record to the ALB; Route 53 does not bill its queries. */
+function dnsLines(params: CostParams, prices: RegionPrices, usage: UsageAssumptions): CostLine[] {
+  if (params.HostedZoneId === '') return [];
+  const perMillion = prices.route53.aliasToElbQueryMillion;
+  return [
+    line(
+      'route53-queries',
+      'Route 53 queries of the alias record (alias to the load balancer)',
+      `${usage.dnsQueriesMillions} M queries × ${usd(perMillion)}/M`,
+      usage.dnsQueriesMillions * perMillion,
+      0,
+    ),
+  ];
 }

@@ -91,6 +91,7 @@ export function assumptionLines(usage: UsageAssumptions): string[] {
     `${usage.logsGbPerTask} GB of container logs a month for each task; storage holds the retention period's worth`,
     `application database of ${usage.dbDataGb} GB changing ${usage.dbChangeGbPerDay} GB a day (backup = data + changes kept + ${usage.keptPreUpgradeSnapshots} pre-upgrade snapshots of the data)`,
     `Container Insights: ${usage.insightsMetrics} metrics and ${usage.insightsGbPerTask} GB of events a task (rough)`,
+    `with HostedZoneId: ${usage.dnsQueriesMillions} million DNS queries a month of the alias record`,
     'FARGATE_SPOT priced at the discount in prices.json; the real Spot price moves',
     'free tier (--free-tier): none counts nothing; credits counts the always-free CloudWatch allowances, then the sign-up credits of accounts opened on or after 15 July 2025; legacy counts the 12-month tier of older accounts (ALB LCUs read as 15 LCU-hours a month)',
   ];

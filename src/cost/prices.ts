@@ -19,6 +19,8 @@ export interface RegionPrices {
     alarmMetricMonth: number;
   };
   secretsManager: { secretMonth: number };
+  /** Queries of an alias record that points at a load balancer (the record DomainName + HostedZoneId make). */
+  route53: { aliasToElbQueryMillion: number };
   s3: { standardGbMonth: number; putPer1000: number };
   kms: { keyMonth: number };
 }

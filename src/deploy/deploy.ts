@@ -32,6 +32,8 @@ import { withPinnedParameters, type PinnedValue } from './pinned-parameters.js';
 import { takePreUpgradeSnapshot, upgradeChanges, type UpgradeChange } from './pre-upgrade-snapshot.js';
 import { planRestore, type RestorePlan } from './restore.js';
 import { operationRootCause, type RootCause } from './root-cause.js';
+import { certificateWatch, type PendingCertificate } from './certificate-wait.js';
+import { completeSetup, type SetupOutcome } from './setup.js';
 import { waitUntilGone } from './stack-state.js';
 import { latestEventId, watchStack, type WatchEvent } from './watch.js';
 
@@ -45,6 +47,7 @@ export interface DeployDeps {
   fetch: FetchLike;
   /** For --restore-from and the pre-upgrade snapshot. */
   rds?: RdsApi | undefined;
+  /** For --restore-from, and where the generated Metabase admin password is written (first-admin setup). */
   secrets?: SecretsApi | undefined;
   kms?: KmsApi | undefined;
   /** Checks and preparations after the stack is read and before anything changes (src/deploy/preflight.ts). */
@@ -73,6 +76,8 @@ export interface DeployRequest {
   execute: boolean;
   waitHealthy: boolean;
   healthTimeoutMs?: number | undefined;
+  /** How long a certificate may wait for DNS validation (default 45 min). */
+  certificatePendingLimitMs?: number | undefined;
   signal?: AbortSignal | undefined;
   /** deploy --restore-from: create the stack with its database restored from this snapshot. */
   restore?: { from: string; newSecrets: boolean } | undefined;
@@ -98,7 +103,8 @@ export type DeployStep =
   | { step: 'snapshot'; id: string; changes: UpgradeChange[]; available: boolean }
   | { step: 'snapshot-skipped'; changes: UpgradeChange[] }
   | { step: 'executing'; stackId: string }
-  | { step: 'health'; url: string };
+  | { step: 'health'; url: string }
+  | { step: 'setup'; url: string };
 
 export interface DeployHooks {
   onStep?: ((step: DeployStep) => void) | undefined;
@@ -137,6 +143,10 @@ export interface DeployResult {
   rootCause?: RootCause | undefined;
   outputs: Record<string, string>;
   health?: HealthResult | undefined;
+  /** Metabase's first-admin setup, attempted once it is healthy. */
+  setup?: SetupOutcome | undefined;
+  /** For 'failed': the certificate that stayed pending DNS validation, when that is why deploy stopped. */
+  certificatePending?: PendingCertificate | undefined;
   restore?: RestorePlan | undefined;
   /** The snapshot taken before this upgrade (for 'cancelled' by Ctrl-C: the one still being made). */
   preUpgradeSnapshot?: string | undefined;
@@ -391,13 +401,28 @@ export async function deploy(
   await cf.executeChangeSet(changeSet.id);
   hooks.onStep?.({ step: 'executing', stackId: changeSet.stackId });
   let watched: Awaited<ReturnType<typeof watchStack>>;
+  // A certificate ACM never validates would keep the stack waiting for days: stop watching after the
+  // limit, through a signal of our own next to Ctrl-C's.
+  const certificates = certificateWatch(clock, request.certificatePendingLimitMs);
+  const stopWatching = new AbortController();
+  let certificatePending: PendingCertificate | undefined;
+  const watchSignal = request.signal
+    ? AbortSignal.any([request.signal, stopWatching.signal])
+    : stopWatching.signal;
   try {
     watched = await watchStack(cf, changeSet.stackId, {
       clock,
-      signal: request.signal,
+      signal: watchSignal,
       afterEventId,
-      onEvent: hooks.onEvent,
-      onRound: hooks.onRound,
+      onEvent: (event) => {
+        certificates.onEvent(event);
+        hooks.onEvent?.(event);
+      },
+      onRound: () => {
+        hooks.onRound?.();
+        certificatePending ??= certificates.overdue();
+        if (certificatePending) stopWatching.abort();
+      },
     });
   } catch (error) {
     // Throttling retries exhausted, the network gone: the operation runs on in AWS, so this is an
@@ -422,6 +447,8 @@ export async function deploy(
     status: watched.status,
     preUpgradeSnapshot,
   };
+  if (watched.interrupted && certificatePending && request.signal?.aborted !== true)
+    return { ...common, outcome: 'failed', certificatePending };
   if (watched.interrupted) return { ...common, outcome: 'interrupted' };
 
   const result = outcomeOf(watched.status, type);
@@ -447,15 +474,40 @@ async function withHealth(
   hooks.onStackReady?.(result);
   const url = result.outputs.MetabaseUrl;
   if (!request.waitHealthy || !url) return result;
+  const health = await waitForMetabase(deps, request, hooks, result.outputs, url);
+  if (!health.healthy) return { ...result, health };
+  // Healthy means /setup is live: claim it now, before anyone else reaches it.
+  hooks.onStep?.({ step: 'setup', url });
+  const setup = await completeSetup(
+    { fetch: deps.fetch, secrets: deps.secrets, signal: request.signal },
+    {
+      metabaseUrl: url,
+      via: health.via,
+      adminEmail: request.parameters.AdminEmail ?? '',
+      adminSecretArn: result.outputs.AdminSecretArn,
+      siteName: 'Metabase',
+    },
+  );
+  return { ...result, health, setup };
+}
+
+/** The health wait on MetabaseUrl; through the load balancer (SNI and Host the domain) while the name does not resolve. */
+export function waitForMetabase(
+  deps: Pick<DeployDeps, 'clock' | 'fetch'>,
+  request: Pick<DeployRequest, 'healthTimeoutMs' | 'signal'>,
+  hooks: Pick<DeployHooks, 'onStep' | 'onHealth'>,
+  outputs: Record<string, string>,
+  url: string,
+): Promise<HealthResult> {
   hooks.onStep?.({ step: 'health', url });
-  const health = await waitHealthy(url, {
+  return waitHealthy(url, {
     clock: deps.clock,
     fetch: deps.fetch,
     timeoutMs: request.healthTimeoutMs,
+    fallbackHost: outputs.LoadBalancerDnsName,
     signal: request.signal,
     onProbe: hooks.onHealth,
   });
-  return { ...result, health };
 }
 
 function restoreDeps(deps: DeployDeps): { rds: RdsApi; secrets: SecretsApi; kms: KmsApi } {

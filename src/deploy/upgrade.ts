@@ -22,8 +22,8 @@ import {
   type DeployRequest,
   type DeployResult,
   type PreflightStep,
+  waitForMetabase,
 } from './deploy.js';
-import { waitHealthy } from './health.js';
 
 /** The parameters whose change is a Metabase version change (the digest pins the tag's image). */
 export const VERSION_PARAMETERS = ['MetabaseVersion', 'MetabaseImageDigest'] as const;
@@ -205,12 +205,5 @@ async function healthBetweenSteps(
   // No URL (an old stack without the output): CloudFormation's UPDATE_COMPLETE already means ECS saw the
   // task healthy in the target group; that has to do.
   if (!url) return undefined;
-  hooks.onStep?.({ step: 'health', url });
-  return waitHealthy(url, {
-    clock: deps.clock,
-    fetch: deps.fetch,
-    timeoutMs: request.healthTimeoutMs,
-    signal: request.signal,
-    onProbe: hooks.onHealth,
-  });
+  return waitForMetabase(deps, request, hooks, result.outputs, url);
 }

@@ -54,7 +54,11 @@ export function nodeText(set: TemplateSet, ref: ResourceRef | undefined, kind: N
     case 'load-balancer':
       return {
         title: TITLES[kind],
-        details: [show(properties['Scheme']), ...(ref ? listeners(set, ref) : [])],
+        details: [
+          show(properties['Scheme']),
+          ...(ref ? listeners(set, ref) : []),
+          ...(ref ? domainLines(set, ref) : []),
+        ],
       };
     case 'service': {
       const port = (properties['LoadBalancers'] as Record<string, unknown>[] | undefined)?.[0]?.[
@@ -156,6 +160,32 @@ function listeners(set: TemplateSet, loadBalancer: ResourceRef): string[] {
       return `${valueText(set, r.stack, p['Protocol'])} :${valueText(set, r.stack, p['Port'])}${condition}`;
     })
     .sort();
+}
+
+/** The name pointed at the load balancer (Route 53 alias) and the certificate made for it, if any. */
+function domainLines(set: TemplateSet, loadBalancer: ResourceRef): string[] {
+  const when = (r: { stack: string; resource: { Condition?: string } }): string =>
+    r.resource.Condition ? ` if ${conditionText(templateOf(set, r.stack), r.resource.Condition)}` : '';
+  const sameStack = allResources(set).filter((r) => r.stack === loadBalancer.stack);
+  const records = sameStack
+    .filter((r) => r.resource.Type === 'AWS::Route53::RecordSet')
+    .filter((r) => {
+      const target = (r.resource.Properties?.['AliasTarget'] as Record<string, unknown> | undefined)?.[
+        'DNSName'
+      ];
+      return resolveResources(set, r.stack, target).some((lb) => lb.id === loadBalancer.id);
+    })
+    .map((r) => {
+      const p = r.resource.Properties ?? {};
+      return `DNS ${valueText(set, r.stack, p['Name'])} → alias ${valueText(set, r.stack, p['Type'])}${when(r)}`;
+    });
+  const certificates = sameStack
+    .filter((r) => r.resource.Type === 'AWS::CertificateManager::Certificate')
+    .map((r) => {
+      const p = r.resource.Properties ?? {};
+      return `ACM certificate ${valueText(set, r.stack, p['DomainName'])} (${valueText(set, r.stack, p['ValidationMethod'])}-validated)${when(r)}`;
+    });
+  return [...records, ...certificates].sort();
 }
 
 function natInstanceText(set: TemplateSet, ref: ResourceRef): NodeText {

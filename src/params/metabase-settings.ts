@@ -84,7 +84,7 @@ function checkName(key: string, name: string, problems: SettingsProblem[]): bool
   }
   if (variablesSetByStack().includes(name)) {
     return fail(
-      'the stack sets this one itself (it wires the database, the port and the encryption key); leave it out',
+      'the stack sets this one itself (it wires the database, the port, the encryption key and the site URL); leave it out',
     );
   }
   return true;

@@ -14,6 +14,7 @@ import {
   type RootParameterSpec,
 } from '../synth/parameters.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from './cidr.js';
+import { checkDomain } from './domain.js';
 import { closestName } from './suggest.js';
 import {
   SECRET_SETTINGS_KEY,
@@ -143,6 +144,9 @@ function coerce(definition: RootParameter, value: unknown): { value: string } | 
 /** What breaks the parameter's own constraints (AllowedValues, AllowedPattern, Min/MaxValue), if anything. */
 function definitionProblem(definition: RootParameter, value: string): string | undefined {
   if (value.trim() === '' && definition.Default !== '') return 'must not be empty';
+  // params/prod.json ships placeholders such as "<your domain>": refused until someone fills them in.
+  if (/^<.*>$/.test(value.trim()))
+    return `is still the placeholder ${value}: fill it in (the README's quick start says how)`;
   if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
     const allowed = definition.AllowedValues.map(String);
     const shown = allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, …` : allowed.join(', ');
@@ -171,6 +175,7 @@ function checkCombinations(
   if (values.VpcCidr !== undefined) checkVpc(values.VpcCidr, fail);
   if (values.AllowedIngressCidrs !== undefined) checkIngress(values.AllowedIngressCidrs, fail);
   if (values.DataSourcePorts !== undefined) checkDataSourcePorts(values.DataSourcePorts, fail);
+  if (has('DomainName', 'HostedZoneId', 'CertificateArn', 'AllowedIngressCidrs')) checkDomain(values, fail);
   if (values.TaskCpu !== undefined && values.TaskMemory !== undefined) {
     const memories = FARGATE_MEMORY_BY_CPU[values.TaskCpu] ?? [];
     if (!memories.includes(Number(values.TaskMemory))) {

@@ -58,8 +58,8 @@ export function environmentArns(env: CiEnvironment) {
     taskDefinitions: arn('ecs', `task-definition/${stack}-*:*`),
     /** Snapshots the tool takes before an upgrade (`<stack>-pre-<version>-<time>`). */
     toolSnapshots: arn('rds', `snapshot:${stack}-pre-*`),
-    /** Secrets the tool itself writes (the first admin's credentials). */
-    toolSecrets: [arn('secretsmanager', `secret:${stack}/*`), arn('secretsmanager', `secret:${stack}-*`)],
+    /** Any secret of the account and region: Secrets Manager names are CloudFormation's, so tags decide. */
+    secrets: arn('secretsmanager', 'secret:*'),
     alarms: arn('cloudwatch', `alarm:${stack}-*`),
     /** Alarms Application Auto Scaling makes for a target-tracking policy on the stack's service. */
     scalingAlarms: arn('cloudwatch', `alarm:TargetTracking-service/${stack}-*`),

@@ -4,6 +4,7 @@
 // - preview (pull requests): create, describe and discard change sets; uploads only under preview/;
 // - drift: reads only (drift detection, status, logs).
 // None of them can create, change or delete a resource itself: CloudFormation does, with the execution role.
+import { ADMIN_SECRET_LOGICAL_ID } from './config.js';
 import { getAtt, sub } from './intrinsics.js';
 import {
   ARTIFACTS_BUCKET,
@@ -118,7 +119,6 @@ function readStatements(env: CiEnvironment): PolicyStatement[] {
     ),
     // Drift reads the stack's own secrets' metadata (never their values).
     allow('EnvironmentSecretMetadata', ['secretsmanager:DescribeSecret'], '*', ownedByEnvironment(env)),
-    allow('ToolSecretMetadata', ['secretsmanager:DescribeSecret'], arns.toolSecrets),
   ];
 }
 
@@ -208,12 +208,13 @@ export function deployRolePolicy(env: CiEnvironment) {
         [`rds:snapshot-tag/${SNAPSHOT_TAGS.stack}`]: sub(arns.stack),
       },
     }),
-    // Metabase's first admin: the tool stores the generated credentials, and never reads a secret back.
-    allow(
-      'FirstAdminSecret',
-      ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'],
-      arns.toolSecrets,
-    ),
+    // Metabase's first admin: deploy writes the generated password into the data tier's admin secret, which
+    // CloudFormation made under a generated name, so it is found by the tags CloudFormation gave it. Only
+    // PutSecretValue: the tool never creates, tags or reads a secret.
+    allow('FirstAdminSecret', ['secretsmanager:PutSecretValue'], arns.secrets, {
+      StringEquals: { 'aws:ResourceTag/aws:cloudformation:logical-id': ADMIN_SECRET_LOGICAL_ID },
+      ...ownedByEnvironment(env),
+    }),
     // release-locks: one task of the stack's own task definition, in its own cluster, with its own roles.
     allow('RunOneOffTask', ['ecs:RunTask'], arns.taskDefinitions, {
       ArnLike: { 'ecs:cluster': sub(arns.clusters) },

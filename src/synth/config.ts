@@ -10,6 +10,11 @@ export const POSTGRES_PORT = 5432;
 /** Metabase does not create its application database: RDS does, under this name (`DBName`). */
 export const DATABASE_NAME = 'metabase';
 export const DATABASE_USER = 'metabase';
+/**
+ * The data tier's secret of the first Metabase admin. CloudFormation generates its name, so the CI deploy
+ * role finds it by the tag CloudFormation gives it (aws:cloudformation:logical-id).
+ */
+export const ADMIN_SECRET_LOGICAL_ID = 'AdminSecret';
 /** `GET /api/health` answers 200 once Metabase is ready and 503 while it migrates. */
 export const HEALTH_CHECK_PATH = '/api/health';
 /**

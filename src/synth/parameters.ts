@@ -90,6 +90,46 @@ export const ROOT_PARAMETERS = {
         'ACM certificate ARN for HTTPS. When set, port 443 serves Metabase and port 80 redirects to it.',
     },
   },
+  DomainName: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      // A DNS name of at least two labels, lower case, no trailing dot (ACM's own pattern, without wildcards).
+      AllowedPattern: String.raw`^(|((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z][a-z0-9-]{0,62}(?<!-))$`,
+      ConstraintDescription: 'must be empty or a lower-case DNS name such as metabase.example.com',
+      Description:
+        'Public name of Metabase, e.g. metabase.example.com. With HostedZoneId the stack creates its certificate and DNS record; with CertificateArn instead, you point the name at the load balancer.',
+    },
+  },
+  HostedZoneId: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|Z[A-Z0-9]{1,31})$`,
+      ConstraintDescription: 'must be empty or a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+      Description:
+        'Route 53 public hosted zone of DomainName: the stack validates an ACM certificate through it and adds an alias record to the load balancer.',
+    },
+  },
+  AllowPlainHttp: {
+    definition: {
+      Type: 'String',
+      Default: 'false',
+      AllowedValues: BOOLEAN,
+      Description:
+        'true: serve Metabase over plain HTTP to the internet anyway (logins and query results in cleartext). Refused by default for a stack with DB deletion protection.',
+    },
+  },
+  AdminEmail: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|[^@\s]+@[^@\s]+\.[^@\s]+)$`,
+      ConstraintDescription: 'must be empty or an email address',
+      Description:
+        'Email of the first Metabase admin. deploy completes the setup with it, with a generated password stored in Secrets Manager, so nobody else can claim /setup.',
+    },
+  },
   MetabaseVersion: {
     requiredInParamsFile: true,
     definition: {

@@ -1,5 +1,6 @@
 // Two printers for the stack-activity poller. Outside a terminal: one line per event (logs, CI). In a
 // terminal: a live block with one row per tier (status, elapsed time, latest resource), redrawn in place.
+import { isCertificateValidating } from '../deploy/certificate-wait.js';
 import { STACK_TYPE, type WatchEvent } from '../deploy/watch.js';
 import { formatDuration, statusColour, type Style } from './style.js';
 
@@ -10,6 +11,9 @@ export interface ProgressPrinter {
   finish: () => void;
 }
 
+/** A certificate being created is waiting for ACM's DNS validation: say that, not just IN_PROGRESS. */
+export const CERTIFICATE_WAITING = 'waiting for DNS validation (ACM; usually a few minutes)';
+
 function clockTime(date: Date): string {
   return date.toISOString().slice(11, 19);
 }
@@ -17,9 +21,10 @@ function clockTime(date: Date): string {
 export function eventLinePrinter(write: (text: string) => void, style: Style): ProgressPrinter {
   return {
     onEvent(e) {
+      const waiting = isCertificateValidating(e) ? `  ${CERTIFICATE_WAITING}` : '';
       const reason = e.reason ? `  ${style.dim(e.reason)}` : '';
       write(
-        `${clockTime(e.timestamp)}  ${e.stackLabel.padEnd(14)} ${e.logicalId.padEnd(28)} ${statusColour(style, e.status)}${reason}\n`,
+        `${clockTime(e.timestamp)}  ${e.stackLabel.padEnd(14)} ${e.logicalId.padEnd(28)} ${statusColour(style, e.status)}${waiting}${reason}\n`,
       );
     },
     onRound() {},
@@ -117,7 +122,9 @@ export function liveTierView(
         r.status = e.status;
         r.endedAt = e.status.endsWith('_IN_PROGRESS') ? undefined : now();
       } else if (e.depth > 0 && !isSelf) {
-        row(e.stackLabel).latest = `${e.logicalId} ${e.status}`;
+        row(e.stackLabel).latest = isCertificateValidating(e)
+          ? `${e.logicalId} ${CERTIFICATE_WAITING}`
+          : `${e.logicalId} ${e.status}`;
       }
     },
     onRound: draw,

@@ -560,6 +560,118 @@ t.test('roles made by a stack carry the environment’s boundary, which only the
   }
 });
 
+t.test('the deploy role writes the admin secret of its own environment, and no other secret', async (t) => {
+  const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
+  // CloudFormation names the data tier's secrets <LogicalId>-<random> and tags them with the logical id and
+  // the (nested) stack name: the policy can only go by those tags.
+  const tagged = (logicalId: string, stack: string) => ({
+    'aws:ResourceTag/aws:cloudformation:logical-id': logicalId,
+    'aws:ResourceTag/aws:cloudformation:stack-name': `${stack}-DataStack-1A2B`,
+  });
+  for (const env of ENVS) {
+    const deployRole = role(`${env.id}DeployRole`);
+    const admin = {
+      resource: secret('AdminSecret-a1B2c3D4e5F6-XyZ123'),
+      context: tagged('AdminSecret', env.stack),
+    };
+    t.equal(
+      await decide(deployRole, { action: 'secretsmanager:PutSecretValue', ...admin }),
+      'Allowed',
+      `${env.id}DeployRole stores the first admin's password`,
+    );
+    for (const name of [
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:CreateSecret',
+      'secretsmanager:TagResource',
+      'secretsmanager:UpdateSecret',
+      'secretsmanager:DeleteSecret',
+    ])
+      t.not(
+        await decide(deployRole, { action: name, ...admin }),
+        'Allowed',
+        `${env.id}DeployRole: no ${name}`,
+      );
+    for (const [what, context] of [
+      ['the DB master secret', tagged('DbMasterSecret', env.stack)],
+      ['the encryption key', tagged('EncryptionKeySecret', env.stack)],
+      ['an untagged secret', {}],
+      ...ENVS.filter((o) => o.name !== env.name).map(
+        (o) => [`${o.name}'s admin secret`, tagged('AdminSecret', o.stack)] as const,
+      ),
+    ] as const)
+      t.not(
+        await decide(deployRole, {
+          action: 'secretsmanager:PutSecretValue',
+          resource: secret('Other-AbCdEf'),
+          context,
+        }),
+        'Allowed',
+        `${env.id}DeployRole: no PutSecretValue on ${what}`,
+      );
+  }
+});
+
+t.test(
+  'the execution role makes a DNS-validated certificate and records in the given zone only',
+  async (t) => {
+    const certificate = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
+    const zone = (id: string) => `arn:aws:route53:::hostedzone/${id}`;
+    for (const env of ENVS) {
+      const execution = role(`${env.id}ExecutionRole`);
+      const asks: [string, string, Record<string, string>][] = [
+        ['acm:RequestCertificate', '*', {}],
+        ['acm:AddTagsToCertificate', certificate, {}],
+        ['acm:DescribeCertificate', certificate, {}],
+        ['acm:DeleteCertificate', certificate, ownedBy(env.stack)],
+        // The validation CNAME (CloudFormation writes it through DomainValidationOptions) and the alias record.
+        ['route53:ChangeResourceRecordSets', zone('Z0123456789ABCDEFGHIJ'), {}],
+        ['route53:ListResourceRecordSets', zone('Z0123456789ABCDEFGHIJ'), {}],
+        ['route53:GetHostedZone', zone('Z0123456789ABCDEFGHIJ'), {}],
+        ['route53:GetChange', 'arn:aws:route53:::change/C0123456789ABC', {}],
+      ];
+      for (const [name, resource, context] of asks)
+        t.equal(
+          await decide(execution, { action: name, resource, context }),
+          'Allowed',
+          `${env.id}: ${name}`,
+        );
+      for (const other of ENVS.filter((o) => o.name !== env.name))
+        t.not(
+          await decide(execution, {
+            action: 'acm:DeleteCertificate',
+            resource: certificate,
+            context: ownedBy(other.stack),
+          }),
+          'Allowed',
+          `${env.id}: no DeleteCertificate of ${other.name}'s certificate`,
+        );
+      t.not(
+        await decide(execution, { action: 'acm:DeleteCertificate', resource: certificate }),
+        'Allowed',
+        `${env.id}: no DeleteCertificate of an untagged certificate (not made by CloudFormation)`,
+      );
+      t.not(
+        await decide(execution, {
+          action: 'route53:ChangeResourceRecordSets',
+          resource: zone('Z9999999999OTHERZONE'),
+        }),
+        'Allowed',
+        `${env.id}: no records in another zone`,
+      );
+    }
+    // Bootstrapped without a zone: no record anywhere.
+    const withoutZone = roles(resolveBootstrap({})).find((r) => r.id === 'ProdExecutionRole')!;
+    t.not(
+      await decide(withoutZone, {
+        action: 'route53:ChangeResourceRecordSets',
+        resource: zone('Z0123456789ABCDEFGHIJ'),
+      }),
+      'Allowed',
+      'no HostedZoneId given to the bootstrap stack: no Route 53 changes at all',
+    );
+  },
+);
+
 t.test(
   'restore and snapshots: what deploy, snapshots --prune and the execution role need, and no more',
   async (t) => {

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
+import { prodParamsFile } from '../support/prod-params.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'mb-validate-'));
 async function paramsFile(name: string, text: string): Promise<string> {
@@ -11,12 +12,24 @@ async function paramsFile(name: string, text: string): Promise<string> {
   return file;
 }
 
-t.test('validate --env dev and prod exit 0', async (t) => {
-  for (const env of ['dev', 'prod']) {
-    const result = await runCli(['validate', '--env', env]);
-    t.equal(result.code, 0, env);
-    t.match(result.stdout, new RegExp(`validate params/${env}\\.json: ok`));
-  }
+t.test('validate --env dev exits 0 and warns that it serves plain HTTP to the internet', async (t) => {
+  const result = await runCli(['validate', '--env', 'dev']);
+  t.equal(result.code, 0);
+  t.match(result.stdout, /validate params\/dev\.json: ok/);
+  t.match(result.stderr, /^warning: Metabase will be served over plain HTTP to the whole internet/);
+});
+
+t.test('validate --env prod refuses the shipped placeholders; filled in, it is ok and silent', async (t) => {
+  const shipped = await runCli(['validate', '--env', 'prod']);
+  t.equal(shipped.code, 1);
+  t.match(
+    shipped.stderr,
+    /validate params\/prod\.json: 3 problems\n {2}DomainName: is still the placeholder/,
+  );
+  const filled = await runCli(['validate', '--params', await prodParamsFile()]);
+  t.equal(filled.code, 0, filled.stderr);
+  t.match(filled.stdout, /prod\.json: ok/);
+  t.equal(filled.stderr, '', 'HTTPS on a domain: no warning');
 });
 
 t.test('a missing file names the file and says what to do, no stack trace', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { runCli } from '../support/cli.js';
+import { prodParamsFile } from '../support/prod-params.js';
 
 t.test('cost --env dev: list prices unless a free tier is asked for', async (t) => {
   const result = await runCli(['cost', '--env', 'dev']);
@@ -33,7 +34,14 @@ t.test('cost --free-tier credits|legacy|none, and a wrong value', async (t) => {
 });
 
 t.test('cost --json gives the lines and totals as numbers', async (t) => {
-  const result = await runCli(['cost', '--env', 'prod', '--json', '--region', 'eu-west-1']);
+  const result = await runCli([
+    'cost',
+    '--params',
+    await prodParamsFile(),
+    '--json',
+    '--region',
+    'eu-west-1',
+  ]);
   t.equal(result.code, 0, result.stderr);
   const parsed = JSON.parse(result.stdout) as {
     region: string;

@@ -7,6 +7,7 @@ import { DEFAULT_ASSUMPTIONS, STACK_SHAPE } from '../../src/cost/assumptions.js'
 import { estimateCost, type CostEstimate, type FreeTierModel } from '../../src/cost/estimate.js';
 import { PRICE_LIST, regionPrices } from '../../src/cost/prices.js';
 import { loadParams } from '../../src/params/load.js';
+import { prodParamsFile } from '../support/prod-params.js';
 
 async function estimate(
   env: string,
@@ -16,7 +17,7 @@ async function estimate(
   const prices = regionPrices(PRICE_LIST, region);
   if (!prices) throw new Error(region);
   return estimateCost(
-    await loadParams(`params/${env}.json`),
+    await loadParams(env === 'prod' ? await prodParamsFile() : `params/${env}.json`),
     PRICE_LIST,
     region,
     prices,
@@ -74,6 +75,7 @@ t.test('prod: NAT per AZ, 2 × 2 vCPU / 4 GB, Multi-AZ db.t4g.small, Container I
     'nat-gateway-data': [0.9, 0], // 2 tasks × 10 GB × 0.045
     'alb-hours': [16.425, 16.425],
     'alb-lcu': [5.84, 0.12],
+    'route53-queries': [0, 0], // alias queries to a load balancer are free
     'fargate-vcpu': [118.2016, 0], // 2 × 2 × 730 × 0.04048
     'fargate-memory': [25.9588, 0], // 2 × 4 × 730 × 0.004445
     'rds-instance': [46.72, 0], // 2 × 730 × 0.032: Multi-AZ is not in the free tier
@@ -86,9 +88,9 @@ t.test('prod: NAT per AZ, 2 × 2 vCPU / 4 GB, Multi-AZ db.t4g.small, Container I
     alarms: [0.9, 0.9], // 7 + 2 (task counts, Container Insights) alarm metrics × 0.10
     // 0.1 GB × 90 × 24 / 730 = 0.2958904 GB × 0.023 + 17,280 PUTs × 0.005 / 1000; free: all the GB, 2,000 PUTs
     'access-logs': [0.093205479, 0.016805479],
-    secrets: [0.8, 0],
+    secrets: [1.2, 0], // DB credentials, encryption key, and the admin's password (AdminEmail)
   });
-  t.ok(close(result.totals.monthly, 315.316139726), `total ${result.totals.monthly}`);
+  t.ok(close(result.totals.monthly, 315.716139726), `total ${result.totals.monthly}`);
   t.ok(close(result.totals.freeTier, 21.551805479), `free ${result.totals.freeTier}`);
   t.equal(result.tasks, 2);
   t.equal(result.maxTasks, 4);
@@ -143,17 +145,21 @@ t.test('every region prices every DB class the params accept and the NAT instanc
 });
 
 t.test('the stack shape the estimate assumes matches templates/network.yaml and data.yaml', async (t) => {
-  type Doc = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+  type Doc = {
+    Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown> }>;
+  };
   const network = load(await readFile('templates/network.yaml', 'utf8')) as Doc;
   const data = load(await readFile('templates/data.yaml', 'utf8')) as Doc;
   const launch = network.Resources['NatInstanceLaunchTemplate']?.Properties?.['LaunchTemplateData'] as
     { InstanceType: string; BlockDeviceMappings: { Ebs: { VolumeSize: number } }[] } | undefined;
   t.equal(launch?.InstanceType, STACK_SHAPE.natInstanceType);
   t.equal(launch?.BlockDeviceMappings[0]?.Ebs.VolumeSize, STACK_SHAPE.natInstanceVolumeGb);
-  t.equal(
-    Object.values(data.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret').length,
-    STACK_SHAPE.secrets,
-  );
+  const secrets = Object.values(data.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret');
+  // The DB master secret and the encryption key: made by the stack, or on a restore the retained ones
+  // reused (they bill the same); the admin's comes on top with AdminEmail.
+  const admin = secrets.filter((r) => r.Condition === 'HasAdminEmail');
+  t.equal(secrets.length - admin.length, STACK_SHAPE.secrets, 'always there');
+  t.equal(admin.length, 1, 'one more with AdminEmail');
   const subnets = network.Resources['PublicSubnetA'] && network.Resources['PublicSubnetB'];
   t.ok(subnets, 'the ALB spans two public subnets: two public IPv4 addresses');
 });

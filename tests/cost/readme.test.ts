@@ -7,17 +7,19 @@ import { estimateCost, type FreeTierModel } from '../../src/cost/estimate.js';
 import { PRICE_LIST, regionPrices } from '../../src/cost/prices.js';
 import { README_BEGIN, README_END, readmeCostSection, type Profile } from '../../src/cost/readme.js';
 import { loadParams } from '../../src/params/load.js';
+import { prodParamsFile } from '../support/prod-params.js';
 
 const WHAT: Record<string, string> = {
   small: 'NAT instance (t4g.nano), 1 vCPU / 2 GiB on Fargate Spot, db.t4g.micro',
   dev: '1 NAT gateway, 1 vCPU / 2 GiB on Fargate, db.t4g.micro',
-  prod: 'NAT gateway per AZ, 2 × 2 vCPU / 4 GiB, Multi-AZ db.t4g.small, Container Insights',
+  prod: 'NAT gateway per AZ, 2 × 2 vCPU / 4 GiB, Multi-AZ db.t4g.small, Container Insights, domain + admin secret',
 };
 
 async function profile(name: string): Promise<Profile> {
   const prices = regionPrices(PRICE_LIST, 'us-east-1');
   if (!prices) throw new Error('us-east-1 prices');
-  const values = await loadParams(`params/${name}.json`);
+  // prod's <...> placeholders are refused by validation: priced as filled in (domain, zone, admin).
+  const values = await loadParams(name === 'prod' ? await prodParamsFile() : `params/${name}.json`);
   const at = (model: FreeTierModel) =>
     estimateCost(values, PRICE_LIST, 'us-east-1', prices, DEFAULT_ASSUMPTIONS, model);
   return { name, what: WHAT[name] ?? name, none: at('none'), credits: at('credits'), legacy: at('legacy') };

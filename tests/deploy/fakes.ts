@@ -442,6 +442,13 @@ export class FakeSecrets implements SecretsApi {
     this.counter.record('secretsmanager', 'ListSecrets');
     return this.secrets.filter((s) => s.tags[key]?.startsWith(valuePrefix));
   }
+  /** What was written, so tests can check where the password went (and that nothing printed it). */
+  written: { secretArn: string; value: string }[] = [];
+  async putSecretValue(secretArn: string, value: string): Promise<void> {
+    this.calls.push({ name: 'putSecretValue', arg: secretArn });
+    this.counter.record('secretsmanager', 'PutSecretValue');
+    this.written.push({ secretArn, value });
+  }
 }
 
 export class FakeKms implements KmsApi {

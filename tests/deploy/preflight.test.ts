@@ -299,7 +299,12 @@ t.test('CLI: smaller storage refused', async (t) => {
 t.test('CLI: certificate not ISSUED refused', async (t) => {
   const world = fakeWorld();
   world.acm.certificates.set(CERT, { arn: CERT, status: 'PENDING_VALIDATION' });
-  await refusedByCli(t, world, { CertificateArn: CERT }, /is PENDING_VALIDATION, not ISSUED/);
+  await refusedByCli(
+    t,
+    world,
+    { CertificateArn: CERT, DomainName: 'bi.example.com' },
+    /is PENDING_VALIDATION, not ISSUED/,
+  );
 });
 
 t.test('CLI: service-linked role denied on a first deploy: refused with the command, exit 1', async (t) => {

@@ -215,7 +215,11 @@ function snapshotOrder(world: FakeWorld): string[] {
     .map((e) => e.what);
 }
 
-const healthy: FetchLike = async () => ({ status: 200, text: async () => '{"status":"ok"}' });
+// A Metabase being upgraded was set up long ago: deploy's first-admin check finds its user and leaves it alone.
+const healthy: FetchLike = async (url) => ({
+  status: 200,
+  text: async () => (url.endsWith('/api/session/properties') ? '{"has-user-setup":true}' : '{"status":"ok"}'),
+});
 
 t.test('run, fixed count: two change sets, health between them, then done', async (t) => {
   const world = scripted(base());
@@ -235,6 +239,24 @@ t.test('run, fixed count: two change sets, health between them, then done', asyn
   t.same(snapshotOrder(world), ['snapshot', 'execute', 'execute'], 'one snapshot, before the first step');
   t.match(result.preUpgradeSnapshot, /^metabase-dev-pre-metabase-v0-65-1-\d{8}T\d{6}Z$/);
 });
+
+t.test(
+  'run, a domain that does not resolve yet: the step health goes through the load balancer',
+  async (t) => {
+    const world = scripted(base());
+    world.cf.finalOutputs = { MetabaseUrl: 'https://bi.example.com', LoadBalancerDnsName: 'alb.example' };
+    const dialled: (string | undefined)[] = [];
+    const fetch: FetchLike = async (url, init) => {
+      dialled.push(init.connectTo);
+      if (init.connectTo === undefined)
+        throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { cause: { code: 'ENOTFOUND' } });
+      return healthy(url, init);
+    };
+    const { result } = await runUpgrade(world, base({ MetabaseVersion: NEW }), fetch);
+    t.equal(result.upgrade?.completed, 2, 'the upgrade goes on once the task answers through the ALB');
+    t.ok(dialled.includes('alb.example'), 'probed through the load balancer');
+  },
+);
 
 t.test('run, autoscaling: three change sets, the scaler pinned before the version moves', async (t) => {
   const deployed = base({ AutoScaling: 'true', MinTasks: '2', MaxTasks: '4' });

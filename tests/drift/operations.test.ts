@@ -7,6 +7,7 @@ import { checkDrift } from '../../src/drift/index.js';
 import { validateParams } from '../../src/params/validate.js';
 import { plainTemplates } from '../support/cli.js';
 import { existingResources } from '../support/conditions.js';
+import { PROD_FILLED_IN } from '../support/prod-params.js';
 import { FakeClock, FakeDriftApi, stackArn, type FakeStack } from './fake.js';
 import { nestedName, ROOT, TIERS } from './fixture.js';
 
@@ -26,6 +27,7 @@ const OPERATIONS_TYPES = [
 t.test('every operations resource of the templates is walked and reported, drift included', async (t) => {
   const raw = {
     ...(JSON.parse(await readFile('params/prod.json', 'utf8')) as object),
+    ...PROD_FILLED_IN,
     AlarmEmail: 'ops@example.com',
     FlowLogs: 'true',
     NatGateways: 'instance',

@@ -2,16 +2,31 @@ import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { validateParams, stackNameProblem } from '../../src/params/validate.js';
 import { parseCidr } from '../../src/params/cidr.js';
+import { prodParams } from '../support/prod-params.js';
 
 const dev = JSON.parse(await readFile('params/dev.json', 'utf8')) as Record<string, unknown>;
-const prod = JSON.parse(await readFile('params/prod.json', 'utf8')) as Record<string, unknown>;
+const shippedProd = JSON.parse(await readFile('params/prod.json', 'utf8')) as Record<string, unknown>;
+const prod = await prodParams();
 
 function problemsOf(overrides: Record<string, unknown>, context = {}) {
   const result = validateParams({ ...dev, ...overrides }, context);
   return result.ok ? [] : result.problems;
 }
 
-t.test('the shipped dev and prod params are valid', async (t) => {
+t.test('params/prod.json is refused until its placeholders are filled in', async (t) => {
+  const result = validateParams(shippedProd);
+  t.match(result, {
+    ok: false,
+    problems: [
+      { key: 'DomainName', message: /still the placeholder/ },
+      { key: 'HostedZoneId', message: /still the placeholder/ },
+      { key: 'AdminEmail', message: /still the placeholder/ },
+    ],
+  });
+  t.equal(result.ok ? 0 : result.problems.length, 3, 'nothing else is wrong with it');
+});
+
+t.test('the shipped dev and (filled-in) prod params are valid', async (t) => {
   t.match(validateParams(dev), {
     ok: true,
     values: { TaskCpu: '1024', DbMultiAz: 'false', AllowedIngressCidrs: '0.0.0.0/0' },
@@ -186,8 +201,10 @@ t.test('certificate ARN: malformed, and from another region', async (t) => {
     { key: 'CertificateArn', message: /must be empty or an ACM certificate ARN/ },
   ]);
   const arn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
-  t.same(problemsOf({ CertificateArn: arn }, { region: 'eu-west-1' }), []);
-  t.match(problemsOf({ CertificateArn: arn }, { region: 'us-east-1' }), [
+  // A certificate needs the name it is for (tests/params/domain.test.ts).
+  const DomainName = 'metabase.example.com';
+  t.same(problemsOf({ CertificateArn: arn, DomainName }, { region: 'eu-west-1' }), []);
+  t.match(problemsOf({ CertificateArn: arn, DomainName }, { region: 'us-east-1' }), [
     {
       key: 'CertificateArn',
       message: 'is in eu-west-1 but the stack deploys to us-east-1; it must be in the same region',

@@ -59,6 +59,8 @@ export interface ResourceChange {
   causes: string[];
   /** For a replacement: properties whose unchanged value the new copy would claim while the old holds it. */
   collisions: string[];
+  /** For a removal: the resource has DeletionPolicy Retain, so it leaves the stack but stays in the account. */
+  retained?: boolean;
 }
 
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -95,6 +97,19 @@ const CLAIMS: Record<string, string[]> = {
 };
 /** Create-only names that are not unique in the account or region (never a collision). */
 const NAMES_NOT_UNIQUE = new Set(['DBName', 'Family', 'PolicyName']);
+/** The same, for one resource type only. */
+const TYPE_NAMES_NOT_UNIQUE: Record<string, string[]> = {
+  // ACM issues any number of certificates for one name: RequestCertificate with a new idempotency token is
+  // a new certificate (ACM API reference, RequestCertificate IdempotencyToken).
+  'AWS::CertificateManager::Certificate': ['DomainName'],
+};
+/**
+ * Names unique only within a scope: they collide only when the scope stays too. A Route 53 record's name
+ * is unique within its hosted zone; a record in another zone is another record.
+ */
+const NAME_SCOPES: Record<string, Record<string, string[]>> = {
+  'AWS::Route53::RecordSet': { Name: ['HostedZoneId', 'HostedZoneName'] },
+};
 /**
  * GetAtt attributes that name the resource itself, so an in-place update leaves them alone. Any other
  * attribute of an updated resource counts as changed (LaunchTemplate.LatestVersionNumber does change).
@@ -255,13 +270,16 @@ function conditions(template: PlainTemplate, base: Omit<Context, 'conditions'>):
   const out: Record<string, boolean> = {};
   const ctx: Context = { ...base, conditions: out };
   const pending = Object.entries(template.Conditions ?? {});
-  // Conditions may name each other in any order: evaluate until all are known.
-  for (let round = 0; pending.length > 0 && round <= pending.length + 1; round++) {
+  // Conditions may name each other in any order: evaluate until all are known, or a round learns nothing
+  // (a cycle, or a condition naming one that does not exist).
+  for (let progress = true; pending.length > 0 && progress;) {
+    progress = false;
     for (let i = pending.length - 1; i >= 0; i--) {
       const [name, node] = pending[i]!;
       try {
         out[name] = evaluateCondition(node, ctx);
         pending.splice(i, 1);
+        progress = true;
       } catch (error) {
         if (!(error instanceof Error && error.message.startsWith('update-path: unknown condition')))
           throw error;
@@ -419,7 +437,14 @@ export function compareStacks(
       continue;
     }
     if (!existsNew) {
-      changes.push({ path: where, type: oldResource.Type, action: 'remove', causes: [], collisions: [] });
+      changes.push({
+        path: where,
+        type: oldResource.Type,
+        action: 'remove',
+        causes: [],
+        collisions: [],
+        ...(oldResource.DeletionPolicy === 'Retain' ? { retained: true } : {}),
+      });
       continue;
     }
     const type = newResource.Type;
@@ -464,13 +489,22 @@ export function compareStacks(
     }
     replaced.add(id);
     const claims = [
-      ...schema.createOnly.map(name).filter((p) => /(Name|Identifier)$/.test(p) && !NAMES_NOT_UNIQUE.has(p)),
+      ...schema.createOnly
+        .map(name)
+        .filter(
+          (p) =>
+            /(Name|Identifier)$/.test(p) &&
+            !NAMES_NOT_UNIQUE.has(p) &&
+            !(TYPE_NAMES_NOT_UNIQUE[type] ?? []).includes(p),
+        ),
       ...(CLAIMS[type] ?? []),
     ];
+    const unchanged = (path: string): boolean =>
+      same(valuesAt(oldProperties, path), valuesAt(newProperties, path));
     const collisions = claims.filter((claim) => {
-      const before = valuesAt(oldProperties, claim);
       const after = valuesAt(newProperties, claim);
-      return after.some((value) => value !== undefined) && same(before, after);
+      const scope = NAME_SCOPES[type]?.[claim] ?? [];
+      return after.some((value) => value !== undefined) && unchanged(claim) && scope.every(unchanged);
     });
     changes.push({ path: where, type, action, causes: [...causes, ...conditional], collisions });
   }

@@ -5,6 +5,7 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { plainTemplates, resourcesOfType, type PlainTemplate } from '../support/cli.js';
 import { existingResources, tierValues } from '../support/conditions.js';
+import { PROD_FILLED_IN } from '../support/prod-params.js';
 import { DB_INSTANCE_CLASSES, DB_INSTANCE_MEMORY_GIB } from '../../src/synth/config.js';
 
 const templates = plainTemplates();
@@ -277,7 +278,7 @@ t.test('which alarms, topic and log resources exist follows the params', async (
     t.ok(all.network.includes(id), `${id} with the feature on`);
   t.ok(all.app.includes('TasksBelowDesiredAlarm'));
   t.ok(all.edge.includes('AccessLogsBucket') && all.edge.includes('AccessLogsBucketPolicy'));
-  const prod = await existing('params/prod.json');
+  const prod = await existing('params/prod.json', PROD_FILLED_IN);
   t.ok(prod.edge.includes('AccessLogsBucket'), 'prod.json turns access logs on');
 });
 

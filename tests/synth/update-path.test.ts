@@ -19,6 +19,7 @@ import { TIER_NAMES } from '../../src/synth/template.js';
 import { validateParams } from '../../src/params/validate.js';
 import { PINNED_PARAMETERS, withPinnedParameters } from '../../src/deploy/pinned-parameters.js';
 import { plainTemplates, type PlainTemplate } from '../support/cli.js';
+import { PROD_FILLED_IN } from '../support/prod-params.js';
 import {
   compareDeployments,
   loadSchemas,
@@ -76,6 +77,26 @@ const CONDITIONAL_IN_PLACE: Record<string, Record<string, string>> = {
   },
 };
 
+/**
+ * Protected resources a parameter change may take out of the stack because their DeletionPolicy is Retain:
+ * CloudFormation leaves them in the account with their value. Each with the reason it is safe.
+ */
+const RETAINED_REMOVALS: Record<string, string> = {
+  'DataStack/AdminSecret':
+    "AdminEmail cleared: the admin still exists in Metabase's database and its password stays in the retained secret",
+};
+
+/**
+ * Parameters that cannot change alone (validate refuses them) are changed with the ones they need: a
+ * domain needs its zone or certificate, a certificate its domain, deletion protection HTTPS.
+ */
+const COMPANIONS: Partial<Record<(typeof ROOT_PARAMETER_NAMES)[number], Record<string, string>>> = {
+  DomainName: { HostedZoneId: PROD_FILLED_IN.HostedZoneId },
+  HostedZoneId: { DomainName: PROD_FILLED_IN.DomainName },
+  CertificateArn: { DomainName: PROD_FILLED_IN.DomainName },
+  DbDeletionProtection: { DomainName: PROD_FILLED_IN.DomainName, HostedZoneId: PROD_FILLED_IN.HostedZoneId },
+};
+
 /** Free-form values tried for every parameter without AllowedValues or a numeric range. */
 const SAMPLE_POOL = [
   '',
@@ -92,17 +113,23 @@ const SAMPLE_POOL = [
   'metabase-role-boundary',
   '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.12-arm64',
   'metabase.example.com',
+  'bi.example.org',
   'Z0123456789ABCDEFGHIJ',
+  'Z0987654321ZYXWVUTSRQ',
   'ops@example.com',
   'rds:metabase-prod-final-2026-01-01',
 ];
 
+// prod.json's domain placeholders are refused by validation: prod is taken filled in, as a user deploys it.
 const paramsFiles = ['dev', 'small', 'prod'].map((env) => ({
   env,
-  raw: JSON.parse(readFileSync(new URL(`../../params/${env}.json`, import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >,
+  raw: {
+    ...(JSON.parse(readFileSync(new URL(`../../params/${env}.json`, import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >),
+    ...(env === 'prod' ? PROD_FILLED_IN : {}),
+  },
 }));
 
 function valuesOf(raw: Record<string, unknown>): Record<string, string> | undefined {
@@ -138,7 +165,12 @@ function judge(changes: ResourceChange[], changedKeys: string[]): Verdict {
     const replacing = change.action === 'replace' || (change.action === 'may-replace' && causes.length > 0);
     if (replacing) replaced.push(`${change.path} (${causes.join(', ')})`);
     if (!judged) continue;
-    if ((replacing || change.action === 'remove') && PROTECTED_TYPES.includes(change.type))
+    const retainedRemoval = change.action === 'remove' && change.retained && change.path in RETAINED_REMOVALS;
+    if (
+      (replacing || change.action === 'remove') &&
+      PROTECTED_TYPES.includes(change.type) &&
+      !retainedRemoval
+    )
       violations.push(
         `${change.path} ${change.type} would be ${replacing ? `replaced (${causes.join(', ')})` : 'removed'}`,
       );
@@ -195,29 +227,36 @@ t.test('every shipped params file to every other, both ways', async (t) => {
   }
 });
 
-t.test('each root parameter changed alone, to each other allowed value or a sample', async (t) => {
-  let scenarios = 0;
-  for (const base of paramsFiles) {
-    const before = valuesOf(base.raw)!;
-    for (const name of ROOT_PARAMETER_NAMES) {
-      let tried = 0;
-      for (const candidate of candidates(name)) {
-        const after = valuesOf({ ...base.raw, [name]: candidate });
-        if (!after || after[name] === before[name]) continue;
-        tried++;
-        scenarios++;
-        const verdict = judge(update(before, after), changedKeys(before, after));
-        if (verdict.violations.length > 0)
-          t.same(verdict.violations, [], `${base.env}: ${name} ${before[name]} → ${after[name]}`);
+t.test(
+  'each root parameter changed alone (or with what it needs), to each other allowed value or a sample',
+  async (t) => {
+    let scenarios = 0;
+    for (const base of paramsFiles) {
+      const before = valuesOf(base.raw)!;
+      for (const name of ROOT_PARAMETER_NAMES) {
+        let tried = 0;
+        const attempts = candidates(name).flatMap((candidate) => [
+          { ...base.raw, [name]: candidate },
+          ...(COMPANIONS[name] ? [{ ...base.raw, ...COMPANIONS[name], [name]: candidate }] : []),
+        ]);
+        for (const attempt of attempts) {
+          const after = valuesOf(attempt);
+          if (!after || after[name] === before[name]) continue;
+          tried++;
+          scenarios++;
+          const verdict = judge(update(before, after), changedKeys(before, after));
+          if (verdict.violations.length > 0)
+            t.same(verdict.violations, [], `${base.env}: ${name} ${before[name]} → ${after[name]}`);
+        }
+        // A parameter with only one valid value in its context (e.g. TaskMemory is tied to TaskCpu) is
+        // still reached through the params-file pairs; anything else must be exercised here.
+        if (tried === 0 && !['TaskMemory', 'TaskCpu'].includes(name))
+          t.fail(`${base.env}: no other valid value tried for ${name}; add one to SAMPLE_POOL`);
       }
-      // A parameter with only one valid value in its context (e.g. TaskMemory is tied to TaskCpu) is
-      // still reached through the params-file pairs; anything else must be exercised here.
-      if (tried === 0 && !['TaskMemory', 'TaskCpu'].includes(name))
-        t.fail(`${base.env}: no other valid value tried for ${name}; add one to SAMPLE_POOL`);
     }
-  }
-  t.ok(scenarios > 200, `${scenarios} single-parameter updates checked`);
-});
+    t.ok(scenarios > 200, `${scenarios} single-parameter updates checked`);
+  },
+);
 
 t.test('a newer NAT AMI behind the SSM parameter replaces the instance, and nothing collides', async (t) => {
   const small = valuesOf(paramsFiles.find((p) => p.env === 'small')!.raw)!;
@@ -241,6 +280,81 @@ t.test('a newer NAT AMI behind the SSM parameter replaces the instance, and noth
   // Same parameters on a stack without the NAT instance: nothing happens at all.
   const dev = valuesOf(paramsFiles.find((p) => p.env === 'dev')!.raw)!;
   t.same(update(dev, dev, { ssmBefore: 0, ssmAfter: 1 }), []);
+});
+
+t.test(
+  'a domain on and off again: only the edge and the task change, nothing stateful is replaced',
+  async (t) => {
+    const devRaw = paramsFiles.find((p) => p.env === 'dev')!.raw;
+    const { DomainName, HostedZoneId } = PROD_FILLED_IN;
+    const certificate = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+    const off = valuesOf(devRaw)!;
+    const zone = valuesOf({ ...devRaw, DomainName, HostedZoneId })!;
+    const own = valuesOf({ ...devRaw, DomainName, CertificateArn: certificate })!;
+    const summary = (changes: ResourceChange[]) =>
+      changes
+        .filter((c) => c.action !== 'modify')
+        .map((c) => `${c.action} ${c.path}`)
+        .sort((a, b) => a.localeCompare(b));
+    for (const [label, before, after] of [
+      ['off → domain + zone', off, zone],
+      ['domain + zone → off', zone, off],
+      ['off → domain + own certificate', off, own],
+      ['domain + own certificate → off', own, off],
+      ['domain + zone → own certificate', zone, own],
+      ['own certificate → domain + zone', own, zone],
+    ] as const) {
+      const changes = update(before, after);
+      t.same(judge(changes, changedKeys(before, after)).violations, [], `${label}: no violation`);
+      t.same(
+        changes.filter((c) => !/^(EdgeStack|AppStack)\//.test(c.path) && c.action !== 'modify'),
+        [],
+        `${label}: the network and data tiers are at most updated in place`,
+      );
+      t.notOk(
+        changes.some((c) => c.path === 'EdgeStack/LoadBalancer' && c.action !== 'modify'),
+        `${label}: the load balancer (and so its DNS name) stays`,
+      );
+    }
+    // MB_SITE_URL follows MetabaseUrl: a new task definition revision, rolled out like any settings change.
+    t.same(
+      summary(update(off, zone)),
+      [
+        'add EdgeStack/AliasRecord',
+        'add EdgeStack/Certificate',
+        'add EdgeStack/HttpsListener',
+        'replace AppStack/TaskDefinition',
+      ],
+      'on: the certificate, the alias record and HTTPS appear',
+    );
+    t.same(
+      summary(update(zone, off)),
+      [
+        'remove EdgeStack/AliasRecord',
+        'remove EdgeStack/Certificate',
+        'remove EdgeStack/HttpsListener',
+        'replace AppStack/TaskDefinition',
+      ],
+      'off: they go again',
+    );
+    t.same(
+      summary(update(zone, own)),
+      ['remove EdgeStack/AliasRecord', 'remove EdgeStack/Certificate'],
+      'to an own certificate and DNS elsewhere: the made certificate and the record go, the URL stays',
+    );
+  },
+);
+
+t.test('AdminEmail on and off: the admin secret comes, and stays in the account when it goes', async (t) => {
+  const devRaw = paramsFiles.find((p) => p.env === 'dev')!.raw;
+  const without = valuesOf(devRaw)!;
+  const withAdmin = valuesOf({ ...devRaw, AdminEmail: PROD_FILLED_IN.AdminEmail })!;
+  const on = update(without, withAdmin);
+  t.same(judge(on, ['AdminEmail']).violations, []);
+  t.match(on, [{ path: 'DataStack/AdminSecret', action: 'add' }]);
+  const off = update(withAdmin, without);
+  t.same(judge(off, ['AdminEmail']).violations, []);
+  t.match(off, [{ path: 'DataStack/AdminSecret', action: 'remove', retained: true }]);
 });
 
 t.test('the version upgrade flow: counts to one task and back never replace anything', async (t) => {
@@ -413,6 +527,11 @@ t.test(
 t.test('the allowlists name real parameters and real schema properties', async (t) => {
   for (const key of Object.keys(REFUSED_BY_DEPLOY))
     t.ok(key in ROOT_PARAMETERS, `${key} is a root parameter`);
+  for (const path of Object.keys(RETAINED_REMOVALS)) {
+    const [stack, id] = path.split('/') as [string, string];
+    const tier = TIER_NAMES.find((name) => `${name[0]!.toUpperCase()}${name.slice(1)}Stack` === stack)!;
+    t.equal(templates[tier].Resources[id]?.DeletionPolicy, 'Retain', `${path} is retained`);
+  }
   for (const [type, properties] of Object.entries(CONDITIONAL_IN_PLACE))
     for (const property of Object.keys(properties))
       t.ok(

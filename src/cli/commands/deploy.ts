@@ -7,7 +7,10 @@ import { systemClock, type Clock } from '../../deploy/clock.js';
 import type { DeployResult, DeployStep } from '../../deploy/deploy.js';
 import type { RestorePlan } from '../../deploy/restore.js';
 import { messageOf } from '../../deploy/errors.js';
+import type { PendingCertificate } from '../../deploy/certificate-wait.js';
 import type { FetchLike } from '../../deploy/health.js';
+import { nodeHttpClient } from '../../net/http.js';
+import { renderSetup } from '../../ui/setup.js';
 import { readTemplateSet, SHIPPED_TEMPLATES } from '../../deploy/package.js';
 import { deployPreflight } from '../../deploy/preflight.js';
 import { deployWithUpgrade, type UpgradeDeployResult } from '../../deploy/upgrade.js';
@@ -21,6 +24,7 @@ import type { CliIo } from '../io.js';
 import { progressPrinter } from '../terminal.js';
 import { defaultStackName } from '../flags.js';
 import { loadParamsOrExplain } from '../params.js';
+import { plainHttpWarning } from '../../params/domain.js';
 import { requireBoundaryWithRole } from '../role-boundary.js';
 import { staleTemplates } from '../stale.js';
 import { stackNameProblem } from '../../params/validate.js';
@@ -59,6 +63,7 @@ export interface DeployCommandDeps {
   fetch?: FetchLike;
   signal?: AbortSignal;
   healthTimeoutMs?: number;
+  certificatePendingLimitMs?: number;
 }
 
 function stepText(step: DeployStep, stackName: string): string | undefined {
@@ -95,6 +100,8 @@ function stepText(step: DeployStep, stackName: string): string | undefined {
       return `Executing; following ${stackName} and its nested stacks (Ctrl-C stops watching, not the deploy).`;
     case 'health':
       return `Waiting for ${step.url}/api/health to answer {"status":"ok"} (the first boot takes several minutes)...`;
+    case 'setup':
+      return `Checking Metabase's first-admin setup (${step.url}/setup)...`;
   }
 }
 
@@ -142,6 +149,7 @@ export async function deployCommand(
   }
   const { file, values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
   requireBoundaryWithRole(stackName, options.roleArn, values, relative(io.cwd, file) || file);
+  const httpWarning = plainHttpWarning(values);
   if (options.execute && !options.yes && !io.isTty) {
     throw new UserError(
       `deploy ${stackName}: confirmation needed, but this is not an interactive terminal`,
@@ -213,7 +221,7 @@ export async function deployCommand(
         region,
         endpoint: session.endpoint,
         clock,
-        fetch: deps.fetch ?? fetch,
+        fetch: deps.fetch ?? nodeHttpClient(),
         rds: session.rds,
         secrets: session.secrets,
         kms: session.kms,
@@ -238,6 +246,7 @@ export async function deployCommand(
         execute: options.execute,
         waitHealthy: options.waitHealthy,
         healthTimeoutMs: deps.healthTimeoutMs,
+        certificatePendingLimitMs: deps.certificatePendingLimitMs,
         signal,
         restore: options.restoreFrom
           ? { from: options.restoreFrom, newSecrets: options.newSecrets === true }
@@ -252,8 +261,10 @@ export async function deployCommand(
           const text = stepText(step, stackName);
           if (text) info(`${text}\n`);
         },
-        onPreview: (preview, risks) =>
-          info(renderPreview(stackName, preview, risks, style) + renderImageLine(values)),
+        onPreview: (preview, risks) => {
+          if (httpWarning) info(`${style.yellow(httpWarning)}\n`);
+          info(renderPreview(stackName, preview, risks, style) + renderImageLine(values));
+        },
         confirm,
         onEvent: printer.onEvent,
         onRound: printer.onRound,
@@ -282,7 +293,7 @@ export async function deployCommand(
   if (questions.interrupted && result.outcome === 'cancelled')
     result = { ...result, cancelledBy: 'interrupt' };
   const elapsed = formatDuration(clock.now() - started);
-  let exitCode = report(result, options, io, region, elapsed, style, timing);
+  let exitCode = report(result, options, io, region, elapsed, style, timing, values);
   if (result.upgrade) {
     io.stderr(renderUpgradeStop(stackName, result.upgrade));
     if (result.upgrade.stoppedBy === 'interrupted' && exitCode === 0) exitCode = EXIT_INTERRUPTED;
@@ -335,6 +346,7 @@ function report(
   elapsed: string,
   style: ReturnType<typeof makeStyle>,
   timing: DeployTiming,
+  values: Record<string, string>,
 ): number {
   const info = options.json ? io.stderr : io.stdout;
   const name = result.stackName;
@@ -370,6 +382,10 @@ function report(
       return EXIT_INTERRUPTED;
     }
     case 'failed':
+      if (result.certificatePending) {
+        io.stderr(certificatePendingText(name, result, result.certificatePending, values, options));
+        return EXIT_ERROR;
+      }
       io.stderr(
         renderFailure('deploy', name, result.status ?? 'unknown', result.rootCause, style, {
           elapsed,
@@ -388,14 +404,56 @@ function report(
       io.stderr(`deploy ${name}: stopped waiting for Metabase; the stack is deployed.\n`);
       return EXIT_INTERRUPTED;
     }
-    io.stderr(
-      `deploy ${name}: Metabase did not report healthy within ${formatDuration(result.health.elapsedMs)} (last: ${result.health.last})\n${healthTimeoutHint(name, result.outputs, region)}\n`,
-    );
+    io.stderr(`${unhealthyText(name, result.health, result.outputs, region)}\n`);
     return EXIT_ERROR;
   }
-  if (result.health?.healthy)
+  const setup = renderSetup(name, result, values, style);
+  if (setup.stdout) info(setup.stdout);
+  if (setup.stderr) io.stderr(setup.stderr);
+  if (setup.interrupted) return EXIT_INTERRUPTED;
+  if (setup.failed) return EXIT_ERROR;
+  if (result.health?.healthy) {
+    const via = result.health.via
+      ? `; reached through the load balancer ${result.health.via}: the name does not resolve yet`
+      : '';
     info(
-      `Metabase is up: ${result.outputs.MetabaseUrl} (healthy ${formatDuration(result.health.elapsedMs)} after the stack was ready; the deploy took ${elapsed} in all)\n`,
+      `Metabase is up: ${result.outputs.MetabaseUrl} (healthy ${formatDuration(result.health.elapsedMs)} after the stack was ready${via}; the deploy took ${elapsed} in all)\n`,
     );
+  }
   return 0;
+}
+
+/** A DNS or TLS failure is said as what it is; only a Metabase that answers badly is "not healthy". */
+function unhealthyText(
+  name: string,
+  health: NonNullable<DeployResult['health']>,
+  outputs: Record<string, string>,
+  region: string,
+): string {
+  const waited = formatDuration(health.elapsedMs);
+  if (health.failure === 'tls')
+    return `deploy ${name}: HTTPS to Metabase failed the TLS check for ${waited}: ${health.last}\nThe stack is deployed; check that the certificate covers ${outputs.MetabaseUrl ?? 'the URL'} (DomainName) and is ISSUED in ACM.`;
+  if (health.failure === 'dns')
+    return `deploy ${name}: the name of ${outputs.MetabaseUrl ?? 'Metabase'} did not resolve for ${waited}: ${health.last}\nThe stack is deployed; point the name at ${outputs.LoadBalancerDnsName ?? 'the load balancer'} (CNAME) and run deploy again to finish the setup.`;
+  return `deploy ${name}: Metabase did not report healthy within ${waited} (last: ${health.last})\n${healthTimeoutHint(name, outputs, region)}`;
+}
+
+function certificatePendingText(
+  name: string,
+  result: DeployResult,
+  pending: PendingCertificate,
+  values: Record<string, string>,
+  options: DeployOptions,
+): string {
+  const giveUp = result.status?.startsWith('CREATE')
+    ? `to give up, \`metabase-aws destroy --stack-name ${name}\``
+    : `to give up, \`aws cloudformation cancel-update-stack --stack-name ${name}\` rolls the update back`;
+  const domain = values.DomainName || 'DomainName';
+  const zone = values.HostedZoneId || 'HostedZoneId';
+  const record = pending.reason ? `\n  CloudFormation: ${pending.reason}` : '';
+  return (
+    `deploy ${name}: the certificate for ${domain} (${pending.path}) is still waiting for DNS validation after ${formatDuration(pending.pendingMs)}: the hosted zone ${zone} may not be authoritative for ${domain}${record}\n` +
+    `Check that ${domain} is in zone ${zone} and that the parent domain's NS records (at your registrar) list that zone's name servers: \`dig NS ${domain.split('.').slice(1).join('.')}\`. ` +
+    `CloudFormation keeps waiting meanwhile (${giveUp}). ${renderStillRunning('The stack operation', result.status, name, options)}`
+  );
 }

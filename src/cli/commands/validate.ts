@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { plainHttpWarning } from '../../params/domain.js';
 import { loadParamsOrExplain } from '../params.js';
 import type { CliIo } from '../io.js';
 import { SETTING_SLOT_PARAMETER_NAMES } from '../../synth/tiers/metabase-settings.js';
@@ -18,5 +19,7 @@ export async function validateCommand(options: ValidateOptions, io: CliIo): Prom
       !SETTING_SLOT_PARAMETER_NAMES.includes(name) || (value !== '' && name.endsWith('Name')),
   ).length;
   io.stdout(`validate ${relative(io.cwd, file)}: ok, ${given} parameters checked, no AWS call made\n`);
+  const warning = plainHttpWarning(values);
+  if (warning) io.stderr(`${warning}\n`);
   return 0;
 }

@@ -133,6 +133,8 @@ function taskDefinition(): ECS.TaskDefinition {
           { Name: 'JAVA_OPTS', Value: findInMap('JavaOptsByMemory', ref('TaskMemory'), 'JavaOpts') },
           { Name: 'MB_JETTY_PORT', Value: String(CONTAINER_PORT) },
           { Name: 'MB_CHECK_FOR_UPDATES', Value: 'false' },
+          // Links in emails, subscriptions and embeds are built from this; https://DomainName with a domain.
+          { Name: 'MB_SITE_URL', Value: ref('MetabaseUrl') },
           ...settingEnvironment(),
         ],
         Secrets: [
@@ -255,6 +257,7 @@ export function appTemplate(): CfnTemplate {
       PrivateSubnetIds: stringInput('Comma-separated private subnets for the tasks (network tier output)'),
       TaskSecurityGroupId: stringInput('Task security group (network tier output)'),
       TargetGroupArn: stringInput('Target group of the load balancer (edge tier output)'),
+      MetabaseUrl: stringInput('Public URL of Metabase, for MB_SITE_URL (edge tier output)'),
       DbEndpointAddress: stringInput('Database host (data tier output)'),
       DbEndpointPort: stringInput('Database port (data tier output)'),
       DbMasterSecretArn: stringInput('Secret with the database credentials (data tier output)'),

@@ -4,7 +4,7 @@
 import { RDS } from 'cloudform-types/types/rds/index.namespace.js';
 import { SecretsManager } from 'cloudform-types/types/secretsManager/index.namespace.js';
 import { DeletionPolicy } from 'cloudform-types/types/resource.js';
-import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
+import { ADMIN_SECRET_LOGICAL_ID, DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
 import { and, equals, fnIf, getAtt, noValue, not, ref, select, split, sub, subWith } from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
@@ -48,6 +48,7 @@ export function dataTemplate(): CfnTemplate {
       DbMultiAz: passedParameter('DbMultiAz'),
       DbDeletionProtection: passedParameter('DbDeletionProtection'),
       DbBackupRetentionDays: passedParameter('DbBackupRetentionDays'),
+      AdminEmail: passedParameter('AdminEmail'),
       IsolatedSubnetIds: stringInput(
         'Comma-separated isolated subnets for the database (network tier output)',
       ),
@@ -70,6 +71,7 @@ export function dataTemplate(): CfnTemplate {
       SetMasterPassword: not(
         and([{ Condition: 'RestoreFromSnapshot' }, not({ Condition: 'CreateDbMasterSecret' })]),
       ),
+      HasAdminEmail: not(equals(ref('AdminEmail'), '')),
     },
     Resources: {
       // Both secrets are kept when the stack goes (and when a change would replace them): the final DB
@@ -95,6 +97,20 @@ export function dataTemplate(): CfnTemplate {
           GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
           Tags: [nameTag('mb-encryption-key')],
         }).condition('CreateEncryptionKeySecret'),
+      ),
+      // The first Metabase admin's login. deploy generates the password, writes it here and only then
+      // sends it to Metabase's /api/setup; nothing reads it back. Until then the value is a random
+      // placeholder that logs nobody in. Its generation spec is constant and independent of AdminEmail,
+      // so no stack update ever regenerates it over the password deploy wrote. Kept like the others: the
+      // admin lives in the database, and so in its final snapshot.
+      [ADMIN_SECRET_LOGICAL_ID]: retained(
+        new SecretsManager.Secret({
+          Description: sub(
+            'First Metabase admin {"username","password"}, written by metabase-aws deploy when it sets Metabase up (${AWS::StackName})',
+          ),
+          GenerateSecretString: { PasswordLength: 32, ExcludePunctuation: true },
+          Tags: [nameTag('metabase-admin')],
+        }).condition('HasAdminEmail'),
       ),
       DbSubnetGroup: new RDS.DBSubnetGroup({
         DBSubnetGroupDescription: 'Isolated subnets of the Metabase application database',
@@ -171,6 +187,10 @@ export function dataTemplate(): CfnTemplate {
       DbInstanceId: output('RDS instance identifier (the final snapshot is taken from it)', ref('Database')),
       DbMasterSecretArn: output('Secret with the database user name and password', masterSecretArn),
       EncryptionKeySecretArn: output('Secret with MB_ENCRYPTION_SECRET_KEY', encryptionKeyArn),
+      AdminSecretArn: {
+        ...output('Secret of the first Metabase admin (written by deploy)', ref(ADMIN_SECRET_LOGICAL_ID)),
+        Condition: 'HasAdminEmail',
+      },
     },
   };
 }

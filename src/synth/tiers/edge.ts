@@ -1,13 +1,21 @@
 // Internet-facing ALB in the public subnets, a target group of Metabase task IPs, and listeners: plain
 // HTTP forwarding without a certificate; with one, HTTPS on 443 (TLS 1.2+) and HTTP redirecting to it.
+// With DomainName and HostedZoneId the certificate (DNS-validated in that zone) and the alias record are
+// made here too; with DomainName and CertificateArn the given certificate is used and the user points
+// the name at the load balancer.
+import { CertificateManager } from 'cloudform-types/types/certificateManager/index.namespace.js';
 import { ElasticLoadBalancingV2 } from 'cloudform-types/types/elasticLoadBalancingV2/index.namespace.js';
+import { Route53 } from 'cloudform-types/types/route53/index.namespace.js';
 import { CONTAINER_PORT, HEALTH_CHECK_PATH, TLS_POLICY } from '../config.js';
 import {
+  and,
+  conditionRef,
   eitherIf,
   equals,
   fnIf,
   getAtt,
   not,
+  or,
   ref,
   split,
   sub,
@@ -46,6 +54,8 @@ export function edgeTemplate(): CfnTemplate {
     Description: 'Metabase edge tier: internet-facing application load balancer, listeners, target group',
     Parameters: {
       CertificateArn: passedParameter('CertificateArn'),
+      DomainName: passedParameter('DomainName'),
+      HostedZoneId: passedParameter('HostedZoneId'),
       VpcId: stringInput('VPC of the target group (network tier output)'),
       PublicSubnetIds: stringInput(
         'Comma-separated public subnets for the load balancer (network tier output)',
@@ -56,7 +66,12 @@ export function edgeTemplate(): CfnTemplate {
     },
     Mappings: accessLogMappings(),
     Conditions: {
-      HasCertificate: not(equals(ref('CertificateArn'), '')),
+      HasCertificateArn: not(equals(ref('CertificateArn'), '')),
+      HasDomain: not(equals(ref('DomainName'), '')),
+      HasDomainAndZone: and([conditionRef('HasDomain'), not(equals(ref('HostedZoneId'), ''))]),
+      // A given certificate wins over making one: the zone then only carries the alias record.
+      CreatesCertificate: and([conditionRef('HasDomainAndZone'), not(conditionRef('HasCertificateArn'))]),
+      HasCertificate: or([conditionRef('HasCertificateArn'), conditionRef('CreatesCertificate')]),
       ...accessLogConditions(),
       ...alarmConditions(),
     },
@@ -119,12 +134,39 @@ export function edgeTemplate(): CfnTemplate {
           ),
         ],
       }),
+      // DNS validation through the zone: CloudFormation writes the validation CNAME itself and the resource
+      // completes once ACM has issued the certificate (AWS::CertificateManager::Certificate, "Remarks").
+      // DomainName and DomainValidationOptions are createOnlyProperties in the registry schema, so a new
+      // DomainName replaces the certificate. That order is safe for the listener: on replacement
+      // CloudFormation creates the new certificate first (waiting for it to be issued), then updates the
+      // listener's Certificates in place (not create-only), and deletes the old certificate only in the
+      // cleanup phase, once nothing uses it. The listener always has an issued certificate.
+      Certificate: new CertificateManager.Certificate({
+        DomainName: ref('DomainName'),
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: [{ DomainName: ref('DomainName'), HostedZoneId: ref('HostedZoneId') }],
+        Tags: [nameTag('certificate')],
+      }).condition('CreatesCertificate'),
+      // The load balancer is IPv4 only (IpAddressType ipv4), so an A alias is the whole answer; an AAAA
+      // alias belongs here if it ever becomes dual-stack. Alias queries to an ELB are free in Route 53.
+      AliasRecord: new Route53.RecordSet({
+        HostedZoneId: ref('HostedZoneId'),
+        Name: ref('DomainName'),
+        Type: 'A',
+        AliasTarget: {
+          DNSName: getAtt('LoadBalancer', 'DNSName'),
+          HostedZoneId: getAtt('LoadBalancer', 'CanonicalHostedZoneID'),
+          EvaluateTargetHealth: false,
+        },
+      }).condition('HasDomainAndZone'),
       HttpsListener: new ElasticLoadBalancingV2.Listener({
         LoadBalancerArn: ref('LoadBalancer'),
         Protocol: 'HTTPS',
         Port: 443,
         SslPolicy: TLS_POLICY,
-        Certificates: [{ CertificateArn: ref('CertificateArn') }],
+        Certificates: [
+          { CertificateArn: fnIf('CreatesCertificate', ref('Certificate'), ref('CertificateArn')) },
+        ],
         DefaultActions: [forwardToMetabase],
       }).condition('HasCertificate'),
       ...accessLogResources(),
@@ -140,8 +182,16 @@ export function edgeTemplate(): CfnTemplate {
         fnIf(ACCESS_LOGS_CONDITION, ref('AccessLogsBucket'), ''),
       ),
       MetabaseUrl: output(
-        'Where Metabase answers (point a DNS name covered by the certificate at the load balancer for HTTPS)',
-        fnIf('HasCertificate', sub('https://${LoadBalancer.DNSName}'), sub('http://${LoadBalancer.DNSName}')),
+        'Where Metabase answers: https://DomainName when a domain is set',
+        fnIf(
+          'HasDomain',
+          sub('https://${DomainName}'),
+          fnIf(
+            'HasCertificate',
+            sub('https://${LoadBalancer.DNSName}'),
+            sub('http://${LoadBalancer.DNSName}'),
+          ),
+        ),
       ),
       ListenerArn: output(
         'The listener that forwards to Metabase',

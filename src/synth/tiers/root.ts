@@ -4,7 +4,18 @@
 import { CloudFormation } from 'cloudform-types/types/cloudFormation/index.namespace.js';
 import { DeletionPolicy } from 'cloudform-types/types/resource.js';
 import { FARGATE_MEMORY_BY_CPU } from '../config.js';
-import { contains, equals, join, not, ref, stackOutput, sub, type IntrinsicFunction } from '../intrinsics.js';
+import {
+  and,
+  contains,
+  equals,
+  join,
+  not,
+  or,
+  ref,
+  stackOutput,
+  sub,
+  type IntrinsicFunction,
+} from '../intrinsics.js';
 import { ROOT_PARAMETERS, ROOT_PARAMETER_NAMES } from '../parameters.js';
 import { TIER_NAMES, type CfnTemplate, type TemplateRule, type TierName } from '../template.js';
 import { output } from './common.js';
@@ -32,6 +43,7 @@ const OUTPUT_SOURCES: Record<string, TierName> = {
   DbEndpointPort: 'data',
   DbMasterSecretArn: 'data',
   EncryptionKeySecretArn: 'data',
+  MetabaseUrl: 'edge',
   TargetGroupFullName: 'edge',
   LoadBalancerFullName: 'edge',
   [ALARM_TOPIC_PARAMETER]: 'network',
@@ -74,6 +86,52 @@ function fargateSizeRules(): Record<string, TemplateRule> {
   );
 }
 
+/** validate's domain and plain-HTTP rules (src/params/validate.ts), for deploys that skip this tool. */
+function domainRules(): Record<string, TemplateRule> {
+  const empty = (name: string): IntrinsicFunction => equals(ref(name), '');
+  return {
+    CertificateNeedsDomain: {
+      RuleCondition: not(empty('CertificateArn')),
+      Assertions: [
+        {
+          Assert: not(empty('DomainName')),
+          AssertDescription:
+            "CertificateArn needs DomainName: no certificate covers the load balancer's own name",
+        },
+      ],
+    },
+    HostedZoneNeedsDomain: {
+      RuleCondition: not(empty('HostedZoneId')),
+      Assertions: [{ Assert: not(empty('DomainName')), AssertDescription: 'HostedZoneId needs DomainName' }],
+    },
+    DomainNeedsCertificateOrZone: {
+      RuleCondition: not(empty('DomainName')),
+      Assertions: [
+        {
+          Assert: or([not(empty('HostedZoneId')), not(empty('CertificateArn'))]),
+          AssertDescription:
+            'DomainName needs HostedZoneId (the stack makes the certificate) or CertificateArn (yours)',
+        },
+      ],
+    },
+    NoPlainHttpForProtectedStack: {
+      RuleCondition: and([
+        equals(ref('DbDeletionProtection'), 'true'),
+        equals(ref('AllowPlainHttp'), 'false'),
+        empty('DomainName'),
+        empty('CertificateArn'),
+      ]),
+      Assertions: [
+        {
+          Assert: not(contains(ref('AllowedIngressCidrs'), '0.0.0.0/0')),
+          AssertDescription:
+            'A stack with DB deletion protection must not serve plain HTTP to the whole internet: set DomainName (and HostedZoneId or CertificateArn), narrow AllowedIngressCidrs, or set AllowPlainHttp to true',
+        },
+      ],
+    },
+  };
+}
+
 export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate {
   const stacks = Object.fromEntries(
     TIER_NAMES.map((tier) => [
@@ -107,7 +165,10 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
               'NatGateways',
               'NatInstanceAmi',
               'AllowedIngressCidrs',
+              'DomainName',
+              'HostedZoneId',
               'CertificateArn',
+              'AllowPlainHttp',
               'DataSourcePorts',
             ],
           },
@@ -115,6 +176,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
             Label: { default: 'Metabase' },
             Parameters: [
               'MetabaseVersion',
+              'AdminEmail',
               'MetabaseImageDigest',
               'TaskCpu',
               'TaskMemory',
@@ -165,6 +227,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
     // The same checks validate makes offline, for whoever deploys root.yaml another way (console, CLI).
     Rules: {
       ...fargateSizeRules(),
+      ...domainRules(),
       NoDuplicateHttpsRule: {
         Assertions: [
           {
@@ -174,6 +237,9 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
           },
         ],
       },
+    },
+    Conditions: {
+      HasAdminEmail: not(equals(ref('AdminEmail'), '')),
     },
     Resources: stacks,
     Outputs: {
@@ -193,6 +259,14 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
         'RDS instance; its final snapshot outlives the stack',
         stackOutput('DataStack', 'DbInstanceId'),
       ),
+      // Where deploy writes the generated admin password (it prints this ARN, never the value).
+      AdminSecretArn: {
+        ...output(
+          'Secret holding the first Metabase admin (AdminEmail) and its generated password',
+          stackOutput('DataStack', 'AdminSecretArn'),
+        ),
+        Condition: 'HasAdminEmail',
+      },
       NatPublicIps: output(
         'Metabase connects to your data sources from these IPs',
         stackOutput('NetworkStack', 'NatPublicIps'),
