@@ -53,6 +53,13 @@ export interface DestroyPlan {
   earlierSnapshots: StackSnapshot[];
   /** The stack is already DELETE_IN_PROGRESS (an earlier destroy was interrupted): follow it, do not start one. */
   following: boolean;
+  /**
+   * The stack's certificate was DNS-validated in a Route 53 zone: the validation CNAME that CloudFormation
+   * wrote there outlives the certificate, as CloudFormation does not delete it
+   * (aws-cloudformation/cloudformation-coverage-roadmap#1603). It is free, and ACM reuses the same record
+   * for a new certificate of that name in this account, so destroy only says so.
+   */
+  dnsValidationRecord?: { domainName: string; hostedZoneId: string } | undefined;
 }
 
 export interface BucketPlan {
@@ -62,6 +69,7 @@ export interface BucketPlan {
 }
 
 const DB_TYPE = 'AWS::RDS::DBInstance';
+const CERTIFICATE_TYPE = 'AWS::CertificateManager::Certificate';
 
 function deletionPolicies(body: string): Record<string, string> {
   try {
@@ -95,6 +103,7 @@ export async function planDestroy(
   const tiers: TierPlan[] = [];
   const kept: KeptResource[] = [];
   let database: DestroyPlan['database'];
+  const certificates: string[] = [];
   const visit = async (stackId: string, label: string, prefix: string): Promise<void> => {
     const [resources, body] = await Promise.all([cf.stackResources(stackId), cf.templateBody(stackId)]);
     const policies = deletionPolicies(body);
@@ -109,6 +118,7 @@ export async function planDestroy(
           policy,
         });
       }
+      if (r.resourceType === CERTIFICATE_TYPE && r.physicalId !== '') certificates.push(r.physicalId);
       if (r.resourceType === DB_TYPE && r.physicalId && !database) {
         const db = await deps.rds.describeInstance(r.physicalId);
         database = {
@@ -130,7 +140,23 @@ export async function planDestroy(
   }
   const bucket = await planBucket(deps, identity.account, request.bucket);
   const earlierSnapshots = await stackSnapshots(deps.rds, stack.stackName);
-  return { stack, account: identity.account, tiers, kept, database, bucket, earlierSnapshots, following };
+  const domainName = stack.parameters['DomainName'] ?? '';
+  const hostedZoneId = stack.parameters['HostedZoneId'] ?? '';
+  const dnsValidationRecord =
+    certificates.length > 0 && domainName !== '' && hostedZoneId !== ''
+      ? { domainName, hostedZoneId }
+      : undefined;
+  return {
+    stack,
+    account: identity.account,
+    tiers,
+    kept,
+    database,
+    bucket,
+    earlierSnapshots,
+    following,
+    dnsValidationRecord,
+  };
 }
 
 async function planBucket(

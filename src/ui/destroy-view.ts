@@ -86,7 +86,13 @@ export function renderPlan(
       `  * ${countOf(earlier.length, 'earlier snapshot')} of this stack (${kinds.join(', ')}): not part of the stack, so destroy leaves them; \`metabase-aws snapshots --stack-name ${plan.stack.stackName}\` lists them${preUpgrade > 0 ? ', `--prune --keep 0` deletes the pre-upgrade ones' : ''}`,
     );
   }
-  if (plan.kept.length === 0 && bucketKept === undefined && earlier.length === 0) lines.push('  nothing');
+  const validation = plan.dnsValidationRecord;
+  if (validation !== undefined)
+    lines.push(
+      `  * the DNS validation record (CNAME) of the certificate for ${validation.domainName} in hosted zone ${validation.hostedZoneId}: CloudFormation does not delete it; it costs nothing, and a new certificate for that name uses it again`,
+    );
+  if (plan.kept.length === 0 && bucketKept === undefined && earlier.length === 0 && validation === undefined)
+    lines.push('  nothing');
   if (!plan.bucket.exists) lines.push(`  (there is no artifacts bucket ${plan.bucket.name} to delete)`);
   if (keptCost && (keptCost.priced.length > 0 || keptCost.unpriced.length > 0)) {
     const rest =
