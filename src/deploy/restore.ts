@@ -55,6 +55,29 @@ const SECRET_LOGICAL_IDS = { dbMaster: 'DbMasterSecret', encryptionKey: 'Encrypt
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
 
 /**
+ * RDS snapshot identifiers: a letter, then letters, digits and hyphens (CreateDBSnapshot's constraints);
+ * those RDS or AWS Backup name themselves carry a prefix with a colon (`rds:…`, `awsbackup:job-…`). Looser
+ * than RDS on purpose: it catches a typo before any AWS call, and must never refuse a real snapshot.
+ */
+const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,299}$/;
+
+/**
+ * What is wrong with a --restore-from value, checked before any AWS call: an empty one (an unset
+ * variable in `--restore-from "$SNAPSHOT"`) must not turn the restore into a create with an empty
+ * database, and a malformed one would only come back from RDS as an unexplained parameter error.
+ */
+export function restoreFromProblem(from: string): string | undefined {
+  if (from === 'latest') return undefined;
+  if (from.trim() === '') return 'the value is empty';
+  if (from.startsWith('arn:'))
+    return SNAPSHOT_ARN.test(from) && SNAPSHOT_ID.test(SNAPSHOT_ARN.exec(from)?.[3] ?? '')
+      ? undefined
+      : `"${from}" is not a DB snapshot ARN (arn:aws:rds:<region>:<account>:snapshot:<identifier>)`;
+  if (SNAPSHOT_ID.test(from)) return undefined;
+  return `"${from}" is not a DB snapshot identifier (a letter first, then letters, digits and hyphens)`;
+}
+
+/**
  * Whether a snapshot belongs to stackName: tagged by the data tier, or (snapshots from before the tag)
  * taken from an instance whose generated identifier starts with the stack's data tier name.
  */
@@ -70,6 +93,12 @@ export const isPreUpgrade = (snapshot: DbSnapshotInfo): boolean =>
 
 export async function planRestore(deps: RestoreDeps, request: RestoreRequest): Promise<RestorePlan> {
   const subject = `deploy ${request.stackName} --restore-from ${request.from}`;
+  const problem = restoreFromProblem(request.from);
+  if (problem)
+    throw new OperationError(
+      `deploy ${request.stackName} --restore-from: ${problem}`,
+      "Pass a snapshot's identifier or ARN, or latest.",
+    );
   const { snapshot, chosenBy } = await findSnapshot(deps, request, subject);
   checkRestorable(request, snapshot, subject);
   await checkKey(deps, snapshot, subject);
@@ -136,7 +165,7 @@ async function findSnapshot(
   if (!snapshot) {
     throw new OperationError(
       `${subject}: no DB snapshot "${request.from}" in ${deps.region}`,
-      'Check the name with `metabase-aws snapshots`; a snapshot of another region must be copied here first (`aws rds copy-db-snapshot`), or deploy with that --region.',
+      `Check the name with \`metabase-aws snapshots --stack-name ${request.stackName}\`; a snapshot of another region must be copied here first (\`aws rds copy-db-snapshot\`), or deploy with that --region.`,
     );
   }
   return { snapshot, chosenBy: 'named' };

@@ -400,3 +400,59 @@ t.test(
     );
   },
 );
+
+t.test(
+  'an empty or malformed --restore-from is refused before any AWS call, never deployed as a create',
+  async (t) => {
+    const cases: [string, RegExp][] = [
+      ['', /deploy metabase-dev --restore-from: the value is empty/],
+      ['  ', /the value is empty/],
+      ['bad id!', /"bad id!" is not a DB snapshot identifier/],
+      ['metabase_dev_final', /is not a DB snapshot identifier/],
+      [`arn:aws:rds:eu-west-1:${ACCOUNT}:cluster-snapshot:x`, /is not a DB snapshot ARN/],
+    ];
+    for (const [from, message] of cases) {
+      const world = fakeWorld();
+      afterDestroy(world);
+      await t.rejects(
+        deployRun(world, { restoreFrom: from }),
+        { message, hint: /snapshots --stack-name metabase-dev/ },
+        JSON.stringify(from),
+      );
+      t.equal(world.session.calls.total, 0, `${JSON.stringify(from)}: no AWS call`);
+    }
+    // What RDS and AWS Backup name themselves, and ARNs, still go through.
+    for (const from of [
+      'rds:metabase-dev-2026-12-01-03-05',
+      'awsbackup:job-1a2b',
+      FINAL,
+      `arn:aws:rds:eu-west-1:${ACCOUNT}:snapshot:${FINAL}`,
+    ]) {
+      const world = fakeWorld();
+      afterDestroy(world);
+      const result = await deployRun(world, { restoreFrom: from }).catch((error: unknown) => error as Error);
+      t.notMatch(
+        result instanceof Error ? result.message : '',
+        /is not a DB snapshot|the value is empty/,
+        from,
+      );
+    }
+    // Through the CLI: `--restore-from ''` (an unset variable) reaches the command as an empty value.
+    const { runCli } = await import('../support/cli.js');
+    for (const argv of [['--restore-from', ''], ['--restore-from=']]) {
+      const cli = await runCli(['deploy', '--env', 'dev', '--yes', ...argv]);
+      t.equal(cli.code, 1, argv.join(' '));
+      t.match(cli.stderr, /--restore-from: the value is empty/);
+      t.notMatch(cli.stderr, /Target:|unexpected error/);
+    }
+  },
+);
+
+t.test('an unknown snapshot: the hint lists the snapshots of the stack being deployed', async (t) => {
+  const world = fakeWorld();
+  afterDestroy(world);
+  await t.rejects(deployRun(world, { restoreFrom: 'nope', stackName: 'metabase-other' }), {
+    message: /no DB snapshot "nope"/,
+    hint: /`metabase-aws snapshots --stack-name metabase-other`/,
+  });
+});
