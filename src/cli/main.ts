@@ -442,7 +442,8 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
             default: false,
             describe: 'Delete pre-upgrade snapshots older than the newest --keep N (final ones never)',
           })
-          .option('keep', { type: 'number', requiresArg: true, describe: 'With --prune: how many to keep' })
+          // A string, checked by the command: yargs' number type reads an empty value as 0 (delete all).
+          .option('keep', { type: 'string', requiresArg: true, describe: 'With --prune: how many to keep' })
           .option('yes', { type: 'boolean', default: false, describe: 'Prune without asking (CI)' }),
       async (args) => {
         if (args.params !== undefined && args.stackName === undefined) {
