@@ -280,3 +280,15 @@ t.test('--keep without --prune is refused, not ignored', async (t) => {
   });
   t.equal(world.session.calls.total, 0, 'no AWS call');
 });
+
+t.test('a stack name no stack can have is refused, not listed as having no snapshots', async (t) => {
+  for (const stackName of ['', 'a b', 'metabase_dev']) {
+    const world = fakeWorld();
+    account(world);
+    const { io } = captureIo();
+    await t.rejects(snapshotsCommand(options({ stackName }), io, { session: world.session }), {
+      message: /^snapshots --stack-name: ".*" is not a valid stack name/,
+    });
+    t.equal(world.session.calls.total, 0, `${JSON.stringify(stackName)}: no AWS call`);
+  }
+});

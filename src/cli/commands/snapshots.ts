@@ -5,6 +5,7 @@ import { PRICE_LIST, regionPrices } from '../../cost/prices.js';
 import { money } from '../../cost/format.js';
 import { assertManagedStack } from '../../deploy/ownership.js';
 import { keptStorageCost, planPrune, prune, stackSnapshots } from '../../deploy/snapshots.js';
+import { stackNameProblem } from '../../params/validate.js';
 import { renderSnapshots } from '../../ui/snapshots-view.js';
 import { makeStyle } from '../../ui/style.js';
 import { asUserError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
@@ -48,6 +49,13 @@ async function listOrPrune(
   deps: SnapshotsCommandDeps,
 ): Promise<number> {
   const { stackName } = options;
+  // A name no stack can have finds no snapshots either: say so rather than list nothing with exit 0.
+  const problem = stackNameProblem(stackName);
+  if (problem)
+    throw new UserError(
+      `snapshots --stack-name: ${problem}`,
+      'Pass the name of the root stack, e.g. --stack-name metabase-dev or --env dev.',
+    );
   if (!options.prune && options.keep !== undefined) {
     throw new UserError(
       `snapshots ${stackName} --keep: only means something with --prune; nothing was deleted`,
