@@ -142,10 +142,20 @@ async function findSnapshot(
   subject: string,
 ): Promise<{ snapshot: DbSnapshotInfo; chosenBy: 'named' | 'latest' }> {
   if (request.from === 'latest') {
+    // One still being made may have no creation time yet: it counts as the newest.
+    const time = (s: DbSnapshotInfo): number => s.created?.getTime() ?? Number.MAX_SAFE_INTEGER;
     const finals = (await deps.rds.manualSnapshots())
-      .filter((s) => belongsTo(s, request.stackName) && !isPreUpgrade(s) && s.status === 'available')
-      .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+      .filter((s) => belongsTo(s, request.stackName) && !isPreUpgrade(s))
+      .sort((a, b) => time(b) - time(a));
     const newest = finals[0];
+    // Skipping a final snapshot that is not available yet would restore an older one, and its older data,
+    // under the name "latest".
+    if (newest && newest.status !== 'available') {
+      throw new OperationError(
+        `${subject}: the latest final snapshot of ${request.stackName}, ${newest.id}, is ${newest.status}, not available`,
+        `Wait until \`metabase-aws snapshots --stack-name ${request.stackName}\` shows it available, then deploy again; or name an older snapshot with --restore-from to restore that one.`,
+      );
+    }
     if (!newest) {
       throw new OperationError(
         `${subject}: no final snapshot of ${request.stackName} in ${deps.region}`,

@@ -236,6 +236,18 @@ t.test('refusals, each before anything is created', async (t) => {
       { restoreFrom: FINAL },
       /is creating, not available/,
     ],
+    [
+      'latest, while the newest final snapshot is still being made: not the older one instead',
+      (w) => {
+        const older = w.rds.manual[0]!;
+        w.rds.manual = [
+          { ...older, id: 'metabase-dev-database-older', created: new Date(w.clock.now() - 40 * 86_400_000) },
+          { ...older, status: 'creating', created: undefined },
+        ];
+      },
+      {},
+      /the latest final snapshot of metabase-dev, metabase-dev-database-final-1a2b3c, is creating, not available/,
+    ],
   ];
   for (const [name, setUp, o, message] of cases) {
     const world = fakeWorld();
