@@ -4,6 +4,7 @@ import type { KmsApi } from '../aws/kms.js';
 import type { DbSnapshotInfo, RdsApi } from '../aws/rds.js';
 import type { SecretInfo, SecretsApi } from '../aws/secrets.js';
 import { DATABASE_USER } from '../synth/config.js';
+import { ROOT_PARAMETERS } from '../synth/parameters.js';
 import { SNAPSHOT_TAGS } from '../synth/snapshot-tags.js';
 import { OperationError } from './errors.js';
 import { compareVersions, versionParts } from './versions.js';
@@ -55,25 +56,25 @@ const SECRET_LOGICAL_IDS = { dbMaster: 'DbMasterSecret', encryptionKey: 'Encrypt
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
 
 /**
- * RDS snapshot identifiers: a letter, then letters, digits and hyphens (CreateDBSnapshot's constraints);
- * those RDS or AWS Backup name themselves carry a prefix with a colon (`rds:…`, `awsbackup:job-…`). Looser
- * than RDS on purpose: it catches a typo before any AWS call, and must never refuse a real snapshot.
+ * What the DbSnapshotIdentifier parameter accepts (its AllowedPattern): a snapshot identifier, a letter
+ * then letters, digits and hyphens, or a snapshot ARN. The restore goes through that parameter, so a value
+ * outside it would pass every check here only for CloudFormation to reject the change set.
  */
-const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,299}$/;
+const RESTORABLE = new RegExp(ROOT_PARAMETERS.DbSnapshotIdentifier.definition.AllowedPattern);
 
 /**
  * What is wrong with a --restore-from value, checked before any AWS call: an empty one (an unset
  * variable in `--restore-from "$SNAPSHOT"`) must not turn the restore into a create with an empty
- * database, and a malformed one would only come back from RDS as an unexplained parameter error.
+ * database, and a malformed one would only come back from RDS or CloudFormation as a parameter error.
  */
 export function restoreFromProblem(from: string): string | undefined {
   if (from === 'latest') return undefined;
   if (from.trim() === '') return 'the value is empty';
+  if (RESTORABLE.test(from)) return undefined;
+  if (/^(rds|awsbackup):/.test(from) || /:snapshot:(rds|awsbackup):/.test(from))
+    return `"${from}" is an automated or AWS Backup snapshot, which the stack cannot restore directly; copy it to a manual snapshot first (\`aws rds copy-db-snapshot --copy-tags\`) and restore the copy`;
   if (from.startsWith('arn:'))
-    return SNAPSHOT_ARN.test(from) && SNAPSHOT_ID.test(SNAPSHOT_ARN.exec(from)?.[3] ?? '')
-      ? undefined
-      : `"${from}" is not a DB snapshot ARN (arn:aws:rds:<region>:<account>:snapshot:<identifier>)`;
-  if (SNAPSHOT_ID.test(from)) return undefined;
+    return `"${from}" is not a DB snapshot ARN (arn:aws:rds:<region>:<account>:snapshot:<identifier>)`;
   return `"${from}" is not a DB snapshot identifier (a letter first, then letters, digits and hyphens)`;
 }
 
