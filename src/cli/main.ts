@@ -442,7 +442,8 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
             default: false,
             describe: 'Delete pre-upgrade snapshots older than the newest --keep N (final ones never)',
           })
-          .option('keep', { type: 'number', requiresArg: true, describe: 'With --prune: how many to keep' })
+          // A string, checked by the command: yargs' number type reads an empty value as 0 (delete all).
+          .option('keep', { type: 'string', requiresArg: true, describe: 'With --prune: how many to keep' })
           .option('yes', { type: 'boolean', default: false, describe: 'Prune without asking (CI)' }),
       async (args) => {
         if (args.params !== undefined && args.stackName === undefined) {
@@ -503,10 +504,19 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
 
 /**
  * yargs' own words plus the likely fix: an environment given as a positional (`deploy dev`), or a flag
- * one typo away from a real one (`--stak-name`).
+ * one typo away from a real one (`--stak-name`, `--no-snapshots`).
  */
 function usageHint(message: string, argv: string[]): string {
-  const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
+  const listed = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ');
+  if (listed === undefined) return message;
+  // yargs lists a dashed flag twice, as typed and camel-cased (stak-name, stakName), and a negated one
+  // without its no- (--no-snapshots as snapshots): name each flag once, the way it was typed.
+  const camel = (name: string): string => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const unknown = listed
+    .filter((arg) => !listed.some((other) => other !== arg && other.includes('-') && camel(other) === arg))
+    .map((arg) =>
+      argv.some((a) => a === `--no-${arg}` || a.startsWith(`--no-${arg}=`)) ? `no-${arg}` : arg,
+    );
   const hints: string[] = [];
   for (const arg of unknown) {
     if (!arg.startsWith('-') && /^[A-Za-z][\w-]*$/.test(arg) && argv.includes(arg))
@@ -517,10 +527,12 @@ function usageHint(message: string, argv: string[]): string {
       if (guess) hints.push(`did you mean --${guess}?`);
     }
   }
-  return hints.length > 0 ? `${message} (${hints.join('; ')})` : message;
+  const said = `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`;
+  return hints.length > 0 ? `${said} (${hints.join('; ')})` : said;
 }
 
-const KNOWN_FLAGS = [
+/** Every flag of every command, for the did-you-mean (tests/cli/usage.test.ts checks it against --help). */
+export const KNOWN_FLAGS = [
   'env',
   'params',
   'stack-name',
@@ -544,6 +556,17 @@ const KNOWN_FLAGS = [
   'out',
   'diagrams',
   'free-tier',
+  'restore-from',
+  'new-secrets',
+  'snapshot',
+  'no-snapshot',
+  'prune',
+  'keep',
+  'since',
+  'follow',
+  'filter',
+  'force',
+  'i-know-this-stack-is-not-managed-by-metabase-aws',
   'help',
   'version',
 ];

@@ -4,6 +4,7 @@ import type { KmsApi } from '../aws/kms.js';
 import type { DbSnapshotInfo, RdsApi } from '../aws/rds.js';
 import type { SecretInfo, SecretsApi } from '../aws/secrets.js';
 import { DATABASE_USER } from '../synth/config.js';
+import { ROOT_PARAMETERS } from '../synth/parameters.js';
 import { SNAPSHOT_TAGS } from '../synth/snapshot-tags.js';
 import { OperationError } from './errors.js';
 import { compareVersions, versionParts } from './versions.js';
@@ -55,6 +56,29 @@ const SECRET_LOGICAL_IDS = { dbMaster: 'DbMasterSecret', encryptionKey: 'Encrypt
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
 
 /**
+ * What the DbSnapshotIdentifier parameter accepts (its AllowedPattern): a snapshot identifier, a letter
+ * then letters, digits and hyphens, or a snapshot ARN. The restore goes through that parameter, so a value
+ * outside it would pass every check here only for CloudFormation to reject the change set.
+ */
+const RESTORABLE = new RegExp(ROOT_PARAMETERS.DbSnapshotIdentifier.definition.AllowedPattern);
+
+/**
+ * What is wrong with a --restore-from value, checked before any AWS call: an empty one (an unset
+ * variable in `--restore-from "$SNAPSHOT"`) must not turn the restore into a create with an empty
+ * database, and a malformed one would only come back from RDS or CloudFormation as a parameter error.
+ */
+export function restoreFromProblem(from: string): string | undefined {
+  if (from === 'latest') return undefined;
+  if (from.trim() === '') return 'the value is empty';
+  if (RESTORABLE.test(from)) return undefined;
+  if (/^(rds|awsbackup):/.test(from) || /:snapshot:(rds|awsbackup):/.test(from))
+    return `"${from}" is an automated or AWS Backup snapshot, which the stack cannot restore directly; copy it to a manual snapshot first (\`aws rds copy-db-snapshot --copy-tags\`) and restore the copy`;
+  if (from.startsWith('arn:'))
+    return `"${from}" is not a DB snapshot ARN (arn:aws:rds:<region>:<account>:snapshot:<identifier>)`;
+  return `"${from}" is not a DB snapshot identifier (a letter first, then letters, digits and hyphens)`;
+}
+
+/**
  * Whether a snapshot belongs to stackName: tagged by the data tier, or (snapshots from before the tag)
  * taken from an instance whose generated identifier starts with the stack's data tier name.
  */
@@ -70,6 +94,12 @@ export const isPreUpgrade = (snapshot: DbSnapshotInfo): boolean =>
 
 export async function planRestore(deps: RestoreDeps, request: RestoreRequest): Promise<RestorePlan> {
   const subject = `deploy ${request.stackName} --restore-from ${request.from}`;
+  const problem = restoreFromProblem(request.from);
+  if (problem)
+    throw new OperationError(
+      `deploy ${request.stackName} --restore-from: ${problem}`,
+      "Pass a snapshot's identifier or ARN, or latest.",
+    );
   const { snapshot, chosenBy } = await findSnapshot(deps, request, subject);
   checkRestorable(request, snapshot, subject);
   await checkKey(deps, snapshot, subject);
@@ -113,10 +143,20 @@ async function findSnapshot(
   subject: string,
 ): Promise<{ snapshot: DbSnapshotInfo; chosenBy: 'named' | 'latest' }> {
   if (request.from === 'latest') {
+    // One still being made may have no creation time yet: it counts as the newest.
+    const time = (s: DbSnapshotInfo): number => s.created?.getTime() ?? Number.MAX_SAFE_INTEGER;
     const finals = (await deps.rds.manualSnapshots())
-      .filter((s) => belongsTo(s, request.stackName) && !isPreUpgrade(s) && s.status === 'available')
-      .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+      .filter((s) => belongsTo(s, request.stackName) && !isPreUpgrade(s))
+      .sort((a, b) => time(b) - time(a));
     const newest = finals[0];
+    // Skipping a final snapshot that is not available yet would restore an older one, and its older data,
+    // under the name "latest".
+    if (newest && newest.status !== 'available') {
+      throw new OperationError(
+        `${subject}: the latest final snapshot of ${request.stackName}, ${newest.id}, is ${newest.status}, not available`,
+        `Wait until \`metabase-aws snapshots --stack-name ${request.stackName}\` shows it available, then deploy again; or name an older snapshot with --restore-from to restore that one.`,
+      );
+    }
     if (!newest) {
       throw new OperationError(
         `${subject}: no final snapshot of ${request.stackName} in ${deps.region}`,
@@ -136,7 +176,7 @@ async function findSnapshot(
   if (!snapshot) {
     throw new OperationError(
       `${subject}: no DB snapshot "${request.from}" in ${deps.region}`,
-      'Check the name with `metabase-aws snapshots`; a snapshot of another region must be copied here first (`aws rds copy-db-snapshot`), or deploy with that --region.',
+      `Check the name with \`metabase-aws snapshots --stack-name ${request.stackName}\`; a snapshot of another region must be copied here first (\`aws rds copy-db-snapshot\`), or deploy with that --region.`,
     );
   }
   return { snapshot, chosenBy: 'named' };

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { runCli } from '../support/cli.js';
+import { KNOWN_FLAGS } from '../../src/cli/main.js';
 
 t.test('an environment given as a positional: the hint names --env', async (t) => {
   const result = await runCli(['deploy', 'dev']);
@@ -14,6 +15,35 @@ t.test('a mistyped flag gets a did-you-mean', async (t) => {
   const result = await runCli(['drift', '--stak-name', 'metabase-dev']);
   t.equal(result.code, 1);
   t.match(result.stderr, /did you mean --stack-name\?/);
+});
+
+t.test(
+  'the flags of restore and snapshots get a did-you-mean too, each unknown flag named once',
+  async (t) => {
+    const cases: [string[], string][] = [
+      [['deploy', '--restor-from', 'latest'], 'Unknown argument: restor-from (did you mean --restore-from?)'],
+      [['deploy', '--new-secret'], 'Unknown argument: new-secret (did you mean --new-secrets?)'],
+      [['deploy', '--no-snapshots'], 'Unknown argument: no-snapshots (did you mean --no-snapshot?)'],
+      [['snapshots', '--prune', '--kep', '1'], 'Unknown argument: kep (did you mean --keep?)'],
+      [['snapshots', '--prun', '--keep', '1'], 'Unknown argument: prun (did you mean --prune?)'],
+      [['drift', '--stak-name', 'x'], 'Unknown argument: stak-name (did you mean --stack-name?)'],
+    ];
+    for (const [argv, said] of cases) {
+      const result = await runCli(argv);
+      t.equal(result.code, 1, argv.join(' '));
+      t.equal(result.stderr.split('\n')[0], `metabase-aws: ${said}`, argv.join(' '));
+    }
+  },
+);
+
+t.test('the did-you-mean knows every flag that some --help shows', async (t) => {
+  const commands = ['synth', 'validate', 'diagram', 'cost', 'deploy', 'drift', 'destroy', 'watch'];
+  commands.push('logs', 'status', 'snapshots', 'release-locks');
+  for (const command of commands) {
+    const help = (await runCli([command, '--help'])).stdout;
+    for (const [, flag = ''] of help.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g))
+      t.ok(KNOWN_FLAGS.includes(flag), `${command} --${flag}`);
+  }
 });
 
 t.test('--version prints the package version', async (t) => {

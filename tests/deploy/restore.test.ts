@@ -236,6 +236,18 @@ t.test('refusals, each before anything is created', async (t) => {
       { restoreFrom: FINAL },
       /is creating, not available/,
     ],
+    [
+      'latest, while the newest final snapshot is still being made: not the older one instead',
+      (w) => {
+        const older = w.rds.manual[0]!;
+        w.rds.manual = [
+          { ...older, id: 'metabase-dev-database-older', created: new Date(w.clock.now() - 40 * 86_400_000) },
+          { ...older, status: 'creating', created: undefined },
+        ];
+      },
+      {},
+      /the latest final snapshot of metabase-dev, metabase-dev-database-final-1a2b3c, is creating, not available/,
+    ],
   ];
   for (const [name, setUp, o, message] of cases) {
     const world = fakeWorld();
@@ -400,3 +412,57 @@ t.test(
     );
   },
 );
+
+t.test(
+  'an empty or malformed --restore-from is refused before any AWS call, never deployed as a create',
+  async (t) => {
+    const cases: [string, RegExp][] = [
+      ['', /deploy metabase-dev --restore-from: the value is empty/],
+      ['  ', /the value is empty/],
+      ['bad id!', /"bad id!" is not a DB snapshot identifier/],
+      ['metabase_dev_final', /is not a DB snapshot identifier/],
+      [`arn:aws:rds:eu-west-1:${ACCOUNT}:cluster-snapshot:x`, /is not a DB snapshot ARN/],
+      // DbSnapshotIdentifier's AllowedPattern has no colon: CloudFormation would reject the change set.
+      ['rds:metabase-dev-2026-12-01-03-05', /is an automated or AWS Backup snapshot.*copy-db-snapshot/],
+      ['awsbackup:job-1a2b', /is an automated or AWS Backup snapshot/],
+    ];
+    for (const [from, message] of cases) {
+      const world = fakeWorld();
+      afterDestroy(world);
+      await t.rejects(
+        deployRun(world, { restoreFrom: from }),
+        { message, hint: /snapshots --stack-name metabase-dev/ },
+        JSON.stringify(from),
+      );
+      t.equal(world.session.calls.total, 0, `${JSON.stringify(from)}: no AWS call`);
+    }
+    // Identifiers and ARNs the stack's DbSnapshotIdentifier takes go through.
+    for (const from of [FINAL, `arn:aws:rds:eu-west-1:${ACCOUNT}:snapshot:${FINAL}`]) {
+      const world = fakeWorld();
+      afterDestroy(world);
+      const result = await deployRun(world, { restoreFrom: from }).catch((error: unknown) => error as Error);
+      t.notMatch(
+        result instanceof Error ? result.message : '',
+        /is not a DB snapshot|the value is empty/,
+        from,
+      );
+    }
+    // Through the CLI: `--restore-from ''` (an unset variable) reaches the command as an empty value.
+    const { runCli } = await import('../support/cli.js');
+    for (const argv of [['--restore-from', ''], ['--restore-from=']]) {
+      const cli = await runCli(['deploy', '--env', 'dev', '--yes', ...argv]);
+      t.equal(cli.code, 1, argv.join(' '));
+      t.match(cli.stderr, /--restore-from: the value is empty/);
+      t.notMatch(cli.stderr, /Target:|unexpected error/);
+    }
+  },
+);
+
+t.test('an unknown snapshot: the hint lists the snapshots of the stack being deployed', async (t) => {
+  const world = fakeWorld();
+  afterDestroy(world);
+  await t.rejects(deployRun(world, { restoreFrom: 'nope', stackName: 'metabase-other' }), {
+    message: /no DB snapshot "nope"/,
+    hint: /`metabase-aws snapshots --stack-name metabase-other`/,
+  });
+});

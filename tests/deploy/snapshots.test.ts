@@ -233,3 +233,62 @@ t.test('--prune needs --keep, and --yes without a terminal', async (t) => {
   t.equal(help.code, 0);
   t.match(help.stdout, /--prune/);
 });
+
+t.test(
+  '--keep must be a whole number typed out: an empty value is not 0 (which would delete them all)',
+  async (t) => {
+    const offline = ['--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:9'];
+    const cases: [string[], RegExp][] = [
+      [['--keep', ''], /snapshots metabase-dev --keep: the value is empty; nothing was deleted/],
+      [['--keep='], /--keep: the value is empty/],
+      [['--keep', '-1'], /--keep: "-1" is not a whole number, 0 or more/],
+      [['--keep', 'abc'], /--keep: "abc" is not a whole number/],
+      [['--keep', '1.5'], /--keep: "1.5" is not a whole number/],
+      [['--keep', '1e1'], /--keep: "1e1" is not a whole number/],
+    ];
+    for (const [keep, message] of cases) {
+      const cli = await runCli(['snapshots', '--env', 'dev', '--prune', '--yes', ...keep, ...offline]);
+      t.equal(cli.code, 1, keep.join(' '));
+      t.match(cli.stderr, message, keep.join(' '));
+      t.match(cli.stderr, /Pass --keep N \(a whole number, 0 or more\)/);
+    }
+    const world = fakeWorld();
+    account(world);
+    const { io } = captureIo({ isTty: true });
+    await t.rejects(snapshotsCommand(options({ prune: true, keep: '' }), io, { session: world.session }), {
+      message: /the value is empty/,
+    });
+    t.equal(
+      await snapshotsCommand(options({ prune: true, keep: '2', yes: true }), io, { session: world.session }),
+      0,
+    );
+    t.equal(
+      world.rds.calls.filter((c) => c.name === 'deleteSnapshot').length,
+      2,
+      '"2" keeps the newest 2 of 4',
+    );
+  },
+);
+
+t.test('--keep without --prune is refused, not ignored', async (t) => {
+  const world = fakeWorld();
+  account(world);
+  const { io } = captureIo();
+  await t.rejects(snapshotsCommand(options({ keep: 1 }), io, { session: world.session }), {
+    message: /snapshots metabase-dev --keep: only means something with --prune; nothing was deleted/,
+    hint: /Pass --prune --keep N/,
+  });
+  t.equal(world.session.calls.total, 0, 'no AWS call');
+});
+
+t.test('a stack name no stack can have is refused, not listed as having no snapshots', async (t) => {
+  for (const stackName of ['', 'a b', 'metabase_dev']) {
+    const world = fakeWorld();
+    account(world);
+    const { io } = captureIo();
+    await t.rejects(snapshotsCommand(options({ stackName }), io, { session: world.session }), {
+      message: /^snapshots --stack-name: ".*" is not a valid stack name/,
+    });
+    t.equal(world.session.calls.total, 0, `${JSON.stringify(stackName)}: no AWS call`);
+  }
+});

@@ -5,7 +5,7 @@ import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
 import type { DeployResult, DeployStep } from '../../deploy/deploy.js';
-import type { RestorePlan } from '../../deploy/restore.js';
+import { restoreFromProblem, type RestorePlan } from '../../deploy/restore.js';
 import { messageOf } from '../../deploy/errors.js';
 import type { PendingCertificate } from '../../deploy/certificate-wait.js';
 import type { FetchLike } from '../../deploy/health.js';
@@ -147,6 +147,14 @@ export async function deployCommand(
         'Pass --stack-name NAME to say which stack this file deploys to.',
       );
   }
+  if (options.restoreFrom !== undefined) {
+    const problem = restoreFromProblem(options.restoreFrom);
+    if (problem)
+      throw new UserError(
+        `deploy ${stackName} --restore-from: ${problem}`,
+        `Pass a snapshot's identifier or ARN (\`metabase-aws snapshots --stack-name ${stackName}\` lists them), or latest for the newest final snapshot of ${stackName}.`,
+      );
+  }
   const { file, values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
   requireBoundaryWithRole(stackName, options.roleArn, values, relative(io.cwd, file) || file);
   const httpWarning = plainHttpWarning(values);
@@ -248,9 +256,10 @@ export async function deployCommand(
         healthTimeoutMs: deps.healthTimeoutMs,
         certificatePendingLimitMs: deps.certificatePendingLimitMs,
         signal,
-        restore: options.restoreFrom
-          ? { from: options.restoreFrom, newSecrets: options.newSecrets === true }
-          : undefined,
+        restore:
+          options.restoreFrom !== undefined
+            ? { from: options.restoreFrom, newSecrets: options.newSecrets === true }
+            : undefined,
         preUpgradeSnapshot: options.snapshot !== false,
         allowUnmanaged: options.allowUnmanaged,
       },

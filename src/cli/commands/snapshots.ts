@@ -5,6 +5,7 @@ import { PRICE_LIST, regionPrices } from '../../cost/prices.js';
 import { money } from '../../cost/format.js';
 import { assertManagedStack } from '../../deploy/ownership.js';
 import { keptStorageCost, planPrune, prune, stackSnapshots } from '../../deploy/snapshots.js';
+import { stackNameProblem } from '../../params/validate.js';
 import { renderSnapshots } from '../../ui/snapshots-view.js';
 import { makeStyle } from '../../ui/style.js';
 import { asUserError, EXIT_ERROR, EXIT_INTERRUPTED, UserError } from '../errors.js';
@@ -18,7 +19,8 @@ export interface SnapshotsOptions {
   endpointUrl?: string | undefined;
   json: boolean;
   prune: boolean;
-  keep?: number | undefined;
+  /** --keep as typed (a string from the command line, so that an empty value is not read as 0) */
+  keep?: number | string | undefined;
   yes: boolean;
   /** the ownership override: prune the snapshots of a stack without this tool's managed-by tag */
   allowUnmanaged?: boolean | undefined;
@@ -47,13 +49,22 @@ async function listOrPrune(
   deps: SnapshotsCommandDeps,
 ): Promise<number> {
   const { stackName } = options;
+  // A name no stack can have finds no snapshots either: say so rather than list nothing with exit 0.
+  const problem = stackNameProblem(stackName);
+  if (problem)
+    throw new UserError(
+      `snapshots --stack-name: ${problem}`,
+      'Pass the name of the root stack, e.g. --stack-name metabase-dev or --env dev.',
+    );
+  if (!options.prune && options.keep !== undefined) {
+    throw new UserError(
+      `snapshots ${stackName} --keep: only means something with --prune; nothing was deleted`,
+      'Pass --prune --keep N to delete the older pre-upgrade snapshots, or leave --keep out to list them.',
+    );
+  }
+  let keep = 0;
   if (options.prune) {
-    if (options.keep === undefined || !Number.isInteger(options.keep) || options.keep < 0) {
-      throw new UserError(
-        `snapshots ${stackName} --prune: say how many pre-upgrade snapshots to keep`,
-        'Pass --keep N (0 or more): the newest N are kept, older pre-upgrade snapshots are deleted.',
-      );
-    }
+    keep = keepCount(stackName, options.keep);
     if (!options.yes && !io.isTty) {
       throw new UserError(
         `snapshots ${stackName} --prune: confirmation needed, but this is not an interactive terminal`,
@@ -103,7 +114,6 @@ async function listOrPrune(
   if (stack) {
     assertManagedStack('snapshots', stack, 'prune the snapshots of', options.allowUnmanaged === true);
   }
-  const keep = options.keep ?? 0;
   const doomed = await planPrune(session.rds, stackName, keep);
   if (doomed.length === 0) {
     info(
@@ -140,4 +150,25 @@ async function listOrPrune(
       `${JSON.stringify({ command: 'snapshots', stackName, region, deleted, apiCalls: session.calls.summary() }, null, 2)}\n`,
     );
   return 0;
+}
+
+/**
+ * --keep N as a count, or a refusal. Read from the string typed: yargs' number type turns an empty value
+ * (`--keep "$KEEP"` with KEEP unset) into 0, which would delete every pre-upgrade snapshot.
+ */
+function keepCount(stackName: string, keep: number | string | undefined): number {
+  const howMany =
+    'Pass --keep N (a whole number, 0 or more): the newest N pre-upgrade snapshots are kept, older ones deleted.';
+  if (keep === undefined)
+    throw new UserError(
+      `snapshots ${stackName} --prune: say how many pre-upgrade snapshots to keep`,
+      howMany,
+    );
+  const text = String(keep).trim();
+  if (!/^\d+$/.test(text))
+    throw new UserError(
+      `snapshots ${stackName} --keep: ${text === '' ? 'the value is empty' : `"${text}" is not a whole number, 0 or more`}; nothing was deleted`,
+      howMany,
+    );
+  return Number(text);
 }
