@@ -250,3 +250,26 @@ t.test('parseCidr', async (t) => {
   t.same(parseCidr('192.168.0.0/16'), { network: 192 * 2 ** 24 + 168 * 2 ** 16, prefix: 16 });
   t.match(parseCidr('nope'), /not an IPv4 CIDR/);
 });
+
+t.test("AdminEmail takes what Metabase's /api/setup takes, and refuses what it would refuse", async (t) => {
+  for (const email of ['you@example.com', 'You.Name+ops@Example.CO.uk', "o'brien@example.com", 'a`b@x.io'])
+    t.same(problemsOf({ AdminEmail: email }), [], email);
+  // Each passes a looser "x@y.z" check, and each would fail the setup only after the stack is up.
+  for (const email of [
+    '<you>@example.com',
+    'you@example.com.',
+    'you@-example.com',
+    'you..me@example.com',
+    'jörg@example.com',
+    '"you"@example.com',
+    'you@ex_ample.com',
+    'you@example',
+    'you example@x.com',
+  ]) {
+    t.match(
+      problemsOf({ AdminEmail: email }),
+      [{ key: 'AdminEmail', message: /an email address Metabase accepts/ }],
+      email,
+    );
+  }
+});
