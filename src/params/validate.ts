@@ -248,7 +248,13 @@ function checkIngress(list: string, fail: Fail): void {
   const parsedIngress: Ipv4Cidr[] = [];
   for (const text of ingress) {
     const parsed = parseCidr(text);
-    if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
+    // The load balancer has IpAddressType ipv4 (edge tier): an IPv6 range would admit nobody.
+    if (text.includes(':'))
+      fail(
+        'AllowedIngressCidrs',
+        `"${text}" is an IPv6 range; the load balancer is IPv4 only, so list IPv4 CIDRs (0.0.0.0/0 for the whole internet)`,
+      );
+    else if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
     else if (parsedIngress.some((other) => cidrsOverlap(other, parsed)))
       fail('AllowedIngressCidrs', `"${text}" overlaps another entry`);
     else parsedIngress.push(parsed);

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { validateParams, stackNameProblem } from '../../src/params/validate.js';
 import { parseCidr } from '../../src/params/cidr.js';
@@ -273,3 +274,14 @@ t.test("AdminEmail takes what Metabase's /api/setup takes, and refuses what it w
     );
   }
 });
+
+t.test(
+  'an IPv6 range in AllowedIngressCidrs is refused as IPv6: the load balancer is IPv4 only',
+  async (t) => {
+    for (const cidr of ['::/0', '2001:db8::/32'])
+      t.match(problemsOf({ AllowedIngressCidrs: [cidr] }), [
+        { key: 'AllowedIngressCidrs', message: /is an IPv6 range; the load balancer is IPv4 only/ },
+      ]);
+    t.match(readFileSync('templates/edge.yaml', 'utf8'), /IpAddressType: ipv4/);
+  },
+);
