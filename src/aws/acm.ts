@@ -8,6 +8,8 @@ export interface CertificateInfo {
   /** PENDING_VALIDATION | ISSUED | INACTIVE | EXPIRED | VALIDATION_TIMED_OUT | REVOKED | FAILED */
   status: string;
   domainName?: string | undefined;
+  /** Every name the certificate covers (ACM lists DomainName among them); may hold wildcards. */
+  names?: string[] | undefined;
 }
 
 export interface AcmApi {
@@ -22,7 +24,12 @@ export function sdkAcm(client: ACMClient): AcmApi {
         const out = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
         const c = out.Certificate;
         if (!c) return undefined;
-        return { arn, status: c.Status ?? 'UNKNOWN', domainName: c.DomainName };
+        return {
+          arn,
+          status: c.Status ?? 'UNKNOWN',
+          domainName: c.DomainName,
+          names: c.SubjectAlternativeNames,
+        };
       } catch (error) {
         if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
         throw error;

@@ -13,14 +13,19 @@ export interface ParamsOptions {
   stackName?: string | undefined;
 }
 
+/** The params file as messages name it: relative to the working directory when inside it, else absolute. */
+export function shownParamsPath(file: string, cwd: string): string {
+  const fromCwd = relative(cwd, file);
+  return fromCwd === '' || fromCwd.startsWith('..') ? file : fromCwd;
+}
+
 export async function loadParamsOrExplain(
   options: ParamsOptions,
   io: CliIo,
   verb: string,
-): Promise<{ file: string; values: ParameterValues }> {
+): Promise<{ file: string; shown: string; values: ParameterValues }> {
   const file = paramsFilePath(options, io.cwd);
-  const fromCwd = relative(io.cwd, file);
-  const shown = fromCwd.startsWith('..') ? file : fromCwd;
+  const shown = shownParamsPath(file, io.cwd);
   if (options.stackName !== undefined) {
     const problem = stackNameProblem(options.stackName);
     if (problem)
@@ -28,7 +33,7 @@ export async function loadParamsOrExplain(
   }
   try {
     const context = options.region === undefined ? {} : { region: options.region };
-    return { file, values: await loadParams(file, context) };
+    return { file, shown, values: await loadParams(file, context) };
   } catch (error) {
     if (!(error instanceof ParamsError)) throw error;
     const lines = error.problems.map((p) => (p.key ? `  ${p.key}: ${p.message}` : `  ${p.message}`));

@@ -3,7 +3,7 @@
 // already changed, and the rollback may fail too. Offline where the deployed stack's parameters suffice,
 // otherwise with read-only calls (RDS DescribeDBInstances, ACM DescribeCertificate). Also, before the
 // first create, the service-linked roles ECS and its autoscaling need (see src/aws/iam.ts).
-import type { AcmApi } from '../aws/acm.js';
+import type { AcmApi, CertificateInfo } from '../aws/acm.js';
 import type { IamApi } from '../aws/iam.js';
 import type { RdsApi } from '../aws/rds.js';
 import type { PreflightContext } from './deploy.js';
@@ -115,7 +115,10 @@ async function refuseUnissuedCertificate(context: PreflightContext, deps: Prefli
   const arn = context.parameters.CertificateArn;
   if (!arn) return;
   const certificate = await deps.acm.describeCertificate(arn);
-  if (certificate?.status === 'ISSUED') return;
+  if (certificate?.status === 'ISSUED') {
+    refuseCertificateForAnotherName(context, deps, certificate);
+    return;
+  }
   const cause = certificate
     ? `is ${certificate.status}, not ISSUED${certificate.domainName ? ` (${certificate.domainName})` : ''}`
     : `does not exist in ${deps.region} for this account`;
@@ -126,6 +129,41 @@ async function refuseUnissuedCertificate(context: PreflightContext, deps: Prefli
   throw new OperationError(
     `deploy ${context.stackName}: CertificateArn ${arn} ${cause}; the HTTPS listener would fail halfway through the update`,
     hint,
+  );
+}
+
+/**
+ * Whether a certificate name covers `host`: equal, or a wildcard standing for exactly one leftmost label
+ * (RFC 6125 6.4.3, as browsers match it: *.example.com covers bi.example.com, not example.com nor
+ * a.bi.example.com). DNS names compare without regard to case.
+ */
+export function certificateNameCovers(name: string, host: string): boolean {
+  const [pattern, wanted] = [name.toLowerCase(), host.toLowerCase()];
+  if (!pattern.startsWith('*.')) return pattern === wanted;
+  const dot = wanted.indexOf('.');
+  return dot > 0 && wanted.slice(dot) === pattern.slice(1);
+}
+
+/**
+ * An ISSUED certificate for another name deploys fine, and then every browser, and deploy's own health
+ * check, refuses the TLS handshake: only once the whole stack is up.
+ */
+function refuseCertificateForAnotherName(
+  context: PreflightContext,
+  deps: PreflightDeps,
+  certificate: CertificateInfo,
+): void {
+  const domain = context.parameters.DomainName ?? '';
+  const names = certificate.names?.length
+    ? certificate.names
+    : certificate.domainName
+      ? [certificate.domainName]
+      : [];
+  if (domain === '' || names.length === 0) return;
+  if (names.some((name) => certificateNameCovers(name, domain))) return;
+  throw new OperationError(
+    `deploy ${context.stackName}: CertificateArn ${certificate.arn} is for ${names.join(', ')}, which does not cover DomainName ${domain}; browsers and the health check would refuse it`,
+    `Set CertificateArn in ${deps.paramsFile} to an ISSUED certificate in ${deps.region} for ${domain} (or for *.${domain.slice(domain.indexOf('.') + 1)}), or set DomainName to a name the certificate covers.`,
   );
 }
 

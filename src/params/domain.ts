@@ -25,11 +25,59 @@ const plainHttpToInternet = (values: Values): boolean =>
 const HTTPS_HOW =
   'set DomainName and HostedZoneId (the stack makes the certificate), narrow AllowedIngressCidrs to your own networks, or set "AllowPlainHttp": "true" to accept it';
 
+/** ACM's limit on a certificate's first name, its common name (RFC 5280); further names (SANs) may be 253. */
+const MAX_COMMON_NAME = 64;
+
+/**
+ * Why DomainName's pattern refused `name`, for the mistakes people make; undefined leaves the generic
+ * message. The pattern itself stays the one rule, in the template too.
+ */
+export function domainNameProblem(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (name.startsWith('*.'))
+    return `"${name}" is a wildcard; DomainName is the one name Metabase answers at, e.g. metabase${name.slice(1)} (a wildcard certificate of yours goes in CertificateArn)`;
+  if (/^[a-z]+:\/\//i.test(name))
+    return `"${name}" is a URL; write the name alone, e.g. metabase.example.com`;
+  if (name.endsWith('.') && name.length > 1)
+    return `"${name}" ends with a dot (the DNS root, which Route 53 prints); write it without: "${name.slice(0, -1)}"`;
+  if (/[\u0080-\uffff]/.test(name))
+    return `"${name}" has characters outside a-z, 0-9 and -; write an internationalized name in its punycode form (xn--…), as DNS and ACM take it`;
+  if (name !== lower) return `"${name}" has upper-case letters; write it in lower case: "${lower}"`;
+  if (name.includes('_'))
+    return `"${name}" has an underscore, which host names and ACM certificates do not allow; use a hyphen`;
+  const labels = name.split('.');
+  if (labels.length < 2) return `"${name}" is a single label; give the full name, e.g. ${name}.example.com`;
+  if (labels.includes('')) return `"${name}" has an empty label (two dots in a row, or a leading dot)`;
+  const long = labels.find((label) => label.length > 63);
+  if (long) return `"${name}": the label "${long}" has ${long.length} characters; a DNS label has at most 63`;
+  const hyphen = labels.find((label) => label.startsWith('-') || label.endsWith('-'));
+  if (hyphen)
+    return `"${name}": the label "${hyphen}" starts or ends with a hyphen, which DNS does not allow`;
+  return undefined;
+}
+
+/** Why HostedZoneId's pattern refused `zone`, for the forms the AWS CLI and console show. */
+export function hostedZoneIdProblem(zone: string): string | undefined {
+  const bare = zone.replace(/^\/?hostedzone\//i, '');
+  if (bare !== zone)
+    return `"${zone}" is the zone's path as the AWS CLI prints it (Id); write the id alone: "${bare}"`;
+  if (zone !== zone.toUpperCase() && /^Z[A-Z0-9]{1,31}$/.test(zone.toUpperCase()))
+    return `"${zone}": hosted zone ids are upper case; write "${zone.toUpperCase()}"`;
+  return undefined;
+}
+
 export function checkDomain(values: Values, fail: Fail): void {
   const domain = values.DomainName ?? '';
   const zone = values.HostedZoneId ?? '';
   const certificate = values.CertificateArn ?? '';
   if (domain.length > 253) fail('DomainName', `${domain.length} characters; a DNS name has at most 253`);
+  else if (zone !== '' && certificate === '' && domain.length > MAX_COMMON_NAME) {
+    // The stack's certificate names DomainName as its subject; ACM refuses the request mid-deploy otherwise.
+    fail(
+      'DomainName',
+      `${domain.length} characters: the certificate the stack requests for it would have it as its common name, which ACM limits to ${MAX_COMMON_NAME}; use a shorter name, or request a certificate yourself with a shorter first name and this one as an additional name, and set its ARN as CertificateArn`,
+    );
+  }
   if (certificate !== '' && domain === '') {
     fail(
       'CertificateArn',

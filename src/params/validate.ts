@@ -14,7 +14,7 @@ import {
   type RootParameterSpec,
 } from '../synth/parameters.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from './cidr.js';
-import { checkDomain } from './domain.js';
+import { checkDomain, domainNameProblem, hostedZoneIdProblem } from './domain.js';
 import { closestName } from './suggest.js';
 import {
   SECRET_SETTINGS_KEY,
@@ -89,7 +89,8 @@ export function validateParams(raw: unknown, context: ValidationContext = {}): P
     const coerced = given.has(name)
       ? coerce(definition, given.get(name))
       : { value: String(definition.Default) };
-    const problem = 'problem' in coerced ? coerced.problem : definitionProblem(definition, coerced.value);
+    const problem =
+      'problem' in coerced ? coerced.problem : definitionProblem(name, definition, coerced.value);
     if (problem !== undefined) problems.push({ key: name, message: problem });
     else if ('value' in coerced) values[name] = coerced.value;
   }
@@ -141,8 +142,18 @@ function coerce(definition: RootParameter, value: unknown): { value: string } | 
   }
 }
 
+/** Say which mistake a pattern refused, where the constraint's own words would only restate the rule. */
+const PATTERN_EXPLAINERS: Partial<Record<RootParameterName, (value: string) => string | undefined>> = {
+  DomainName: domainNameProblem,
+  HostedZoneId: hostedZoneIdProblem,
+};
+
 /** What breaks the parameter's own constraints (AllowedValues, AllowedPattern, Min/MaxValue), if anything. */
-function definitionProblem(definition: RootParameter, value: string): string | undefined {
+function definitionProblem(
+  name: RootParameterName,
+  definition: RootParameter,
+  value: string,
+): string | undefined {
   if (value.trim() === '' && definition.Default !== '') return 'must not be empty';
   // params/prod.json ships placeholders such as "<your domain>": refused until someone fills them in.
   if (/^<.*>$/.test(value.trim()))
@@ -153,6 +164,8 @@ function definitionProblem(definition: RootParameter, value: string): string | u
     return `"${value}" is not allowed; use one of: ${shown}`;
   }
   if (definition.AllowedPattern && !new RegExp(definition.AllowedPattern).test(value)) {
+    const explained = PATTERN_EXPLAINERS[name]?.(value);
+    if (explained !== undefined) return explained;
     return `"${value}" ${definition.ConstraintDescription ?? `does not match ${definition.AllowedPattern}`}`;
   }
   if (definition.Type === 'Number') {
@@ -235,7 +248,13 @@ function checkIngress(list: string, fail: Fail): void {
   const parsedIngress: Ipv4Cidr[] = [];
   for (const text of ingress) {
     const parsed = parseCidr(text);
-    if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
+    // The load balancer has IpAddressType ipv4 (edge tier): an IPv6 range would admit nobody.
+    if (text.includes(':'))
+      fail(
+        'AllowedIngressCidrs',
+        `"${text}" is an IPv6 range; the load balancer is IPv4 only, so list IPv4 CIDRs (0.0.0.0/0 for the whole internet)`,
+      );
+    else if (typeof parsed === 'string') fail('AllowedIngressCidrs', parsed);
     else if (parsedIngress.some((other) => cidrsOverlap(other, parsed)))
       fail('AllowedIngressCidrs', `"${text}" overlaps another entry`);
     else parsedIngress.push(parsed);

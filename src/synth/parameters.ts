@@ -124,8 +124,11 @@ export const ROOT_PARAMETERS = {
     definition: {
       Type: 'String',
       Default: '',
-      AllowedPattern: String.raw`^(|[^@\s]+@[^@\s]+\.[^@\s]+)$`,
-      ConstraintDescription: 'must be empty or an email address',
+      // Metabase's own rule (metabase.util/email?, on the lower-cased address), which POST /api/setup
+      // applies: an address it refuses would fail the setup only after the whole deploy.
+      AllowedPattern: String.raw`^(|[A-Za-z0-9!#$%&'*+/=?^_${'`'}{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_${'`'}{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)$`,
+      ConstraintDescription:
+        "must be empty or an email address Metabase accepts: letters, digits and !#$%&'*+/=?^_`{|}~- in dot-separated parts before the @, a domain name after it",
       Description:
         'Email of the first Metabase admin. deploy completes the setup with it, with a generated password stored in Secrets Manager, so nobody else can claim /setup.',
     },

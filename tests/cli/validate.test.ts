@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
-import { prodParamsFile } from '../support/prod-params.js';
+import { prodParams, prodParamsFile } from '../support/prod-params.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'mb-validate-'));
 async function paramsFile(name: string, text: string): Promise<string> {
@@ -98,4 +98,17 @@ t.test('a flag given without its value says so', async (t) => {
   t.equal(result.code, 1);
   t.match(result.stderr, /Not enough arguments following: env/);
   t.match(result.stderr, /--help/);
+});
+
+t.test('a file outside the working directory is named by its absolute path, ok or not', async (t) => {
+  const file = await prodParamsFile();
+  const ok = await runCli(['validate', '--params', file]);
+  t.equal(ok.code, 0, ok.stderr);
+  t.equal(ok.stdout, `validate ${file}: ok, 35 parameters checked, no AWS call made\n`);
+  const bad = await paramsFile(
+    'bad-email.json',
+    JSON.stringify({ ...(await prodParams()), AdminEmail: 'you@example' }),
+  );
+  const refused = await runCli(['validate', '--params', bad]);
+  t.match(refused.stderr, `validate ${bad}: AdminEmail:`);
 });

@@ -12,6 +12,7 @@ import type { PreflightContext } from '../../src/deploy/deploy.js';
 import { OperationError } from '../../src/deploy/errors.js';
 import { compareVersions } from '../../src/deploy/versions.js';
 import {
+  certificateNameCovers,
   deployPreflight,
   deployRefuses,
   ECS_AUTOSCALING_SERVICE,
@@ -186,6 +187,30 @@ t.test('CertificateArn: ISSUED passes; pending, expired or unknown refused with 
   world.acm.calls = [];
   await preflightOf(world)(update(values()));
   t.equal(world.acm.calls.length, 0, 'no certificate, no ACM call');
+});
+
+t.test('CertificateArn: an ISSUED certificate that does not cover DomainName is refused', async (t) => {
+  const world = fakeWorld();
+  const issued = (names: string[]) =>
+    world.acm.certificates.set(CERT, { arn: CERT, status: 'ISSUED', domainName: names[0], names });
+  const check = (domain: string) =>
+    preflightOf(world)(update(values({ CertificateArn: CERT, DomainName: domain })));
+  issued(['other.example.com']);
+  await t.rejects(check('metabase.example.com'), {
+    message:
+      /CertificateArn arn:aws:acm:.* is for other\.example\.com, which does not cover DomainName metabase\.example\.com/,
+    hint: /params\/dev\.json to an ISSUED certificate in eu-west-1 for metabase\.example\.com \(or for \*\.example\.com\)/,
+  });
+  t.notOk(world.iam.calls.length, 'refused before any service-linked role is created');
+  issued(['example.com', '*.example.com']);
+  await check('metabase.example.com');
+  await check('example.com');
+  await t.rejects(check('a.metabase.example.com'), { message: /does not cover/ }, 'one label only');
+  issued(['Metabase.Example.com']);
+  await check('metabase.example.com');
+  t.ok(certificateNameCovers('*.example.com', 'BI.example.com'));
+  t.notOk(certificateNameCovers('*.example.com', 'example.com'));
+  t.notOk(certificateNameCovers('*.example.com', 'badexample.com'));
 });
 
 const create = (parameters = values(), execute = true): PreflightContext => ({

@@ -281,10 +281,18 @@ t.test('SDK: DescribeCertificate: status, and unknown ARN = undefined', async (t
   const mock = mockClient(ACMClient);
   t.teardown(() => mock.restore());
   const acm = sdkAcm(new ACMClient({ region: 'eu-west-1', credentials }));
-  mock
-    .on(DescribeCertificateCommand)
-    .resolves({ Certificate: { Status: 'ISSUED', DomainName: 'bi.example.com' } });
-  t.match(await acm.describeCertificate('arn:c'), { status: 'ISSUED', domainName: 'bi.example.com' });
+  mock.on(DescribeCertificateCommand).resolves({
+    Certificate: {
+      Status: 'ISSUED',
+      DomainName: 'bi.example.com',
+      SubjectAlternativeNames: ['bi.example.com', '*.bi.example.com'],
+    },
+  });
+  t.match(await acm.describeCertificate('arn:c'), {
+    status: 'ISSUED',
+    domainName: 'bi.example.com',
+    names: ['bi.example.com', '*.bi.example.com'],
+  });
   mock
     .on(DescribeCertificateCommand)
     .rejects(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' }));

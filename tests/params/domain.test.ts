@@ -42,6 +42,46 @@ t.test('bad DNS names are refused offline', async (t) => {
   t.match(problemsOf({ ...domain, DomainName: long }), [{ key: 'DomainName', message: /at most 253/ }]);
 });
 
+t.test('a refused DNS name says which mistake it is, and what to write', async (t) => {
+  const cases: [string, RegExp][] = [
+    ['metabase.example.com.', /ends with a dot .*write it without: "metabase\.example\.com"/],
+    ['Metabase.Example.com', /upper-case letters; write it in lower case: "metabase\.example\.com"/],
+    ['meta_base.example.com', /underscore/],
+    ['*.example.com', /is a wildcard; .*e\.g\. metabase\.example\.com .*CertificateArn/],
+    ['mötabase.example.com', /punycode form \(xn--…\)/],
+    [`${'a'.repeat(64)}.example.com`, /has 64 characters; a DNS label has at most 63/],
+    ['metabase', /single label/],
+    ['metabase..example.com', /empty label/],
+    ['-metabase.example.com', /starts or ends with a hyphen/],
+    ['https://metabase.example.com', /is a URL; write the name alone/],
+  ];
+  for (const [name, message] of cases)
+    t.match(problemsOf({ ...domain, DomainName: name }), [{ key: 'DomainName', message }], name);
+  t.same(problemsOf({ ...domain, DomainName: 'xn--mtabase-n4a.example.com' }), [], 'punycode is a DNS name');
+});
+
+t.test('a zone id as the AWS CLI prints it, or in lower case, gets the id to write', async (t) => {
+  t.match(problemsOf({ ...domain, HostedZoneId: '/hostedzone/Z0123456789ABCDEFGHIJ' }), [
+    {
+      key: 'HostedZoneId',
+      message: /as the AWS CLI prints it .*write the id alone: "Z0123456789ABCDEFGHIJ"/,
+    },
+  ]);
+  t.match(problemsOf({ ...domain, HostedZoneId: 'z0123456789abcdefghij' }), [
+    { key: 'HostedZoneId', message: /upper case; write "Z0123456789ABCDEFGHIJ"/ },
+  ]);
+});
+
+t.test('a name ACM cannot put in a certificate it makes (over 64 characters) is refused', async (t) => {
+  const name = `${'a'.repeat(60)}.example.com`;
+  t.match(problemsOf({ ...domain, DomainName: name }), [
+    { key: 'DomainName', message: /72 characters: .*common name, which ACM limits to 64/ },
+  ]);
+  // A certificate of yours can carry it as an additional name (SAN, up to 253).
+  t.same(problemsOf({ DomainName: name, CertificateArn: CERT }), []);
+  t.same(problemsOf({ ...domain, DomainName: `${'a'.repeat(52)}.example.com` }), [], '64 is fine');
+});
+
 t.test('bad hosted zone ids are refused offline', async (t) => {
   for (const zone of ['/hostedzone/Z0123456789', 'z0123456789', 'Z012-345', 'example.com', 'Z'])
     t.match(problemsOf({ ...domain, HostedZoneId: zone }), [{ key: 'HostedZoneId' }], zone);

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { validateParams, stackNameProblem } from '../../src/params/validate.js';
 import { parseCidr } from '../../src/params/cidr.js';
@@ -250,3 +251,37 @@ t.test('parseCidr', async (t) => {
   t.same(parseCidr('192.168.0.0/16'), { network: 192 * 2 ** 24 + 168 * 2 ** 16, prefix: 16 });
   t.match(parseCidr('nope'), /not an IPv4 CIDR/);
 });
+
+t.test("AdminEmail takes what Metabase's /api/setup takes, and refuses what it would refuse", async (t) => {
+  for (const email of ['you@example.com', 'You.Name+ops@Example.CO.uk', "o'brien@example.com", 'a`b@x.io'])
+    t.same(problemsOf({ AdminEmail: email }), [], email);
+  // Each passes a looser "x@y.z" check, and each would fail the setup only after the stack is up.
+  for (const email of [
+    '<you>@example.com',
+    'you@example.com.',
+    'you@-example.com',
+    'you..me@example.com',
+    'jörg@example.com',
+    '"you"@example.com',
+    'you@ex_ample.com',
+    'you@example',
+    'you example@x.com',
+  ]) {
+    t.match(
+      problemsOf({ AdminEmail: email }),
+      [{ key: 'AdminEmail', message: /an email address Metabase accepts/ }],
+      email,
+    );
+  }
+});
+
+t.test(
+  'an IPv6 range in AllowedIngressCidrs is refused as IPv6: the load balancer is IPv4 only',
+  async (t) => {
+    for (const cidr of ['::/0', '2001:db8::/32'])
+      t.match(problemsOf({ AllowedIngressCidrs: [cidr] }), [
+        { key: 'AllowedIngressCidrs', message: /is an IPv6 range; the load balancer is IPv4 only/ },
+      ]);
+    t.match(readFileSync('templates/edge.yaml', 'utf8'), /IpAddressType: ipv4/);
+  },
+);

@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { FreeTierModel } from '../../cost/estimate.js';
@@ -24,7 +23,7 @@ export async function costCommand(options: CostOptions, io: CliIo): Promise<numb
     );
   }
   // The region only picks prices here: ARNs in the params are not checked against it.
-  const { file, values } = await loadParamsOrExplain(
+  const { shown: source, values } = await loadParamsOrExplain(
     { env: options.env, params: options.params },
     io,
     'cost',
@@ -32,7 +31,6 @@ export async function costCommand(options: CostOptions, io: CliIo): Promise<numb
   const { estimateCost, UnknownInstancePriceError } = await import('../../cost/estimate.js');
   const { DEFAULT_ASSUMPTIONS } = await import('../../cost/assumptions.js');
   const { formatTable, toJson } = await import('../../cost/format.js');
-  const source = relative(io.cwd, file);
   let estimate;
   try {
     estimate = estimateCost(

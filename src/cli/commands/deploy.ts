@@ -1,6 +1,6 @@
 // `deploy`: validates the params offline, then runs the deploy flow and prints as it goes. With --json the
 // progress goes to stderr and stdout holds one JSON document.
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AwsSession } from '../../aws/session.js';
 import { flatten, type ChangePreview, type DatabaseRisk } from '../../deploy/changeset.js';
 import { systemClock, type Clock } from '../../deploy/clock.js';
@@ -155,8 +155,8 @@ export async function deployCommand(
         `Pass a snapshot's identifier or ARN (\`metabase-aws snapshots --stack-name ${stackName}\` lists them), or latest for the newest final snapshot of ${stackName}.`,
       );
   }
-  const { file, values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
-  requireBoundaryWithRole(stackName, options.roleArn, values, relative(io.cwd, file) || file);
+  const { shown, values } = await loadParamsOrExplain({ ...options, stackName }, io, 'deploy');
+  requireBoundaryWithRole(stackName, options.roleArn, values, shown);
   const httpWarning = plainHttpWarning(values);
   if (options.execute && !options.yes && !io.isTty) {
     throw new UserError(
@@ -238,7 +238,7 @@ export async function deployCommand(
           rds: session.rds,
           acm: session.acm,
           region,
-          paramsFile: relative(io.cwd, file) || file,
+          paramsFile: shown,
           onEvent: (event) =>
             info(
               `Service-linked role for ${event.service}: ${event.outcome === 'created' ? 'created' : 'already there'}\n`,
