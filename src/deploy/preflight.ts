@@ -127,7 +127,7 @@ async function refuseUnissuedCertificate(context: PreflightContext, deps: Prefli
       ? 'Finish its DNS validation (the CNAME record ACM shows for it), wait until ACM says ISSUED, then deploy again.'
       : `Request or import a certificate in ${deps.region}, wait until ACM says ISSUED, and set its ARN as CertificateArn in ${deps.paramsFile}.`;
   throw new OperationError(
-    `deploy ${context.stackName}: CertificateArn ${arn} ${cause}; the HTTPS listener would fail halfway through the update`,
+    `deploy ${context.stackName}: CertificateArn ${arn} ${cause}; the HTTPS listener would fail halfway through the ${context.plan === 'UPDATE' ? 'update' : 'create'}`,
     hint,
   );
 }

@@ -462,7 +462,9 @@ function certificatePendingText(
   const record = pending.reason ? `\n  CloudFormation: ${pending.reason}` : '';
   return (
     `deploy ${name}: the certificate for ${domain} (${pending.path}) is still waiting for DNS validation after ${formatDuration(pending.pendingMs)}: the hosted zone ${zone} may not be authoritative for ${domain}${record}\n` +
-    `Check that ${domain} is in zone ${zone} and that the parent domain's NS records (at your registrar) list that zone's name servers: \`dig NS ${domain.split('.').slice(1).join('.')}\`. ` +
+    // dig +trace follows the delegation from the root, so it works for a name at the apex of its zone too
+    // (a "parent domain" of example.com would be com).
+    `Check that ${domain} is in zone ${zone} and that the internet is sent to that zone: compare \`aws route53 get-hosted-zone --id ${zone} --query DelegationSet.NameServers\` with the NS records \`dig +trace ${domain}\` ends at (the parent domain's, at your registrar). ` +
     `CloudFormation keeps waiting meanwhile (${giveUp}). ${renderStillRunning('The stack operation', result.status, name, options)}`
   );
 }
