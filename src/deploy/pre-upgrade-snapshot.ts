@@ -34,6 +34,9 @@ const NAME_PART: Record<UpgradeChange['parameter'], (to: string) => string> = {
   DbInstanceClass: (to) => `class-${to}`,
 };
 
+/** How long a snapshot just created may be missing from DescribeDBSnapshots before it counts as gone. */
+const LISTING_GRACE_MS = 60_000;
+
 /** What in this deploy is an upgrade: the versions, or the instance class (modified or replaced). */
 export function upgradeChanges(
   deployed: Record<string, string>,
@@ -124,7 +127,8 @@ export async function takePreUpgradeSnapshot(
     throw new OperationError(`${subject}: cannot take the pre-upgrade snapshot ${id}: ${cause}`, skip);
   }
   input.onCreating?.(id);
-  const deadline = clock.now() + (input.timeoutMs ?? 60 * 60_000);
+  const createdAt = clock.now();
+  const deadline = createdAt + (input.timeoutMs ?? 60 * 60_000);
   let delay = 5000;
   for (;;) {
     if (input.signal?.aborted) return { kind: 'interrupted', id };
@@ -133,6 +137,10 @@ export async function takePreUpgradeSnapshot(
     const snapshot = await unlessInterrupted(rds.describeSnapshot(id), input.signal);
     if (snapshot === INTERRUPTED) return { kind: 'interrupted', id };
     if (snapshot?.status === 'available') return { kind: 'available', snapshot };
+    // RDS's reads are eventually consistent: a snapshot CreateDBSnapshot just accepted may not be listed
+    // (DBSnapshotNotFound) for a moment. Only a snapshot still missing after that is gone.
+    const justCreated = clock.now() - createdAt < LISTING_GRACE_MS;
+    if (!snapshot && justCreated) continue;
     if (!snapshot || !['creating', 'pending'].includes(snapshot.status)) {
       throw new OperationError(
         `${subject}: the pre-upgrade snapshot ${id} ${snapshot ? `ended ${snapshot.status}` : 'disappeared'}; nothing was deployed`,

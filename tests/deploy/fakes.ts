@@ -369,6 +369,8 @@ export class FakeRds implements RdsApi {
   /** How long a snapshot the tool creates stays 'creating'; then 'available', or createFailsWith's status. */
   createTakesMs = 90_000;
   createEndsAs = 'available';
+  /** RDS's reads may not list a snapshot for a while after CreateDBSnapshot returns (eventual consistency). */
+  listedAfterMs = 0;
   /** CreateDBSnapshot itself refused (e.g. the instance is not available). */
   createRefusal: Error | undefined;
   private createdAt = new Map<string, number>();
@@ -385,6 +387,9 @@ export class FakeRds implements RdsApi {
     this.calls.push({ name: 'describeSnapshot', arg: idOrArn });
     this.counter.record('rds', 'DescribeDBSnapshots');
     const found = this.manual.find((s) => s.id === idOrArn || s.arn === idOrArn);
+    const started = found ? this.createdAt.get(found.id) : undefined;
+    if (started !== undefined && this.clock && this.clock.now() - started < this.listedAfterMs)
+      return undefined;
     return found ? this.aged(found) : undefined;
   }
 

@@ -133,6 +133,30 @@ t.test('a snapshot that fails: the deploy stops, the change set is deleted, noth
   }
 });
 
+t.test(
+  'a snapshot RDS does not list yet right after creating it is waited for, not taken as gone',
+  async (t) => {
+    const world = fakeWorld();
+    deployedOlder(world);
+    // DescribeDBSnapshots says DBSnapshotNotFound for 20 s after CreateDBSnapshot (eventual consistency).
+    world.rds.listedAfterMs = 20_000;
+    const { code, stdout } = await run(world);
+    t.equal(code, 0);
+    t.match(stdout, /Pre-upgrade snapshot \S+ is available\./);
+    t.ok(world.cf.callNames().includes('executeChangeSet'), 'executed');
+  },
+);
+
+t.test('a snapshot still not listed a minute after creating it is gone: nothing deployed', async (t) => {
+  const world = fakeWorld();
+  deployedOlder(world);
+  world.rds.listedAfterMs = 10 * 60_000;
+  await t.rejects(run(world), { message: /pre-upgrade snapshot \S+ disappeared; nothing was deployed/ });
+  t.notOk(world.cf.callNames().includes('executeChangeSet'), 'not executed');
+  const waits = world.rds.calls.filter((c) => c.name === 'describeSnapshot').length;
+  t.ok(waits >= 2 && waits <= 20, `asked again for about a minute (${String(waits)} reads), then gave up`);
+});
+
 t.test('--no-snapshot: no snapshot, a warning, executed', async (t) => {
   const world = fakeWorld();
   deployedOlder(world);
