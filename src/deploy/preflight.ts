@@ -119,13 +119,18 @@ async function refuseUnissuedCertificate(context: PreflightContext, deps: Prefli
     refuseCertificateForAnotherName(context, deps, certificate);
     return;
   }
+  // A load balancer takes only a certificate of its own account and region, and ACM answers "not found"
+  // for any other: say which of the two the ARN names, as the user then knows what to fix.
+  const [, arnRegion, arnAccount] = /^arn:[\w-]+:acm:([^:]*):([^:]*):/.exec(arn) ?? [];
   const cause = certificate
     ? `is ${certificate.status}, not ISSUED${certificate.domainName ? ` (${certificate.domainName})` : ''}`
-    : `does not exist in ${deps.region} for this account`;
+    : arnRegion !== undefined && arnRegion !== deps.region
+      ? `is in ${arnRegion}, and a load balancer in ${deps.region} can only use a certificate of its own region`
+      : `does not exist in ${deps.region} for this account${arnAccount ? ` (the ARN names account ${arnAccount}; the Target line above shows the account deployed to)` : ''}`;
   const hint =
     certificate?.status === 'PENDING_VALIDATION'
       ? 'Finish its DNS validation (the CNAME record ACM shows for it), wait until ACM says ISSUED, then deploy again.'
-      : `Request or import a certificate in ${deps.region}, wait until ACM says ISSUED, and set its ARN as CertificateArn in ${deps.paramsFile}.`;
+      : `Request or import a certificate in ${deps.region} in the account deployed to, wait until ACM says ISSUED, and set its ARN as CertificateArn in ${deps.paramsFile}.`;
   throw new OperationError(
     `deploy ${context.stackName}: CertificateArn ${arn} ${cause}; the HTTPS listener would fail halfway through the ${context.plan === 'UPDATE' ? 'update' : 'create'}`,
     hint,

@@ -172,6 +172,15 @@ t.test('CertificateArn: ISSUED passes; pending, expired or unknown refused with 
   });
   await t.rejects(check('EXPIRED'), { message: /is EXPIRED, not ISSUED/, hint: /Request or import/ });
   await t.rejects(check(), { message: /does not exist in eu-west-1.*halfway through the update$/ });
+  // Not found, and the ARN says why: another region, or another account.
+  const other = (arn: string) => preflightOf(world)(update(values({ CertificateArn: arn })));
+  await t.rejects(other(CERT.replace(':eu-west-1:', ':us-east-1:')), {
+    message:
+      /is in us-east-1, and a load balancer in eu-west-1 can only use a certificate of its own region; the HTTPS listener/,
+  });
+  await t.rejects(other(CERT.replace(':111122223333:', ':999988887777:')), {
+    message: /does not exist in eu-west-1 for this account \(the ARN names account 999988887777;/,
+  });
   // On a first create too: the listener would fail just the same.
   await t.rejects(
     preflightOf(world)({
