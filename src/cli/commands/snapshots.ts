@@ -1,5 +1,6 @@
 // `snapshots`: lists this stack's manual and final DB snapshots with what keeping them costs;
 // `--prune --keep N` deletes the older pre-upgrade snapshots after the stack name is typed.
+import { countOf } from '../../ui/destroy-view.js';
 import type { AwsSession } from '../../aws/session.js';
 import { PRICE_LIST, regionPrices } from '../../cost/prices.js';
 import { money } from '../../cost/format.js';
@@ -93,13 +94,14 @@ async function listOrPrune(
   if (!options.prune) {
     info(renderSnapshots(stackName, region, rows, style));
     if (rows.length > 0) {
-      const allowance = stack
-        ? `the free ${freeGiB} GiB (the stack's provisioned storage, shared with its automated backups)`
-        : `no free allowance (${stackName} is gone: RDS bills every GiB of its snapshots)`;
+      const held = `storage: up to ${cost?.totalGiB ?? rows.reduce((n, r) => n + r.sizeGiB, 0)} GiB in ${countOf(rows.length, 'snapshot')}`;
+      const billed = stack
+        ? `beyond the free ${freeGiB} GiB (the stack's provisioned storage, shared with its automated backups)`
+        : `all of it billed (${stackName} is gone, and with it the free allowance)`;
       info(
         cost && prices
-          ? `storage: up to ${cost.totalGiB} GiB in ${rows.length} snapshots; beyond ${allowance}: ${cost.billableGiB} GiB ≈ ${money(cost.monthly)} a month at $${prices.rds.backupGbMonth}/GB-month\n`
-          : `storage: up to ${rows.reduce((n, r) => n + r.sizeGiB, 0)} GiB in ${rows.length} snapshots (no prices for ${region} in src/cost/prices.json)\n`,
+          ? `${held}; ${billed}: ${cost.billableGiB} GiB ≈ ${money(cost.monthly)} a month at $${prices.rds.backupGbMonth}/GB-month\n`
+          : `${held} (no prices for ${region} in src/cost/prices.json)\n`,
       );
     }
     if (options.json)
