@@ -137,6 +137,31 @@ t.test(
 );
 
 t.test(
+  '--prune with nothing to prune: said in the singular; --json has the same shape as a prune',
+  async (t) => {
+    const world = fakeWorld();
+    account(world);
+    const { io, out } = captureIo();
+    const code = await snapshotsCommand(options({ prune: true, keep: 1000, yes: true, json: true }), io, {
+      session: world.session,
+    });
+    t.equal(code, 0);
+    t.match(
+      out.stderr,
+      /nothing to prune \(at most 1000 pre-upgrade snapshots; final ones are never pruned\)/,
+    );
+    const json = JSON.parse(out.stdout) as { deleted: unknown[]; apiCalls?: unknown };
+    t.same(json.deleted, []);
+    t.ok(json.apiCalls, 'apiCalls, as every --json output has');
+    const one = captureIo();
+    await snapshotsCommand(options({ prune: true, keep: 1, yes: true }), one.io, {
+      session: fakeWorld().session,
+    });
+    t.match(one.out.stdout, /at most 1 pre-upgrade snapshot;/);
+  },
+);
+
+t.test(
   '--prune: a wrong name or Ctrl-C deletes nothing; --keep 0 still never touches final snapshots',
   async (t) => {
     for (const [answer, exit] of [

@@ -119,14 +119,16 @@ async function listOrPrune(
   const doomed = await planPrune(session.rds, stackName, keep);
   if (doomed.length === 0) {
     info(
-      `snapshots ${stackName}: nothing to prune (at most ${keep} pre-upgrade snapshots; final ones are never pruned)\n`,
+      `snapshots ${stackName}: nothing to prune (at most ${countOf(keep, 'pre-upgrade snapshot')}; final ones are never pruned)\n`,
     );
     if (options.json)
-      io.stdout(`${JSON.stringify({ command: 'snapshots', stackName, region, deleted: [] }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ command: 'snapshots', stackName, region, deleted: [], apiCalls: session.calls.summary() }, null, 2)}\n`,
+      );
     return 0;
   }
   info(
-    `${style.bold(`Will delete ${doomed.length} pre-upgrade snapshot${doomed.length > 1 ? 's' : ''} of ${stackName} (keeping the newest ${keep}):`)}\n` +
+    `${style.bold(`Will delete ${countOf(doomed.length, 'pre-upgrade snapshot')} of ${stackName} (keeping the newest ${keep}):`)}\n` +
       renderSnapshots(stackName, region, doomed, style),
   );
   if (!options.yes) {
