@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT_ERROR, UserError } from './errors.js';
 import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
 import { closestName } from '../params/suggest.js';
-import { hintingIo } from './invocation.js';
+import { helpCommandLine, hintingIo } from './invocation.js';
 import type { CliIo } from './io.js';
 import { allowsUnmanaged, ownershipFlag } from './ownership.js';
 
@@ -497,7 +497,8 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
       const message = error.message.startsWith('Did you mean')
         ? `unknown command "${verb}". ${error.message}`
         : usageHint(error.message, argv);
-      io.stderr(`${PROGRAM}: ${message}\nRun \`${PROGRAM} --help\` for usage.\n`);
+      // Straight to the terminal: the help line is already in the user's form and takes no target flags.
+      terminal.stderr(`${PROGRAM}: ${message}\nRun \`${helpCommandLine(terminal, verb)}\` for usage.\n`);
       return EXIT_ERROR;
     }
     return reportError(error, verb, io);
