@@ -56,19 +56,40 @@ export function targetFlags(argv: readonly string[]): [string, string][] {
   return found;
 }
 
+/** Run from the checkout through `npm run <command>` (npm names the script it runs). */
+const viaNpm = (io: Pick<CliIo, 'env'>): boolean =>
+  io.env.npm_package_name === PACKAGE && COMMANDS.includes(io.env.npm_lifecycle_event ?? '');
+
+/** The program part of a command line outside npm: the bundle by its path, or the bin's name. */
+function programHead(io: Pick<CliIo, 'cwd' | 'program'>): string {
+  const program = io.program;
+  if (program === undefined || basename(program) !== 'bin.js')
+    return program === undefined ? 'metabase-aws' : basename(program);
+  const path = relative(io.cwd, program);
+  return `node ${path.startsWith('..') ? program : path}`;
+}
+
+/**
+ * The `--help` line for a usage mistake: of `command` when it is one of this tool's, else of the tool
+ * itself. `metabase-aws --help` is not a command a user of the checkout can run.
+ */
+export function helpCommandLine(
+  io: Pick<CliIo, 'env' | 'cwd' | 'program'>,
+  command: string | undefined,
+): string {
+  const how = invocation(io, []);
+  if (command !== undefined && COMMANDS.includes(command)) return how.commandLine(command, '--help');
+  // npm runs one script, so without a known command the help of that script's command is what runs.
+  const script = io.env.npm_lifecycle_event;
+  if (viaNpm(io) && script !== undefined) return how.commandLine(script, '--help');
+  return `${programHead(io)} --help`;
+}
+
 export function invocation(io: Pick<CliIo, 'env' | 'cwd' | 'program'>, argv: readonly string[]): Invocation {
   const target = targetFlags(argv);
   const prefix = (command: string): { head: string; separator: string } => {
-    if (io.env.npm_package_name === PACKAGE && COMMANDS.includes(io.env.npm_lifecycle_event ?? ''))
-      return { head: `npm run ${command}`, separator: ' --' };
-    const program = io.program;
-    if (program === undefined || basename(program) !== 'bin.js')
-      return {
-        head: `${program === undefined ? 'metabase-aws' : basename(program)} ${command}`,
-        separator: '',
-      };
-    const path = relative(io.cwd, program);
-    return { head: `node ${path.startsWith('..') ? program : path} ${command}`, separator: '' };
+    if (viaNpm(io)) return { head: `npm run ${command}`, separator: ' --' };
+    return { head: `${programHead(io)} ${command}`, separator: '' };
   };
   return {
     commandLine(command, args) {

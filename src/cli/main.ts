@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT_ERROR, UserError } from './errors.js';
 import { defaultStackName, paramsFlags, stackFlags } from './flags.js';
 import { closestName } from '../params/suggest.js';
-import { hintingIo } from './invocation.js';
+import { helpCommandLine, hintingIo } from './invocation.js';
 import type { CliIo } from './io.js';
 import { allowsUnmanaged, ownershipFlag } from './ownership.js';
 
@@ -470,6 +470,8 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
       },
     )
     .demandCommand(1, 'Name a command.')
+    // Before validation, so that a repeated flag is refused before any command's own checks run.
+    .middleware(refuseRepeatedFlags, true)
     .strict()
     .recommendCommands()
     .help()
@@ -495,10 +497,25 @@ export async function run(argv: string[], terminal: CliIo): Promise<number> {
       const message = error.message.startsWith('Did you mean')
         ? `unknown command "${verb}". ${error.message}`
         : usageHint(error.message, argv);
-      io.stderr(`${PROGRAM}: ${message}\nRun \`${PROGRAM} --help\` for usage.\n`);
+      // Straight to the terminal: the help line is already in the user's form and takes no target flags.
+      terminal.stderr(`${PROGRAM}: ${message}\nRun \`${helpCommandLine(terminal, verb)}\` for usage.\n`);
       return EXIT_ERROR;
     }
     return reportError(error, verb, io);
+  }
+}
+
+/**
+ * yargs turns a flag given twice (`--region us-east-1 … --region eu-west-1`, a line pasted after another)
+ * into an array, which every command then reads as one odd string ("params/dev,prod.json: file not
+ * found") or cannot read at all (a stack trace): refuse it as the usage mistake it is, naming the values.
+ */
+function refuseRepeatedFlags(args: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(args)) {
+    // yargs also keeps each dashed flag under its camel-case name: name it once, as typed.
+    if (key === '_' || key === '$0' || /[A-Z]/.test(key) || !Array.isArray(value)) continue;
+    const values = value.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
+    throw new UsageError(`--${key} is given ${value.length} times (${values}); give it once`);
   }
 }
 

@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import { loadParams, paramsFilePath, ParamsError } from '../params/load.js';
 import { stackNameProblem, type ParameterValues } from '../params/validate.js';
+import { regionProblem } from '../params/target.js';
 import { UserError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -30,6 +31,13 @@ export async function loadParamsOrExplain(
     const problem = stackNameProblem(options.stackName);
     if (problem)
       throw new UserError(`${verb} --stack-name: ${problem}`, 'Pick another name, e.g. metabase-dev.');
+  }
+  // validate takes --region without the AWS flags' check (it makes no AWS call): an unknown region would
+  // pass as "ok", or refuse a good ARN as being in another region than "eu_west_1".
+  if (options.region !== undefined) {
+    const problem = regionProblem(options.region);
+    if (problem)
+      throw new UserError(`${verb} --region: ${problem}`, 'Pass a valid --region, e.g. eu-west-1.');
   }
   try {
     const context = options.region === undefined ? {} : { region: options.region };

@@ -75,6 +75,9 @@ export async function describeRequest(
   timeoutMs: number,
   interrupt?: AbortSignal,
 ): Promise<{ response?: { status: number; body: string }; seen: string; failure?: ProbeFailure }> {
+  // The URL is a stack output: one that is not a URL (a stack made by something else, a hand edit) is a
+  // probe that failed, not an exception out of the error path below.
+  if (!URL.canParse(url)) return { seen: `not a URL: ${JSON.stringify(url)}`, failure: 'network' };
   const timeout = AbortSignal.timeout(timeoutMs);
   // Ctrl-C ends a request that is still waiting for its answer, not only the sleep between probes.
   const signal = interrupt ? AbortSignal.any([timeout, interrupt]) : timeout;

@@ -70,10 +70,28 @@ function jsonErrorPosition(text: string, error: unknown): string {
     .replace(/\s*\(line \d+ column \d+\)$/, '');
   if (lineColumn) return `${reason} at line ${lineColumn[1]}, column ${lineColumn[2]}`;
   if (!position) return reason;
-  const before = text.slice(0, Number(position[1]));
+  const index = Number(position[1]);
+  const before = text.slice(0, index);
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
-  return `${reason} at line ${line}, column ${column}`;
+  const likely = likelyMistake(text, index);
+  return `${reason} at line ${line}, column ${column}${likely ? `: ${likely}` : ''}`;
+}
+
+/**
+ * The two mistakes JSON.parse words least helpfully, as people make them in a config file: a comment
+ * ("Expected property name") and a comma after the last entry (reported at the `}` on the next line).
+ */
+function likelyMistake(text: string, index: number): string | undefined {
+  const rest = text.slice(index);
+  if (rest.startsWith('//') || rest.startsWith('/*') || rest.startsWith('#'))
+    return 'JSON has no comments; write a note as a "$comment" key instead';
+  const previous = /,\s*$/.exec(text.slice(0, index));
+  if (previous && /^[}\]]/.test(rest)) {
+    const commaLine = text.slice(0, previous.index).split('\n').length;
+    return `a comma after the last entry (line ${commaLine}); remove it`;
+  }
+  return undefined;
 }
 
 /** UTF-16 (a BOM, or the NUL bytes every ASCII character gets) reads as garbage in UTF-8: say what it is. */

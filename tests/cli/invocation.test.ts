@@ -110,3 +110,24 @@ t.test("destroy's restore line is a deploy command the way the user runs the too
     'metabase-aws deploy --env dev --stack-name team-bi --region eu-west-1 --restore-from snap',
   );
 });
+
+t.test("a usage mistake's help line is one the user can run, the way they ran the tool", async (t) => {
+  // It said `metabase-aws --help` however the tool was run, a command the checkout does not have.
+  const expected = [
+    { command: 'npm run deploy -- --help', tool: 'npm run deploy -- --help' },
+    { command: 'node dist/cli/bin.js deploy --help', tool: 'node dist/cli/bin.js --help' },
+    { command: 'metabase-aws deploy --help', tool: 'metabase-aws --help' },
+  ];
+  for (const [i, way] of WAYS.entries()) {
+    const io = { ...way.io, program: way.io.program?.replace(checkout, process.cwd()), cwd: process.cwd() };
+    const typo = await runCli(['deploy', '--evn', 'dev', '--region', 'eu-west-1'], io);
+    t.equal(typo.code, 1, way.name);
+    t.equal(
+      typo.stderr.split('\n')[1],
+      `Run \`${expected[i]?.command ?? ''}\` for usage.`,
+      `${way.name}: the command's help, without the target flags`,
+    );
+    const unknown = await runCli(['deplyo'], io);
+    t.equal(unknown.stderr.split('\n')[1], `Run \`${expected[i]?.tool ?? ''}\` for usage.`, way.name);
+  }
+});

@@ -92,3 +92,30 @@ t.test('--help shows every flag whole, at 100 columns and at 60', async (t) => {
     );
   }
 });
+
+t.test('a flag given twice is refused as a usage mistake, before the command runs', async (t) => {
+  // yargs makes an array of a repeated flag: read as one string it named "params/dev,prod.json", and
+  // logs' --since crashed on it with a stack trace.
+  const cases: [string[], string][] = [
+    [['validate', '--env', 'dev', '--env', 'prod'], '--env is given 2 times ("dev", "prod"); give it once'],
+    [
+      ['logs', '--stack-name', 'metabase-dev', '--since', '1h', '--since', '2h'],
+      '--since is given 2 times ("1h", "2h"); give it once',
+    ],
+    [
+      ['status', '--stack-name', 'x', '--region', 'us-east-1', '--region', 'eu_west_1'],
+      '--region is given 2 times ("us-east-1", "eu_west_1"); give it once',
+    ],
+    [
+      ['deploy', '--stack-name', 'a', '--stack-name', 'b', '--no-execute'],
+      '--stack-name is given 2 times ("a", "b"); give it once',
+    ],
+  ];
+  for (const [argv, said] of cases) {
+    const result = await runCli(argv, { env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' } });
+    t.equal(result.code, 1, argv.join(' '));
+    t.equal(result.stderr.split('\n')[0], `metabase-aws: ${said}`, argv.join(' '));
+    t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    t.equal(result.stdout, '', 'the command itself never ran');
+  }
+});

@@ -112,3 +112,19 @@ t.test('a file outside the working directory is named by its absolute path, ok o
   const refused = await runCli(['validate', '--params', bad]);
   t.match(refused.stderr, `validate ${bad}: AdminEmail:`);
 });
+
+t.test('--region must be a region AWS knows, as for the commands that call AWS', async (t) => {
+  // It said "ok" for --region eu_west_1, and would have compared ARNs with that name.
+  const typo = await runCli(['validate', '--env', 'dev', '--region', 'eu_west_1']);
+  t.equal(typo.code, 1);
+  t.equal(
+    typo.stderr.split('\n')[0],
+    'validate --region: "eu_west_1" is not a region name (lower-case letters, digits and hyphens, like eu-west-1); did you mean eu-west-1?',
+  );
+  t.equal(typo.stdout, '', 'no ok line');
+  const unknown = await runCli(['validate', '--env', 'dev', '--region', 'eu-west-9']);
+  t.equal(unknown.code, 1);
+  t.match(unknown.stderr, /validate --region: "eu-west-9" is not a region AWS knows/);
+  const known = await runCli(['validate', '--env', 'dev', '--region', 'eu-west-1']);
+  t.equal(known.code, 0, known.stderr);
+});

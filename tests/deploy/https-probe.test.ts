@@ -157,3 +157,14 @@ t.test('a certificate nobody trusts is a TLS failure', async (t) => {
     last: /TLS: the certificate is self-signed .*DEPTH_ZERO_SELF_SIGNED_CERT/,
   });
 });
+
+t.test('a MetabaseUrl output that is not a URL is a failed probe, not a crash', async (t) => {
+  // status printed "unexpected error (a bug)" and a TypeError's stack for an output such as "standin".
+  const result = await waitHealthy('standin', {
+    clock: fakeClock(),
+    fetch: nodeHttpClient({}),
+    timeoutMs: 0,
+    requestTimeoutMs: 1_000,
+  });
+  t.match(result, { healthy: false, last: 'not a URL: "standin/api/health"' });
+});

@@ -163,7 +163,7 @@ t.test('a usage error (unknown flag, --env with --params) stops before the comma
       { env },
     );
     t.equal(result.code, 1, extra.join(' '));
-    t.match(result.stderr, /Run `metabase-aws --help` for usage/);
+    t.match(result.stderr, /Run `metabase-aws deploy --help` for usage/);
     t.same(requests, [], `${extra.join(' ')}: no request reached the AWS endpoint`);
   }
 });

@@ -60,3 +60,28 @@ t.test('a fraction for a count, and 1 for a true/false parameter', async (t) => 
   t.equal(one.code, 1);
   t.match(one.stderr, /DbDeletionProtection: expected a string, got number 1 \(write true or false\)/);
 });
+
+t.test('a comment or a comma after the last entry is named, with its line', async (t) => {
+  // V8 says only "Expected property name or '}'" for both, the first at the comment, the second at the
+  // `}` on the line after the comma.
+  const comment = await runCli([
+    'validate',
+    '--params',
+    await file('comment.json', dev.replace(/^\{/, '{\n  // my notes')),
+  ]);
+  t.equal(comment.code, 1);
+  t.match(
+    comment.stderr,
+    /: not valid JSON: .* at line 2, column 3: JSON has no comments; write a note as a "\$comment" key instead\n/,
+  );
+  const trailing = await runCli([
+    'validate',
+    '--params',
+    await file('trailing.json', '{\n  "MetabaseVersion": "v0.64.2.2",\n  "DbEngineVersion": "17.9",\n}\n'),
+  ]);
+  t.equal(trailing.code, 1);
+  t.match(
+    trailing.stderr,
+    /: not valid JSON: .* at line 4, column 1: a comma after the last entry \(line 3\); remove it\n/,
+  );
+});
