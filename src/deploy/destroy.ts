@@ -389,7 +389,13 @@ async function removeArtifactsBucket(
   } catch (error) {
     // Listing stacks needs cloudformation:DescribeStacks on "*", which a role scoped to metabase-* may lack:
     // unable to tell whether another stack reads the bucket, keep it (the safe side) and say so.
-    const why = error instanceof Error ? error.name : 'error';
+    // The AWS error's name says it (AccessDenied); a plain Error (a network failure) only its message does.
+    const why =
+      error instanceof Error
+        ? error.name !== 'Error' || error.message === ''
+          ? error.name
+          : error.message
+        : 'error';
     return {
       ...result,
       keptBecause: `could not list the stacks to check that none uses it (${why}); delete it by hand once none does`,

@@ -634,6 +634,23 @@ t.test(
   },
 );
 
+t.test(
+  'listing the stacks fails on the network: the kept bucket says what failed, not "(Error)"',
+  async (t) => {
+    const world = fakeWorld();
+    deployed(world);
+    world.cf.liveStacks = async () => Promise.reject(new Error('socket hang up'));
+    const { io: cli, out } = io();
+    t.equal(
+      await destroyCommand(options(), cli, { session: world.session, clock: world.clock }),
+      0,
+      out.stderr,
+    );
+    t.match(out.stdout, /could not list the stacks to check that none uses it \(socket hang up\)/);
+    t.notMatch(out.stdout, /\(Error\)/);
+  },
+);
+
 // Issue 18's wording minors: the keep list holds only what outlives the stack, counts agree in number,
 // the kept items' monthly cost is shown, "kept:" only after a delete that finished, the prompt re-asks.
 /** The "Will keep:" block: its heading and the indented lines under it. */
