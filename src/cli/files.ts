@@ -18,10 +18,22 @@ const CAUSES: Record<string, string> = {
   ENAMETOOLONG: 'the path is too long',
 };
 
-/** A Node system error (fs, mostly): it has a code and a syscall. */
+/** Syscalls of a socket, not of a file: their errors (a refused connection, an unknown host) are AWS's to explain. */
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'getnameinfo', 'queryA', 'queryAaaa']);
+
+/**
+ * A Node system error of the file system: it has a code and a syscall. A socket's error has them too
+ * (ECONNREFUSED from connect), and is not a path to check.
+ */
 export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   const e = error as NodeJS.ErrnoException | undefined;
-  return e instanceof Error && typeof e.code === 'string' && typeof e.syscall === 'string';
+  return (
+    e instanceof Error &&
+    typeof e.code === 'string' &&
+    typeof e.syscall === 'string' &&
+    !NETWORK_SYSCALLS.has(e.syscall) &&
+    !/^(ECONN|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_|EPIPE)/.test(e.code)
+  );
 }
 
 /** `<verb> <path>: <cause>` plus what to do, for a filesystem error that reached a command's top. */

@@ -189,3 +189,49 @@ t.test('through the CLI: drift on a missing stack', async (t) => {
   t.equal(result.code, 1);
   t.match(result.stderr, /^drift metabase-dev: stack does not exist/);
 });
+
+t.test(
+  'through the CLI: nothing listening at --endpoint-url is a network failure of that stack, for every AWS command',
+  async (t) => {
+    // A port just closed: connect() is refused with a real Node system error (code and syscall 'connect'),
+    // which is not a file to check.
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const endpoint = ['--region', 'us-east-1', '--endpoint-url', `http://127.0.0.1:${String(port)}`];
+    // The SDK reads credentials from the process environment.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    t.teardown(() => {
+      for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_MAX_ATTEMPTS'])
+        if (saved[key] === undefined) Reflect.deleteProperty(process.env, key);
+        else process.env[key] = saved[key];
+    });
+    for (const argv of [
+      ['deploy', '--env', 'dev', '--no-execute'],
+      ['destroy', '--env', 'dev', '--yes'],
+      ['drift', '--env', 'dev'],
+      ['status', '--env', 'dev'],
+      ['watch', '--env', 'dev'],
+      ['logs', '--env', 'dev'],
+      ['snapshots', '--env', 'dev'],
+    ]) {
+      const result = await runCli([...argv, ...endpoint]);
+      const command = argv[0] ?? '';
+      t.equal(result.code, 1, `${command}: exit 1`);
+      t.match(
+        result.stderr,
+        new RegExp(`^${command} metabase-dev: cannot reach the AWS endpoint \\(ECONNREFUSED\\)`),
+        `${command}: the verb, the stack and the network cause`,
+      );
+      t.notMatch(result.stderr, /Check the path|cannot read it/, `${command}: not a file error`);
+    }
+  },
+);

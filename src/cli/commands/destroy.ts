@@ -48,10 +48,6 @@ export interface DestroyCommandDeps {
   signal?: AbortSignal;
 }
 
-const wrap = async <T>(work: Promise<T>): Promise<T> =>
-  work.catch((error: unknown) => {
-    throw error instanceof OperationError ? new UserError(error.message, error.hint) : error;
-  });
 
 export async function destroyCommand(
   options: DestroyOptions,
@@ -94,6 +90,11 @@ export async function destroyCommand(
     region,
     clock,
   };
+  // An AWS error while planning or cleaning up reads "destroy <stack>: <cause>", as every other one does.
+  const wrap = async <T>(work: Promise<T>): Promise<T> =>
+    work.catch((error: unknown) => {
+      throw asUserError(error, `destroy ${stackName}`);
+    });
   const finish = (document: Record<string, unknown>, code: number): number => {
     if (options.json)
       io.stdout(
