@@ -17,6 +17,12 @@ export interface SecretInfo {
   /** Set when the secret is scheduled for deletion: it cannot be read any more. */
   deletedAt?: Date | undefined;
   tags: Record<string, string>;
+  /**
+   * Whether a value was ever stored over the one the secret was created with (a version carries
+   * AWSPREVIOUS): the first-admin setup's PutSecretValue does that, so an admin secret without it holds
+   * only CloudFormation's placeholder. undefined when the answer did not say.
+   */
+  written?: boolean | undefined;
 }
 
 export interface SecretsApi {
@@ -31,13 +37,24 @@ export interface SecretsApi {
 const isNotFound = (error: unknown): boolean =>
   (error as { name?: string }).name === 'ResourceNotFoundException';
 
-function toSecret(s: SecretListEntry): SecretInfo {
+/** A version labelled AWSPREVIOUS exists once a second value has been put (PutSecretValue reference). */
+function writtenOver(stages: Record<string, string[]> | undefined): boolean | undefined {
+  return stages === undefined
+    ? undefined
+    : Object.values(stages).some((labels) => labels.includes('AWSPREVIOUS'));
+}
+
+function toSecret(
+  s: SecretListEntry & { VersionIdsToStages?: Record<string, string[]> | undefined },
+): SecretInfo {
   return {
     arn: s.ARN ?? '',
     name: s.Name ?? '',
     created: s.CreatedDate,
     deletedAt: s.DeletedDate,
     tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    // DescribeSecret names the map VersionIdsToStages, ListSecrets SecretVersionsToStages.
+    written: writtenOver(s.VersionIdsToStages ?? s.SecretVersionsToStages),
   };
 }
 

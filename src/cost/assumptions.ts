@@ -45,7 +45,10 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
 export const STACK_SHAPE = {
   /** An internet-facing ALB has a public IPv4 address in each of its subnets (two AZs). */
   albPublicIps: 2,
-  /** DbMasterSecret and EncryptionKeySecret (data tier); AdminSecret comes on top with AdminEmail. */
+  /**
+   * DbMasterSecret and EncryptionKeySecret (data tier); AdminSecret comes on top with AdminEmail, or the
+   * destroyed stack's reused in its place (ExistingAdminSecretArn).
+   */
   secrets: 2,
   natInstanceType: 't4g.nano',
   natInstanceVolumeGb: 8,

@@ -22,6 +22,7 @@ export type CostParams = Record<
   | 'ContainerInsights'
   | 'HostedZoneId'
   | 'AdminEmail'
+  | 'ExistingAdminSecretArn'
   | 'AlarmEmail'
   | 'AccessLogs'
   | 'FlowLogs',
@@ -116,8 +117,11 @@ export function estimateCost(
   const tasks = autoscaling
     ? Math.max(Number(params.DesiredCount), Number(params.MinTasks))
     : Number(params.DesiredCount);
-  // The admin's generated password is a third secret (data tier, with AdminEmail).
-  const secrets = STACK_SHAPE.secrets + (params.AdminEmail === '' ? 0 : 1);
+  // The admin's password is a third secret: made by the data tier with AdminEmail, or after a restore the
+  // destroyed stack's reused instead (counted like the reused DB and key secrets: they bill the same), never
+  // both: a restored stack makes no second, unused admin secret next to the one it reuses.
+  const hasAdminSecret = params.AdminEmail !== '' || params.ExistingAdminSecretArn !== '';
+  const secrets = STACK_SHAPE.secrets + (hasAdminSecret ? 1 : 0);
   const lines: CostLine[] = [
     ...egressLines(params, hours, prices, free, usage, tasks),
     ...loadBalancerLines(hours, prices, free, usage),

@@ -6,12 +6,15 @@
 // (create-only) and MB_ENCRYPTION_SECRET_KEY, and setting one removes the secret the stack generated. A
 // params file never needs to repeat them: deploy carries the deployed value forward whenever the file
 // leaves one empty, and refuses a different value (tests/synth/update-path.test.ts relies on both).
+// ExistingAdminSecretArn is pinned like the secrets: dropping it would make a new, empty admin secret and
+// point AdminSecretArn away from the one holding the restored admin's password.
 import type { RootParameterName } from '../synth/parameters.js';
 
 export const PINNED_PARAMETERS = [
   'DbSnapshotIdentifier',
   'ExistingDbMasterSecretArn',
   'ExistingEncryptionKeySecretArn',
+  'ExistingAdminSecretArn',
 ] as const satisfies readonly RootParameterName[];
 
 export type PinnedParameter = (typeof PINNED_PARAMETERS)[number];

@@ -112,7 +112,9 @@ export async function takePreUpgradeSnapshot(
     const instance = await rds.describeInstance(input.instanceId);
     const secretTags = Object.fromEntries(
       Object.entries(instance?.tags ?? {}).filter(([key]) =>
-        [SNAPSHOT_TAGS.dbMasterSecret, SNAPSHOT_TAGS.encryptionKeySecret].includes(key as never),
+        [SNAPSHOT_TAGS.dbMasterSecret, SNAPSHOT_TAGS.encryptionKeySecret, SNAPSHOT_TAGS.adminSecret].includes(
+          key as never,
+        ),
       ),
     );
     await rds.createSnapshot(id, input.instanceId, {

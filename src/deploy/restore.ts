@@ -3,7 +3,7 @@
 import type { KmsApi } from '../aws/kms.js';
 import type { DbSnapshotInfo, RdsApi } from '../aws/rds.js';
 import type { SecretInfo, SecretsApi } from '../aws/secrets.js';
-import { DATABASE_USER } from '../synth/config.js';
+import { ADMIN_SECRET_LOGICAL_ID, DATABASE_USER } from '../synth/config.js';
 import { ROOT_PARAMETERS } from '../synth/parameters.js';
 import { SNAPSHOT_TAGS } from '../synth/snapshot-tags.js';
 import { OperationError } from './errors.js';
@@ -37,20 +37,45 @@ export interface SecretChoice {
   missing?: string | undefined;
 }
 
+/**
+ * The first admin's secret. Never a refusal: without it the restored admins are still there, only the
+ * password deploy once generated is not in any secret. 'new': none found, AdminEmail is set, so the stack
+ * makes a new AdminSecret; 'none': none found and no AdminEmail, so there is no admin secret at all.
+ */
+export interface AdminSecretChoice {
+  /** empty unless the destroyed stack's admin secret is reused */
+  arn: string;
+  source: 'snapshot tags' | 'stack name' | 'new' | 'none';
+  /** Why there is none to reuse, when source is 'new' or 'none'. */
+  missing?: string | undefined;
+}
+
 export interface RestorePlan {
   snapshot: DbSnapshotInfo;
   chosenBy: 'named' | 'latest';
   dbMaster: SecretChoice;
   encryptionKey: SecretChoice;
+  admin: AdminSecretChoice;
   parameters: {
     DbSnapshotIdentifier: string;
     ExistingDbMasterSecretArn: string;
     ExistingEncryptionKeySecretArn: string;
+    ExistingAdminSecretArn: string;
   };
 }
 
-/** The logical ids of the two secrets in the data tier (src/synth/tiers/data.ts). */
-const SECRET_LOGICAL_IDS = { dbMaster: 'DbMasterSecret', encryptionKey: 'EncryptionKeySecret' } as const;
+/** The logical ids of the data tier's retained secrets (src/synth/tiers/data.ts). */
+const SECRET_LOGICAL_IDS = {
+  dbMaster: 'DbMasterSecret',
+  encryptionKey: 'EncryptionKeySecret',
+  admin: ADMIN_SECRET_LOGICAL_ID,
+} as const;
+
+const SECRET_TAGS = {
+  dbMaster: SNAPSHOT_TAGS.dbMasterSecret,
+  encryptionKey: SNAPSHOT_TAGS.encryptionKeySecret,
+  admin: SNAPSHOT_TAGS.adminSecret,
+} as const;
 
 /** Snapshot ARNs: arn:aws:rds:<region>:<account>:snapshot:<id>. */
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
@@ -106,6 +131,7 @@ export async function planRestore(deps: RestoreDeps, request: RestoreRequest): P
 
   const dbMaster = await findSecret(deps, request.stackName, snapshot, 'dbMaster');
   const encryptionKey = await findSecret(deps, request.stackName, snapshot, 'encryptionKey');
+  const admin = await findAdminSecret(deps, request, snapshot);
   const missing = [
     dbMaster.source === 'new' ? `the DB master credentials (${dbMaster.missing})` : '',
     encryptionKey.source === 'new' ? `MB_ENCRYPTION_SECRET_KEY (${encryptionKey.missing})` : '',
@@ -127,12 +153,14 @@ export async function planRestore(deps: RestoreDeps, request: RestoreRequest): P
     chosenBy,
     dbMaster,
     encryptionKey,
+    admin,
     parameters: {
       // A shared snapshot must be named by its ARN; an own one by its identifier.
       DbSnapshotIdentifier:
         snapshot.arn && !snapshot.arn.includes(`:${deps.account}:`) ? snapshot.arn : snapshot.id,
       ExistingDbMasterSecretArn: dbMaster.arn,
       ExistingEncryptionKeySecretArn: encryptionKey.arn,
+      ExistingAdminSecretArn: admin.arn,
     },
   };
 }
@@ -242,10 +270,9 @@ async function findSecret(
   deps: RestoreDeps,
   stackName: string,
   snapshot: DbSnapshotInfo,
-  which: keyof typeof SECRET_LOGICAL_IDS,
+  which: 'dbMaster' | 'encryptionKey',
 ): Promise<SecretChoice> {
-  const tagKey = which === 'dbMaster' ? SNAPSHOT_TAGS.dbMasterSecret : SNAPSHOT_TAGS.encryptionKeySecret;
-  const tagged = snapshot.tags?.[tagKey];
+  const tagged = snapshot.tags?.[SECRET_TAGS[which]];
   if (tagged) {
     const secret = await deps.secrets.describe(tagged);
     if (secret && secret.deletedAt === undefined) return { arn: secret.arn, source: 'snapshot tags' };
@@ -272,4 +299,53 @@ async function findSecret(
         ? `${scheduled.name} is scheduled for deletion`
         : `none tagged on the snapshot or left by ${stackName}`,
   };
+}
+
+/**
+ * The destroyed stack's admin secret, the one holding the password of the admin the snapshot brings back:
+ * tagged on the snapshot, else (a snapshot from before that tag) found by the stack name, as the others.
+ * One only ever holding CloudFormation's placeholder (`written` false: deploy never stored a password in
+ * it, e.g. a stack made after a restore that found none) logs nobody in and is not reused.
+ */
+async function findAdminSecret(
+  deps: RestoreDeps,
+  request: RestoreRequest,
+  snapshot: DbSnapshotInfo,
+): Promise<AdminSecretChoice> {
+  const notFound = (missing: string): AdminSecretChoice => ({
+    arn: '',
+    source: (request.parameters.AdminEmail ?? '') === '' ? 'none' : 'new',
+    missing,
+  });
+  const placeholder = (secret: SecretInfo): string =>
+    `${secret.arn} holds no password deploy stored (only the value it was created with)`;
+  const tagged = snapshot.tags?.[SECRET_TAGS.admin];
+  if (tagged) {
+    const secret = await deps.secrets.describe(tagged);
+    if (!secret) return notFound(`${tagged} does not exist`);
+    if (secret.deletedAt !== undefined) return notFound(`${tagged} is scheduled for deletion`);
+    if (secret.written === false) return notFound(placeholder(secret));
+    return { arn: secret.arn, source: 'snapshot tags' };
+  }
+  // The admin secret may be younger than the instance (AdminEmail set on a later deploy), but the admin's
+  // password was stored before the setup that put the admin in the database: the secret is older than
+  // the snapshot. Of several generations, the last one made before it.
+  const candidates = (
+    await deps.secrets.withTagPrefix('aws:cloudformation:stack-name', `${request.stackName}-DataStack-`)
+  ).filter((s) => s.tags['aws:cloudformation:logical-id'] === SECRET_LOGICAL_IDS.admin);
+  const before = snapshot.created?.getTime() ?? Infinity;
+  const older = candidates
+    .filter((s) => (s.created?.getTime() ?? 0) <= before)
+    .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+  const chosen = older.find((s) => usable(s) && s.written !== false);
+  if (chosen) return { arn: chosen.arn, source: 'stack name' };
+  const scheduled = older.find((s) => s.deletedAt !== undefined);
+  const unwritten = older.find((s) => usable(s) && s.written === false);
+  return notFound(
+    scheduled
+      ? `${scheduled.name} is scheduled for deletion`
+      : unwritten
+        ? placeholder(unwritten)
+        : `none tagged on the snapshot or left by ${request.stackName}`,
+  );
 }

@@ -362,6 +362,16 @@ export const ROOT_PARAMETERS = {
         'MB_ENCRYPTION_SECRET_KEY secret of a destroyed stack whose snapshot is restored: without it saved connections are unreadable.',
     },
   },
+  ExistingAdminSecretArn: {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
+      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+      Description:
+        'First-admin secret of a destroyed stack whose snapshot is restored (the admin lives in the snapshot): AdminSecretArn points at it and no new admin secret is made.',
+    },
+  },
 } as const satisfies Record<string, RootParameterSpec>;
 
 export type RootParameterName = keyof typeof ROOT_PARAMETERS;

@@ -5,6 +5,8 @@ export const SNAPSHOT_TAGS = {
   stack: 'metabase-aws:stack',
   dbMasterSecret: 'metabase-aws:db-master-secret',
   encryptionKeySecret: 'metabase-aws:encryption-key-secret',
+  /** Only with an admin secret (AdminEmail, or one reused by a restore): the first admin's password. */
+  adminSecret: 'metabase-aws:admin-secret',
   /** Set on snapshots this tool takes itself (pre-upgrade); absent on CloudFormation's final ones. */
   madeBy: 'metabase-aws:made-by',
 } as const;

@@ -2,6 +2,7 @@
 // is and where the generated password is (never the password), that /setup is open and to whom, or the
 // CNAME a user with DNS elsewhere has to create.
 import type { DeployResult } from '../deploy/deploy.js';
+import type { RestorePlan } from '../deploy/restore.js';
 import type { Style } from './style.js';
 
 export interface SetupReport {
@@ -39,10 +40,9 @@ export function renderSetup(
       report.stdout += setup.passwordUnused
         ? `Metabase already had an admin when deploy tried to set it up (HTTP 403): left alone; the password written to ${setup.passwordUnused} is not in use.\n`
         : 'Metabase is already set up: left alone.\n';
-      // A restored database brings its admin along; the secret that holds that admin's password is the one
-      // the destroyed stack retained, not the new stack's (restore reuses only the DB and key secrets).
-      if (result.restore && result.outputs.AdminSecretArn)
-        report.stdout += `  Restored from ${result.restore.snapshot.id}: its admins are the snapshot's. A password deploy generated for one is in the admin secret the destroyed stack kept (Secrets Manager, tag aws:cloudformation:logical-id AdminSecret), not in ${result.outputs.AdminSecretArn}.\n`;
+      // A restored database brings its admins along; the password deploy generated for the first one is
+      // in the destroyed stack's admin secret, which the restore reuses when it finds it.
+      if (result.restore) report.stdout += restoredAdmin(result.restore, result.outputs.AdminSecretArn);
       break;
     case 'open':
       report.stderr += `${style.yellow(`warning: ${url}/setup is open: the first visitor to complete it becomes Metabase's admin, from anywhere in AllowedIngressCidrs (${from}).`)}\nOpen it yourself now, or set "AdminEmail" in the params file and deploy again so deploy claims it.\n`;
@@ -57,4 +57,12 @@ export function renderSetup(
       break;
   }
   return report;
+}
+
+function restoredAdmin(restore: RestorePlan, adminSecretArn: string | undefined): string {
+  const head = `  Restored from ${restore.snapshot.id}: its admins are the snapshot's.`;
+  const admin = restore.admin;
+  if (admin.source === 'snapshot tags' || admin.source === 'stack name')
+    return `${head} The password deploy generated for the first one is in ${adminSecretArn ?? admin.arn} (AdminSecretArn: the destroyed stack's admin secret, reused as ExistingAdminSecretArn).\n`;
+  return `${head} No secret holds their passwords (${admin.missing ?? 'none found'})${adminSecretArn ? `; ${adminSecretArn} is new and holds none of them` : ''}: an admin who does not know theirs must have it reset in Metabase.\n`;
 }

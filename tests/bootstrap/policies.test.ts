@@ -787,3 +787,71 @@ t.test(
     }
   },
 );
+
+t.test(
+  "a restore reusing the destroyed stack's admin secret: the deploy role finds and writes it, and no other environment's",
+  async (t) => {
+    // The destroyed stack's AdminSecret keeps CloudFormation's tags: its logical id and its own (earlier)
+    // nested stack name, which still starts with the stack's name.
+    const retained = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:AdminSecret-0ld0ld0ld0ld-GhIjKl`;
+    const earlier = (stack: string) => ({
+      'aws:ResourceTag/aws:cloudformation:logical-id': 'AdminSecret',
+      'aws:ResourceTag/aws:cloudformation:stack-name': `${stack}-DataStack-EARLIER`,
+    });
+    for (const env of ENVS) {
+      const deployRole = role(`${env.id}DeployRole`);
+      for (const other of ENVS) {
+        const mine = other.name === env.name;
+        // Restore looks it up (src/deploy/restore.ts); the setup writes it when the restored Metabase
+        // was never set up (src/deploy/setup.ts).
+        for (const name of ['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue']) {
+          const decision = await decide(deployRole, {
+            action: name,
+            resource: retained,
+            context: earlier(other.stack),
+          });
+          if (mine)
+            t.equal(
+              decision,
+              'Allowed',
+              `${env.id}DeployRole: ${name} on its environment's earlier admin secret`,
+            );
+          else t.not(decision, 'Allowed', `${env.id}DeployRole: no ${name} on ${other.name}'s admin secret`);
+        }
+      }
+      t.not(
+        await decide(deployRole, {
+          action: 'secretsmanager:GetSecretValue',
+          resource: retained,
+          context: earlier(env.stack),
+        }),
+        'Allowed',
+        `${env.id}DeployRole never reads the admin password back`,
+      );
+    }
+  },
+);
+
+t.test(
+  'the execution role needs nothing on a reused admin secret: no template reads or resolves it',
+  async (t) => {
+    // Unlike the DB master secret ({{resolve:…}} in the data tier) and the encryption key (a task secret in
+    // the app tier), the admin secret's ARN is only a tag value on the instance and an output: CloudFormation
+    // never reads the secret, so the execution role and the task roles have no permission to need on it.
+    const { plainTemplates } = await import('../support/cli.js');
+    const templates = plainTemplates();
+    const admin = /"Ref":"(AdminSecret|ExistingAdminSecretArn)"/;
+    for (const [tier, template] of Object.entries(templates)) {
+      // The root only wires the parameter into the data tier's stack.
+      if (tier === 'root') continue;
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        const properties = { ...resource.Properties };
+        if (tier === 'data' && id === 'Database') {
+          t.match(JSON.stringify(properties.Tags), admin, 'the instance tags it');
+          delete properties.Tags;
+        }
+        t.notMatch(JSON.stringify(properties), admin, `${tier}/${id} does not use the admin secret`);
+      }
+    }
+  },
+);

@@ -156,8 +156,8 @@ t.test('the stack shape the estimate assumes matches templates/network.yaml and 
   t.equal(launch?.BlockDeviceMappings[0]?.Ebs.VolumeSize, STACK_SHAPE.natInstanceVolumeGb);
   const secrets = Object.values(data.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret');
   // The DB master secret and the encryption key: made by the stack, or on a restore the retained ones
-  // reused (they bill the same); the admin's comes on top with AdminEmail.
-  const admin = secrets.filter((r) => r.Condition === 'HasAdminEmail');
+  // reused (they bill the same); the admin's comes on top with AdminEmail, unless a restore reuses one.
+  const admin = secrets.filter((r) => r.Condition === 'CreateAdminSecret');
   t.equal(secrets.length - admin.length, STACK_SHAPE.secrets, 'always there');
   t.equal(admin.length, 1, 'one more with AdminEmail');
   const subnets = network.Resources['PublicSubnetA'] && network.Resources['PublicSubnetB'];
@@ -180,4 +180,27 @@ t.test('kept pre-upgrade snapshots count as backup storage beyond the free allow
   t.equal(lineFor(0).monthly, 0);
   t.ok(Math.abs(lineFor(3).monthly - 13.4 * 0.095) < 1e-6, `${lineFor(3).monthly}`);
   t.match(lineFor(3).quantity, /13\.4 GB beyond the free 20 GB .*3 pre-upgrade snapshots included/);
+});
+
+t.test('a reused admin secret is the third secret, not a fourth next to a new one', async (t) => {
+  const prices = regionPrices(PRICE_LIST, 'us-east-1')!;
+  const dev = await loadParams('params/dev.json');
+  const secretsLine = (values: Partial<typeof dev>) =>
+    estimateCost(
+      { ...dev, ...values },
+      PRICE_LIST,
+      'us-east-1',
+      prices,
+      DEFAULT_ASSUMPTIONS,
+      'legacy',
+    ).lines.find((l) => l.id === 'secrets')!;
+  const reused = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:AdminSecret-a1B2c3D4e5F6-XyZ123';
+  t.match(secretsLine({}).quantity, /^2 × /, 'dev: no admin secret');
+  t.match(secretsLine({ AdminEmail: 'you@example.com' }).quantity, /^3 × /, 'a new one with AdminEmail');
+  t.match(
+    secretsLine({ AdminEmail: 'you@example.com', ExistingAdminSecretArn: reused }).quantity,
+    /^3 × /,
+    'restored with AdminEmail: the reused one, no new one beside it',
+  );
+  t.match(secretsLine({ ExistingAdminSecretArn: reused }).quantity, /^3 × /, 'reused without AdminEmail');
 });

@@ -37,6 +37,7 @@ function deployedOlder(
       Name: 'metabase-dev-DataStack-X-db',
       'metabase-aws:db-master-secret': 'arn:master',
       'metabase-aws:encryption-key-secret': 'arn:key',
+      'metabase-aws:admin-secret': 'arn:admin',
     },
   });
   world.cf.changeSetSequence = [
@@ -85,6 +86,7 @@ t.test('a Metabase upgrade: snapshot taken, tagged, waited for, then executed', 
       // So that a restore from it finds the secrets, as from a final snapshot.
       'metabase-aws:db-master-secret': 'arn:master',
       'metabase-aws:encryption-key-secret': 'arn:key',
+      'metabase-aws:admin-secret': 'arn:admin',
     },
   });
   t.notOk('Name' in create.tags, 'only the tags a restore reads are copied');

@@ -466,3 +466,156 @@ t.test('an unknown snapshot: the hint lists the snapshots of the stack being dep
     hint: /`metabase-aws snapshots --stack-name metabase-other`/,
   });
 });
+
+const ADMIN = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:AdminSecret-a1B2c3D4e5F6-MnOpQr`;
+
+/** params/dev.json with AdminEmail (or not), as a file of its own. */
+function paramsFile(extra: Record<string, string> = {}): string {
+  const dev = JSON.parse(readFileSync('params/dev.json', 'utf8')) as Record<string, unknown>;
+  const file = join(mkdtempSync(join(tmpdir(), 'admin-')), 'p.json');
+  writeFileSync(file, JSON.stringify({ ...dev, ...extra }));
+  return file;
+}
+const withAdminEmail = (): Partial<DeployOptions> => ({
+  params: paramsFile({ AdminEmail: 'ops@example.com' }),
+  stackName: 'metabase-dev',
+});
+
+t.test("the admin secret, found by the snapshot's tags: reused, no new one", async (t) => {
+  for (const o of [withAdminEmail(), {}]) {
+    const world = fakeWorld();
+    afterDestroy(world, {
+      tags: { ...finalSnapshot(world).tags, 'metabase-aws:admin-secret': ADMIN },
+    });
+    world.secrets.secrets.push({ arn: ADMIN, name: 'AdminSecret-a1B2c3D4e5F6', tags: {}, written: true });
+    const { code, stdout } = await deployRun(world, o);
+    t.equal(code, 0);
+    t.match(createParameters(world), { ExistingAdminSecretArn: ADMIN });
+    t.match(
+      stdout,
+      `Metabase first admin's password: ${ADMIN} (found by the snapshot's tags; AdminSecretArn will be this secret)`,
+      o.params ? 'with AdminEmail' : 'without AdminEmail: the restored admin is there all the same',
+    );
+  }
+});
+
+t.test('the admin secret of a snapshot from before its tag: found by the stack name', async (t) => {
+  const world = fakeWorld();
+  afterDestroy(world);
+  const made = (days: number): Date => new Date(world.clock.now() - days * 86_400_000);
+  const admin = (arn: string, suffix: string, days: number, written: boolean) => ({
+    arn,
+    name: arn,
+    created: made(days),
+    written,
+    tags: {
+      'aws:cloudformation:stack-name': `metabase-dev-DataStack-${suffix}`,
+      'aws:cloudformation:logical-id': 'AdminSecret',
+    },
+  });
+  world.secrets.secrets.push(
+    // AdminEmail set on a later deploy than the instance's: younger than the instance, older than the snapshot.
+    admin(ADMIN, 'CUR', 10, true),
+    // A stack restored before this tool reused admin secrets made one that nobody's password went into.
+    admin('arn:unused', 'CUR', 5, false),
+    admin('arn:older', 'OLD', 60, true),
+    // Made after the snapshot: a later stack's.
+    admin('arn:later', 'NEW', 0, true),
+  );
+  const { code, stdout } = await deployRun(world, withAdminEmail());
+  t.equal(code, 0);
+  t.match(createParameters(world), { ExistingAdminSecretArn: ADMIN });
+  t.match(stdout, `Metabase first admin's password: ${ADMIN} (found by the stack name;`);
+});
+
+t.test('no admin secret to find: the restore goes on, and says the password must be reset', async (t) => {
+  const cases: [string, (w: FakeWorld) => void, Partial<DeployOptions>, RegExp][] = [
+    [
+      'AdminEmail never set: a new admin secret now that it is',
+      () => undefined,
+      withAdminEmail(),
+      /Metabase first admin's password: in no secret \(none tagged on the snapshot or left by metabase-dev\): the stack makes a new admin secret for AdminEmail, which holds none of the restored admins' passwords; a lost one must be reset in Metabase/,
+    ],
+    [
+      'no AdminEmail either: no admin secret at all',
+      () => undefined,
+      {},
+      /Metabase first admin's password: in no secret \(none tagged on the snapshot or left by metabase-dev; no AdminEmail\): a lost password of a restored admin must be reset in Metabase/,
+    ],
+    [
+      'the tagged one was deleted',
+      (w) => (w.rds.manual[0]!.tags!['metabase-aws:admin-secret'] = ADMIN),
+      withAdminEmail(),
+      /in no secret \(arn:.*AdminSecret-a1B2c3D4e5F6-MnOpQr does not exist\): the stack makes a new admin secret/,
+    ],
+    [
+      'the tagged one is scheduled for deletion',
+      (w) => {
+        w.rds.manual[0]!.tags!['metabase-aws:admin-secret'] = ADMIN;
+        w.secrets.secrets.push({ arn: ADMIN, name: 'a', tags: {}, deletedAt: new Date() });
+      },
+      withAdminEmail(),
+      /in no secret \(.*MnOpQr is scheduled for deletion\)/,
+    ],
+    [
+      "the tagged one never held a password (CloudFormation's placeholder)",
+      (w) => {
+        w.rds.manual[0]!.tags!['metabase-aws:admin-secret'] = ADMIN;
+        w.secrets.secrets.push({ arn: ADMIN, name: 'a', tags: {}, written: false });
+      },
+      withAdminEmail(),
+      /in no secret \(.*MnOpQr holds no password deploy stored/,
+    ],
+  ];
+  for (const [name, setUp, o, line] of cases) {
+    const world = fakeWorld();
+    afterDestroy(world);
+    setUp(world);
+    const { code, stdout } = await deployRun(world, o);
+    t.equal(code, 0, `${name}: not a refusal`);
+    t.match(createParameters(world), { ExistingAdminSecretArn: '', ExistingDbMasterSecretArn: MASTER }, name);
+    t.match(stdout, line, name);
+  }
+});
+
+t.test('ExistingAdminSecretArn is pinned: kept when left out, refused when changed', async (t) => {
+  const restored = {
+    MetabaseVersion: 'v0.64.2.2',
+    DbEngineVersion: '17.9',
+    DbSnapshotIdentifier: FINAL,
+    ExistingDbMasterSecretArn: MASTER,
+    ExistingEncryptionKeySecretArn: KEY,
+    ExistingAdminSecretArn: ADMIN,
+  };
+  const world = fakeWorld();
+  existingStack(world, 'UPDATE_COMPLETE', { parameters: restored });
+  world.cf.changeSetSequence = [
+    { status: 'FAILED', statusReason: "The submitted information didn't contain changes." },
+  ];
+  const kept = await deployRun(world, { ...withAdminEmail(), restoreFrom: undefined });
+  t.equal(kept.code, 0);
+  t.match(createParameters(world), { ExistingAdminSecretArn: ADMIN });
+  t.match(kept.stdout, `ExistingAdminSecretArn=${ADMIN}`);
+
+  const other = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:AdminSecret-zzzzzzzzzzzz-StUvWx`;
+  for (const deployed of [ADMIN, '']) {
+    const again = fakeWorld();
+    existingStack(again, 'UPDATE_COMPLETE', {
+      parameters: { ...restored, ExistingAdminSecretArn: deployed },
+    });
+    await t.rejects(
+      deployRun(again, {
+        restoreFrom: undefined,
+        params: paramsFile({ ExistingAdminSecretArn: other }),
+        stackName: 'metabase-dev',
+      }),
+      {
+        message: new RegExp(
+          `the restore parameters of a deployed stack cannot change \\(ExistingAdminSecretArn ${deployed === '' ? '\\(not set\\)' : deployed} → ${other}\\)`,
+        ),
+        hint: /Leave ExistingAdminSecretArn out of the params file/,
+      },
+    );
+    t.notOk(again.cf.callNames().includes('createChangeSet'), 'no change set');
+  }
+});

@@ -127,6 +127,34 @@ t.test('Secrets Manager: metadata only; tag filters are prefixes, the tag itself
   });
 });
 
+t.test('Secrets Manager: a secret is written over once a version is AWSPREVIOUS', async (t) => {
+  const mock = mockClient(SecretsManagerClient);
+  t.teardown(() => mock.restore());
+  const secrets = sdkSecrets(new SecretsManagerClient(config));
+  mock
+    .on(DescribeSecretCommand, { SecretId: 'arn:written' })
+    .resolves({ ARN: 'arn:written', VersionIdsToStages: { v1: ['AWSPREVIOUS'], v2: ['AWSCURRENT'] } })
+    .on(DescribeSecretCommand, { SecretId: 'arn:placeholder' })
+    .resolves({ ARN: 'arn:placeholder', VersionIdsToStages: { v1: ['AWSCURRENT'] } })
+    .on(DescribeSecretCommand, { SecretId: 'arn:unsaid' })
+    .resolves({ ARN: 'arn:unsaid' });
+  t.equal((await secrets.describe('arn:written'))?.written, true, 'deploy put the password');
+  t.equal((await secrets.describe('arn:placeholder'))?.written, false, "only CloudFormation's value");
+  t.equal((await secrets.describe('arn:unsaid'))?.written, undefined, 'unknown');
+  mock.on(ListSecretsCommand).resolves({
+    SecretList: [
+      {
+        ARN: 'arn:listed',
+        Tags: [{ Key: 'aws:cloudformation:stack-name', Value: 'metabase-dev-DataStack-A' }],
+        SecretVersionsToStages: { v1: ['AWSCURRENT'], v0: ['AWSPREVIOUS'] },
+      },
+    ],
+  });
+  t.match(await secrets.withTagPrefix('aws:cloudformation:stack-name', 'metabase-dev-DataStack-'), [
+    { arn: 'arn:listed', written: true },
+  ]);
+});
+
 t.test('KMS: an enabled key is usable; disabled, missing or denied ones are not', async (t) => {
   const mock = mockClient(KMSClient);
   t.teardown(() => mock.restore());

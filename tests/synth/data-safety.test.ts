@@ -123,3 +123,27 @@ t.test('the guard itself can fail: a create-only property fed by a parameter is 
     ['DbInstanceClass'],
   );
 });
+
+t.test(
+  'ExistingAdminSecretArn reaches no create-only property: it only decides whether AdminSecret exists',
+  async (t) => {
+    for (const [id, resource] of Object.entries(data.Resources)) {
+      for (const property of [
+        ...createOnlyProperties(resource.Type),
+        ...createOnlyProperties(resource.Type, 'conditionalCreateOnlyProperties'),
+      ])
+        t.notOk(
+          parametersBehind(resource.Properties?.[property]).has('ExistingAdminSecretArn'),
+          `${id}.${property}`,
+        );
+    }
+    // Where it does go: the instance's tags (updated in place) and AdminSecret's condition. Adding or
+    // removing that retained secret on a later deploy is what pinning it prevents.
+    t.notOk(createOnlyProperties('AWS::RDS::DBInstance').includes('Tags'), 'instance tags update in place');
+    t.ok(parametersBehind(data.Resources.Database!.Properties?.Tags).has('ExistingAdminSecretArn'));
+    t.ok(
+      parametersBehind({ Condition: data.Resources.AdminSecret!.Condition }).has('ExistingAdminSecretArn'),
+    );
+    t.ok((PINNED_PARAMETERS as readonly string[]).includes('ExistingAdminSecretArn'), 'deploy pins it');
+  },
+);

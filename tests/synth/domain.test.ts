@@ -109,11 +109,12 @@ t.test('MB_SITE_URL on the task is the public URL the edge tier reports', async 
 });
 
 t.test('the admin secret and its root output exist only with AdminEmail', async (t) => {
-  const withAdmin = resolveTemplate(data, { AdminEmail: 'ops@example.com' });
+  // Not a restore reusing the destroyed stack's admin secret (tests/synth/restore.test.ts covers that).
+  const withAdmin = resolveTemplate(data, { AdminEmail: 'ops@example.com', ExistingAdminSecretArn: '' });
   t.equal(withAdmin.resources.AdminSecret?.Type, 'AWS::SecretsManager::Secret');
   t.ok(withAdmin.outputs.AdminSecretArn);
   t.equal(data.Resources.AdminSecret?.DeletionPolicy, 'Retain', 'kept with the snapshot it logs into');
-  const without = resolveTemplate(data, { AdminEmail: '' });
+  const without = resolveTemplate(data, { AdminEmail: '', ExistingAdminSecretArn: '' });
   t.notOk(without.resources.AdminSecret);
   t.notOk(without.outputs.AdminSecretArn);
   t.notOk(resolveTemplate(root, {}).outputs.AdminSecretArn, 'the root output follows the same condition');

@@ -7,11 +7,13 @@ import { plainTemplates } from '../support/cli.js';
 import { evaluateTemplate } from '../support/evaluate.js';
 import { withPinnedParameters } from '../../src/deploy/pinned-parameters.js';
 import { validateParams } from '../../src/params/validate.js';
+import { resolveTemplate } from '../support/resolve-template.js';
 
 const { data, root } = plainTemplates();
 const SNAPSHOT = 'metabase-dev-database-final-1a2b3c';
 const MASTER = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:metabase-dev-db-master-AbCdEf';
 const KEY = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:metabase-dev-mb-key-GhIjKl';
+const ADMIN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:AdminSecret-a1B2c3D4e5F6-XyZ123';
 
 /** Every parameter a params file may set, with the defaults validate fills in (as deploy sends them). */
 function fileValues(extra: Record<string, string> = {}): Record<string, string> {
@@ -130,3 +132,52 @@ t.test(
     });
   },
 );
+
+t.test(
+  'ExistingAdminSecretArn: no new admin secret, AdminSecretArn is the reused one, the instance tags it',
+  async (t) => {
+    const adminTag = (resources: ReturnType<typeof evaluateTemplate>) =>
+      (resources.Database!.Properties.Tags as { Key: string; Value: unknown }[]).find(
+        (tag) => tag.Key === 'metabase-aws:admin-secret',
+      )?.Value;
+    for (const adminEmail of ['ops@example.com', '']) {
+      const values = { ...restoreValues, AdminEmail: adminEmail, ExistingAdminSecretArn: ADMIN };
+      const restored = evaluateTemplate(data, values);
+      t.notOk(restored.AdminSecret, `AdminEmail ${JSON.stringify(adminEmail)}: no new, unused admin secret`);
+      t.equal(adminTag(restored), ADMIN, 'tagged on the instance, so the next snapshot finds it again');
+      t.equal(resolveTemplate(data, values).outputs.AdminSecretArn, ADMIN, "the data tier's output");
+      t.ok(
+        resolveTemplate(root, { AdminEmail: adminEmail, ExistingAdminSecretArn: ADMIN }).outputs
+          .AdminSecretArn,
+        'the root output exists (the admin lives in the restored database)',
+      );
+    }
+    // Without it: a new secret with AdminEmail, tagged by its own Ref; without AdminEmail no tag at all.
+    const fresh = evaluateTemplate(data, fileValues({ AdminEmail: 'ops@example.com' }));
+    t.equal(fresh.AdminSecret?.Type, 'AWS::SecretsManager::Secret');
+    t.same(adminTag(fresh), { Ref: 'AdminSecret' });
+    t.same(resolveTemplate(data, fileValues({ AdminEmail: 'ops@example.com' })).outputs.AdminSecretArn, {
+      Ref: 'AdminSecret',
+    });
+    const none = evaluateTemplate(data, fileValues());
+    t.notOk(none.AdminSecret);
+    t.equal(adminTag(none), undefined, 'no admin secret: no tag naming one');
+    t.notOk(resolveTemplate(data, fileValues()).outputs.AdminSecretArn);
+    t.equal(root.Parameters?.ExistingAdminSecretArn?.Default, '', 'a root parameter, empty by default');
+  },
+);
+
+t.test('a restored stack keeps its reused admin secret on later deploys', async (t) => {
+  const values = { ...restoreValues, AdminEmail: 'ops@example.com', ExistingAdminSecretArn: ADMIN };
+  const created = evaluateTemplate(data, values);
+  const { parameters, kept } = withPinnedParameters(fileValues({ AdminEmail: 'ops@example.com' }), values);
+  t.ok(
+    kept.some((k) => k.name === 'ExistingAdminSecretArn' && k.value === ADMIN),
+    'pinned',
+  );
+  const later = evaluateTemplate(data, parameters);
+  t.same(later, created, 'no admin secret appears, the tags stay');
+  t.same(withPinnedParameters({ ExistingAdminSecretArn: 'arn:other' }, values).changed, [
+    { name: 'ExistingAdminSecretArn', from: ADMIN, to: 'arn:other' },
+  ]);
+});

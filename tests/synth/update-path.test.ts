@@ -357,6 +357,14 @@ t.test('AdminEmail on and off: the admin secret comes, and stays in the account 
   t.match(off, [{ path: 'DataStack/AdminSecret', action: 'remove', retained: true }]);
 });
 
+t.test('a restored stack reusing the admin secret: AdminEmail on and off changes no secret', async (t) => {
+  const devRaw = paramsFiles.find((p) => p.env === 'dev')!.raw;
+  const without = { ...valuesOf(devRaw)!, ...RESTORE };
+  const withAdmin = valuesOf({ ...devRaw, AdminEmail: PROD_FILLED_IN.AdminEmail })!;
+  t.same(update(without, withAdmin), [], 'on: the reused secret stays the admin secret, none is made');
+  t.same(update({ ...withAdmin, ...RESTORE }, valuesOf(devRaw)!), [], 'off: nothing removed');
+});
+
 t.test('the version upgrade flow: counts to one task and back never replace anything', async (t) => {
   const prod = valuesOf(paramsFiles.find((p) => p.env === 'prod')!.raw)!;
   const oneTask = { ...prod, DesiredCount: '1', MinTasks: '1', MaxTasks: '1', MetabaseVersion: 'v0.65.1' };
@@ -475,6 +483,8 @@ const RESTORE = {
   ExistingDbMasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:metabase-db-master-AbC123',
   ExistingEncryptionKeySecretArn:
     'arn:aws:secretsmanager:us-east-1:123456789012:secret:metabase-mb-key-DeF456',
+  ExistingAdminSecretArn:
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:AdminSecret-a1B2c3D4e5F6-GhI789',
 };
 
 t.test("a restored stack's later deploy changes nothing on the instance", async (t) => {

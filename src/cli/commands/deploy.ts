@@ -122,7 +122,22 @@ function restoreText(plan: RestorePlan): string {
       plan.encryptionKey,
       'saved data-source connections cannot be decrypted and must be re-entered',
     ),
+    adminLine(plan.admin),
   ].join('\n');
+}
+
+/** Never a refusal: the restored admins are in the database either way; only where a password is differs. */
+function adminLine(admin: RestorePlan['admin']): string {
+  const label = "  Metabase first admin's password";
+  switch (admin.source) {
+    case 'snapshot tags':
+    case 'stack name':
+      return `${label}: ${admin.arn} (found by the ${admin.source === 'snapshot tags' ? "snapshot's tags" : 'stack name'}; AdminSecretArn will be this secret)`;
+    case 'new':
+      return `${label}: in no secret (${admin.missing ?? 'not found'}): the stack makes a new admin secret for AdminEmail, which holds none of the restored admins' passwords; a lost one must be reset in Metabase`;
+    case 'none':
+      return `${label}: in no secret (${admin.missing ?? 'not found'}; no AdminEmail): a lost password of a restored admin must be reset in Metabase`;
+  }
 }
 
 function changeCounts(preview: ChangePreview | undefined): Record<string, number> {

@@ -5,7 +5,21 @@ import { RDS } from 'cloudform-types/types/rds/index.namespace.js';
 import { SecretsManager } from 'cloudform-types/types/secretsManager/index.namespace.js';
 import { DeletionPolicy } from 'cloudform-types/types/resource.js';
 import { ADMIN_SECRET_LOGICAL_ID, DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from '../config.js';
-import { and, equals, fnIf, getAtt, noValue, not, ref, select, split, sub, subWith } from '../intrinsics.js';
+import {
+  and,
+  equals,
+  fnIf,
+  getAtt,
+  noValue,
+  not,
+  onlyIf,
+  or,
+  ref,
+  select,
+  split,
+  sub,
+  subWith,
+} from '../intrinsics.js';
 import type { CfnTemplate } from '../template.js';
 import { nameTag, output, passedParameter, stringInput } from './common.js';
 import {
@@ -36,6 +50,8 @@ const encryptionKeyArn = fnIf(
   ref('EncryptionKeySecret'),
   ref('ExistingEncryptionKeySecretArn'),
 );
+/** The first admin's secret, when there is one: made here with AdminEmail, or the one a restore reuses. */
+const adminSecretArn = fnIf('CreateAdminSecret', ref(ADMIN_SECRET_LOGICAL_ID), ref('ExistingAdminSecretArn'));
 
 export function dataTemplate(): CfnTemplate {
   return {
@@ -56,6 +72,7 @@ export function dataTemplate(): CfnTemplate {
       DbSnapshotIdentifier: passedParameter('DbSnapshotIdentifier'),
       ExistingDbMasterSecretArn: passedParameter('ExistingDbMasterSecretArn'),
       ExistingEncryptionKeySecretArn: passedParameter('ExistingEncryptionKeySecretArn'),
+      ExistingAdminSecretArn: passedParameter('ExistingAdminSecretArn'),
       // RootStackName (from alarmInputs) also tags the database, and so its snapshots, with the root
       // stack's name, so they can be found once the stack is gone.
       ...alarmInputs(),
@@ -71,7 +88,14 @@ export function dataTemplate(): CfnTemplate {
       SetMasterPassword: not(
         and([{ Condition: 'RestoreFromSnapshot' }, not({ Condition: 'CreateDbMasterSecret' })]),
       ),
-      HasAdminEmail: not(equals(ref('AdminEmail'), '')),
+      // A restored database holds the admin the destroyed stack's AdminSecret logs in: that secret is reused
+      // (whatever AdminEmail says now), and a new one would hold no one's password.
+      UseExistingAdminSecret: not(equals(ref('ExistingAdminSecretArn'), '')),
+      CreateAdminSecret: and([
+        not(equals(ref('AdminEmail'), '')),
+        not({ Condition: 'UseExistingAdminSecret' }),
+      ]),
+      HasAdminSecret: or([{ Condition: 'CreateAdminSecret' }, { Condition: 'UseExistingAdminSecret' }]),
     },
     Resources: {
       // Both secrets are kept when the stack goes (and when a change would replace them): the final DB
@@ -110,7 +134,7 @@ export function dataTemplate(): CfnTemplate {
           ),
           GenerateSecretString: { PasswordLength: 32, ExcludePunctuation: true },
           Tags: [nameTag('metabase-admin')],
-        }).condition('HasAdminEmail'),
+        }).condition('CreateAdminSecret'),
       ),
       DbSubnetGroup: new RDS.DBSubnetGroup({
         DBSubnetGroupDescription: 'Isolated subnets of the Metabase application database',
@@ -175,6 +199,8 @@ export function dataTemplate(): CfnTemplate {
             { Key: SNAPSHOT_TAGS.stack, Value: ref('RootStackName') },
             { Key: SNAPSHOT_TAGS.dbMasterSecret, Value: masterSecretArn },
             { Key: SNAPSHOT_TAGS.encryptionKeySecret, Value: encryptionKeyArn },
+            // Only when there is an admin secret: a tag cannot name an ARN that does not exist.
+            onlyIf('HasAdminSecret', { Key: SNAPSHOT_TAGS.adminSecret, Value: adminSecretArn }),
           ],
         }).deletionPolicy(DeletionPolicy.Snapshot),
         DeletionPolicy.Snapshot,
@@ -188,8 +214,8 @@ export function dataTemplate(): CfnTemplate {
       DbMasterSecretArn: output('Secret with the database user name and password', masterSecretArn),
       EncryptionKeySecretArn: output('Secret with MB_ENCRYPTION_SECRET_KEY', encryptionKeyArn),
       AdminSecretArn: {
-        ...output('Secret of the first Metabase admin (written by deploy)', ref(ADMIN_SECRET_LOGICAL_ID)),
-        Condition: 'HasAdminEmail',
+        ...output('Secret of the first Metabase admin (written by deploy)', adminSecretArn),
+        Condition: 'HasAdminSecret',
       },
     },
   };

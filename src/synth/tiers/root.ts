@@ -212,6 +212,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
               'DbSnapshotIdentifier',
               'ExistingDbMasterSecretArn',
               'ExistingEncryptionKeySecretArn',
+              'ExistingAdminSecretArn',
             ],
           },
         ],
@@ -239,7 +240,11 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
       },
     },
     Conditions: {
-      HasAdminEmail: not(equals(ref('AdminEmail'), '')),
+      // The data tier's condition of the same name: an admin secret made there, or one a restore reuses.
+      HasAdminSecret: or([
+        not(equals(ref('AdminEmail'), '')),
+        not(equals(ref('ExistingAdminSecretArn'), '')),
+      ]),
     },
     Resources: stacks,
     Outputs: {
@@ -265,7 +270,7 @@ export function rootTemplate(tiers: Record<TierName, CfnTemplate>): CfnTemplate 
           'Secret holding the first Metabase admin (AdminEmail) and its generated password',
           stackOutput('DataStack', 'AdminSecretArn'),
         ),
-        Condition: 'HasAdminEmail',
+        Condition: 'HasAdminSecret',
       },
       NatPublicIps: output(
         'Metabase connects to your data sources from these IPs',
