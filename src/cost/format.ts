@@ -12,27 +12,23 @@ export function formatTable(
   usage: UsageAssumptions = DEFAULT_ASSUMPTIONS,
 ): string {
   const legacy = estimate.freeTierModel === 'legacy';
-  const header = [
-    'item',
-    'quantity',
-    'monthly',
-    legacy ? 'free tier' : 'always free',
-    legacy ? 'first year' : 'after it',
-  ];
-  const rows = estimate.lines.map((l) => [
-    l.item,
-    l.quantity,
-    money(l.monthly),
-    l.freeTier > 0 ? `-${money(l.freeTier)}` : '',
-    money(l.monthly - l.freeTier),
-  ]);
-  const total = [
-    'total a month',
-    '',
-    money(estimate.totals.monthly),
-    `-${money(estimate.totals.freeTier)}`,
-    money(estimate.totals.firstYear),
-  ];
+  // With no free tier counted, the two free-tier columns would be empty and a copy of "monthly".
+  const freeColumns = estimate.freeTierModel !== 'none';
+  const withFree = (row: string[], free: string[]): string[] => (freeColumns ? [...row, ...free] : row);
+  const header = withFree(
+    ['item', 'quantity', 'monthly'],
+    [legacy ? 'free tier' : 'always free', legacy ? 'first year' : 'after it'],
+  );
+  const rows = estimate.lines.map((l) =>
+    withFree(
+      [l.item, l.quantity, money(l.monthly)],
+      [l.freeTier > 0 ? `-${money(l.freeTier)}` : '', money(l.monthly - l.freeTier)],
+    ),
+  );
+  const total = withFree(
+    ['total a month', '', money(estimate.totals.monthly)],
+    [`-${money(estimate.totals.freeTier)}`, money(estimate.totals.firstYear)],
+  );
   const widths = header.map((_, i) =>
     Math.max(...[header, ...rows, total].map((row) => (row[i] ?? '').length)),
   );

@@ -104,7 +104,11 @@ t.test('a file outside the working directory is named by its absolute path, ok o
   const file = await prodParamsFile();
   const ok = await runCli(['validate', '--params', file]);
   t.equal(ok.code, 0, ok.stderr);
-  t.equal(ok.stdout, `validate ${file}: ok, 35 parameters checked, no AWS call made\n`);
+  // The path is the point here; the README test holds the count.
+  t.equal(
+    ok.stdout.replace(/ \d+ parameters/, ' N parameters'),
+    `validate ${file}: ok, N parameters checked, no AWS call made\n`,
+  );
   const bad = await paramsFile(
     'bad-email.json',
     JSON.stringify({ ...(await prodParams()), AdminEmail: 'you@example' }),

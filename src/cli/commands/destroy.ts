@@ -48,7 +48,6 @@ export interface DestroyCommandDeps {
   signal?: AbortSignal;
 }
 
-
 export async function destroyCommand(
   options: DestroyOptions,
   io: CliIo,
