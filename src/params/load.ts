@@ -69,7 +69,14 @@ function jsonErrorPosition(text: string, error: unknown): string {
     .replace(/ in JSON at position \d+.*$/, '')
     .replace(/\s*\(line \d+ column \d+\)$/, '');
   if (lineColumn) return `${reason} at line ${lineColumn[1]}, column ${lineColumn[2]}`;
-  if (!position) return reason;
+  if (!position) {
+    // V8 gives no position for some mistakes ("Unexpected token ']'") and quotes the whole file instead.
+    const short = reason.replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
+    const comma = trailingComma(text);
+    if (comma === undefined) return short;
+    const line = text.slice(0, comma).split('\n').length;
+    return `${short}: a comma after the last entry (line ${line}); remove it`;
+  }
   const index = Number(position[1]);
   const before = text.slice(0, index);
   const line = before.split('\n').length;
@@ -90,6 +97,24 @@ function likelyMistake(text: string, index: number): string | undefined {
   if (previous && /^[}\]]/.test(rest)) {
     const commaLine = text.slice(0, previous.index).split('\n').length;
     return `a comma after the last entry (line ${commaLine}); remove it`;
+  }
+  return undefined;
+}
+
+/** Where the first comma outside a string is followed by `]` or `}`, if anywhere. */
+function trailingComma(text: string): number | undefined {
+  const closesNext = /\s*[\]}]/y;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ',') {
+      closesNext.lastIndex = i + 1;
+      if (closesNext.test(text)) return i;
+    }
   }
   return undefined;
 }

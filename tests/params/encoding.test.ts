@@ -84,4 +84,21 @@ t.test('a comment or a comma after the last entry is named, with its line', asyn
     trailing.stderr,
     /: not valid JSON: .* at line 4, column 1: a comma after the last entry \(line 3\); remove it\n/,
   );
+  // In a list V8 gives no position at all, and quotes the whole file: the comma is found, the file not
+  // repeated.
+  const inList = await runCli([
+    'validate',
+    '--params',
+    await file(
+      'trailing-list.json',
+      '{\n  "MetabaseVersion": "v0.64.2.2",\n  "AllowedIngressCidrs": ["10.0.0.0/8",\n  ]\n}\n',
+    ),
+  ]);
+  t.equal(inList.code, 1);
+  t.match(
+    inList.stderr,
+    /: not valid JSON: Unexpected token '\]': a comma after the last entry \(line 3\); remove it\n/,
+  );
+  t.notMatch(inList.stderr, /is not valid JSON/, 'the file is not quoted back');
+  t.notMatch(inList.stderr, /MetabaseVersion/, 'the file is not quoted back');
 });
