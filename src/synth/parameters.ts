@@ -36,6 +36,19 @@ export interface RootParameterSpec {
 const VPC_CIDR_PATTERN = String.raw`^(\d{1,3}\.){3}\d{1,3}/(1[6-9]|2[01])$`;
 const BOOLEAN = ['true', 'false'];
 
+/** A secret a destroyed stack kept (DeletionPolicy Retain), passed back in by deploy --restore-from. */
+function existingSecretArn(description: string): RootParameterSpec {
+  return {
+    definition: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
+      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+      Description: description,
+    },
+  };
+}
+
 export const ROOT_PARAMETERS = {
   VpcCidr: {
     definition: {
@@ -342,36 +355,15 @@ export const ROOT_PARAMETERS = {
         'Restore the database from this DB snapshot (deploy --restore-from sets it). Create-only: once a stack is restored, every later deploy must pass the same value (deploy keeps it), or CloudFormation replaces the database.',
     },
   },
-  ExistingDbMasterSecretArn: {
-    definition: {
-      Type: 'String',
-      Default: '',
-      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
-      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
-      Description:
-        'Secret ({"username","password"}) of a destroyed stack whose snapshot is restored: used instead of generating new DB master credentials.',
-    },
-  },
-  ExistingEncryptionKeySecretArn: {
-    definition: {
-      Type: 'String',
-      Default: '',
-      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
-      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
-      Description:
-        'MB_ENCRYPTION_SECRET_KEY secret of a destroyed stack whose snapshot is restored: without it saved connections are unreadable.',
-    },
-  },
-  ExistingAdminSecretArn: {
-    definition: {
-      Type: 'String',
-      Default: '',
-      AllowedPattern: String.raw`^(|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$`,
-      ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
-      Description:
-        'First-admin secret of a destroyed stack whose snapshot is restored (the admin lives in the snapshot): AdminSecretArn points at it and no new admin secret is made.',
-    },
-  },
+  ExistingDbMasterSecretArn: existingSecretArn(
+    'Secret ({"username","password"}) of a destroyed stack whose snapshot is restored: used instead of generating new DB master credentials.',
+  ),
+  ExistingEncryptionKeySecretArn: existingSecretArn(
+    'MB_ENCRYPTION_SECRET_KEY secret of a destroyed stack whose snapshot is restored: without it saved connections are unreadable.',
+  ),
+  ExistingAdminSecretArn: existingSecretArn(
+    'First-admin secret of a destroyed stack whose snapshot is restored (the admin lives in the snapshot): AdminSecretArn points at it and no new admin secret is made.',
+  ),
 } as const satisfies Record<string, RootParameterSpec>;
 
 export type RootParameterName = keyof typeof ROOT_PARAMETERS;
