@@ -129,9 +129,10 @@ export async function planRestore(deps: RestoreDeps, request: RestoreRequest): P
   checkRestorable(request, snapshot, subject);
   await checkKey(deps, snapshot, subject);
 
-  const dbMaster = await findSecret(deps, request.stackName, snapshot, 'dbMaster');
-  const encryptionKey = await findSecret(deps, request.stackName, snapshot, 'encryptionKey');
-  const admin = await findAdminSecret(deps, request, snapshot);
+  const stackSecrets = dataTierSecrets(deps, request.stackName);
+  const dbMaster = await findSecret(deps, request.stackName, snapshot, 'dbMaster', stackSecrets);
+  const encryptionKey = await findSecret(deps, request.stackName, snapshot, 'encryptionKey', stackSecrets);
+  const admin = await findAdminSecret(deps, request, snapshot, stackSecrets);
   const missing = [
     dbMaster.source === 'new' ? `the DB master credentials (${dbMaster.missing})` : '',
     encryptionKey.source === 'new' ? `MB_ENCRYPTION_SECRET_KEY (${encryptionKey.missing})` : '',
@@ -266,11 +267,37 @@ async function checkKey(deps: RestoreDeps, snapshot: DbSnapshotInfo, subject: st
 const usable = (secret: SecretInfo | undefined): secret is SecretInfo =>
   secret !== undefined && secret.deletedAt === undefined;
 
+/** The stack's data-tier secrets of one logical id, listed once for every secret a restore looks for. */
+type DataTierSecrets = (logicalId: string) => Promise<SecretInfo[]>;
+
+/**
+ * For snapshots from before the tags: CloudFormation tags what it creates with the (nested) stack's name,
+ * and the data tier's nested stack is named <root>-DataStack-<suffix>.
+ */
+function dataTierSecrets(deps: RestoreDeps, stackName: string): DataTierSecrets {
+  let listed: Promise<SecretInfo[]> | undefined;
+  return async (logicalId) =>
+    (
+      await (listed ??= deps.secrets.withTagPrefix(
+        'aws:cloudformation:stack-name',
+        `${stackName}-DataStack-`,
+      ))
+    ).filter((s) => s.tags['aws:cloudformation:logical-id'] === logicalId);
+}
+
+/** Of several generations of a secret, those made at or before `before` (ms), newest first. */
+function generationsBefore(secrets: SecretInfo[], before: number): SecretInfo[] {
+  return secrets
+    .filter((s) => (s.created?.getTime() ?? 0) <= before)
+    .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+}
+
 async function findSecret(
   deps: RestoreDeps,
   stackName: string,
   snapshot: DbSnapshotInfo,
   which: 'dbMaster' | 'encryptionKey',
+  stackSecrets: DataTierSecrets,
 ): Promise<SecretChoice> {
   const tagged = snapshot.tags?.[SECRET_TAGS[which]];
   if (tagged) {
@@ -278,16 +305,10 @@ async function findSecret(
     if (secret && secret.deletedAt === undefined) return { arn: secret.arn, source: 'snapshot tags' };
     if (secret) return { arn: '', source: 'new', missing: `${tagged} is scheduled for deletion` };
   }
-  // Snapshots from before the tags: CloudFormation tags what it creates with the (nested) stack's name, and
-  // the data tier's nested stack is named <root>-DataStack-<suffix>. Of several generations, the one made
-  // last before the snapshot's instance is the one whose password the snapshot has.
-  const candidates = (
-    await deps.secrets.withTagPrefix('aws:cloudformation:stack-name', `${stackName}-DataStack-`)
-  ).filter((s) => s.tags['aws:cloudformation:logical-id'] === SECRET_LOGICAL_IDS[which]);
+  // The one made last before the snapshot's instance is the one whose password the snapshot has.
+  const candidates = await stackSecrets(SECRET_LOGICAL_IDS[which]);
   const before = (snapshot.instanceCreated ?? snapshot.created)?.getTime() ?? Infinity;
-  const chosen = candidates
-    .filter((s) => usable(s) && (s.created?.getTime() ?? 0) <= before)
-    .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0))[0];
+  const chosen = generationsBefore(candidates, before).find(usable);
   if (chosen) return { arn: chosen.arn, source: 'stack name' };
   const scheduled = candidates.find((s) => s.deletedAt !== undefined);
   return {
@@ -311,6 +332,7 @@ async function findAdminSecret(
   deps: RestoreDeps,
   request: RestoreRequest,
   snapshot: DbSnapshotInfo,
+  stackSecrets: DataTierSecrets,
 ): Promise<AdminSecretChoice> {
   const notFound = (missing: string): AdminSecretChoice => ({
     arn: '',
@@ -330,13 +352,10 @@ async function findAdminSecret(
   // The admin secret may be younger than the instance (AdminEmail set on a later deploy), but the admin's
   // password was stored before the setup that put the admin in the database: the secret is older than
   // the snapshot. Of several generations, the last one made before it.
-  const candidates = (
-    await deps.secrets.withTagPrefix('aws:cloudformation:stack-name', `${request.stackName}-DataStack-`)
-  ).filter((s) => s.tags['aws:cloudformation:logical-id'] === SECRET_LOGICAL_IDS.admin);
-  const before = snapshot.created?.getTime() ?? Infinity;
-  const older = candidates
-    .filter((s) => (s.created?.getTime() ?? 0) <= before)
-    .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+  const older = generationsBefore(
+    await stackSecrets(SECRET_LOGICAL_IDS.admin),
+    snapshot.created?.getTime() ?? Infinity,
+  );
   const chosen = older.find((s) => usable(s) && s.written !== false);
   if (chosen) return { arn: chosen.arn, source: 'stack name' };
   const scheduled = older.find((s) => s.deletedAt !== undefined);

@@ -145,6 +145,11 @@ t.test(
       ExistingEncryptionKeySecretArn: KEY,
     });
     t.match(stdout, `DB master credentials: ${MASTER} (found by the stack name)`);
+    t.equal(
+      world.secrets.calls.filter((c) => c.name === 'withTagPrefix').length,
+      1,
+      "the stack's secrets are listed once for the three it looks for",
+    );
   },
 );
 
