@@ -49,7 +49,8 @@ export function fileUserError(verb: string, error: NodeJS.ErrnoException, cwd: s
   );
 }
 
-function shownPath(path: string, cwd: string): string {
+/** A path as messages name it: relative to the working directory when inside it, else absolute. */
+export function shownPath(path: string, cwd: string): string {
   const fromCwd = relative(cwd, path);
   return fromCwd === '' ? '.' : fromCwd.startsWith('..') ? path : fromCwd;
 }

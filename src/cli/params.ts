@@ -1,10 +1,10 @@
 // The params step every command shares: pick the file, validate it offline, turn problems into one
 // UserError that names the file and each key.
-import { relative } from 'node:path';
 import { loadParams, paramsFilePath, ParamsError } from '../params/load.js';
 import { stackNameProblem, type ParameterValues } from '../params/validate.js';
 import { regionProblem } from '../params/target.js';
 import { UserError } from './errors.js';
+import { shownPath } from './files.js';
 import type { CliIo } from './io.js';
 
 export interface ParamsOptions {
@@ -14,19 +14,13 @@ export interface ParamsOptions {
   stackName?: string | undefined;
 }
 
-/** The params file as messages name it: relative to the working directory when inside it, else absolute. */
-export function shownParamsPath(file: string, cwd: string): string {
-  const fromCwd = relative(cwd, file);
-  return fromCwd === '' || fromCwd.startsWith('..') ? file : fromCwd;
-}
-
 export async function loadParamsOrExplain(
   options: ParamsOptions,
   io: CliIo,
   verb: string,
 ): Promise<{ file: string; shown: string; values: ParameterValues }> {
   const file = paramsFilePath(options, io.cwd);
-  const shown = shownParamsPath(file, io.cwd);
+  const shown = shownPath(file, io.cwd);
   if (options.stackName !== undefined) {
     const problem = stackNameProblem(options.stackName);
     if (problem)
